@@ -1,0 +1,1 @@
+"""Shared primitives: layout constants, transistor and wire formulas, the circuit base class."""
