@@ -107,10 +107,15 @@ def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_js
         click.echo(f"{row['name']} = {shown}{unit:<5}# {row['doc']}{alias}")
 
 
+from .commands.compat import compat_cmd  # noqa: E402
+
+cli.add_command(compat_cmd)
+
+
 def main(argv: list[str] | None = None) -> None:
-    host = get_host()
-    host.add_commands(cli)
     try:
+        host = get_host()  # two plugins registering one name raise here
+        host.add_commands(cli)
         cli.main(args=argv, prog_name="neurosim", standalone_mode=True)
     except NeuroSimError as exc:  # raised outside a command's invoke
         click.echo(f"Error: {exc}", err=True)

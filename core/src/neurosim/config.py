@@ -317,6 +317,8 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
         return f"{s}nm" if s.lstrip("-").isdigit() else s.lower()
     if isinstance(value, str):
         s = value.strip()
+        if codes and set(codes) == {0, 1} and s.lower() in ("true", "false"):
+            s = "1" if s.lower() == "true" else "0"  # Param.cpp bools: globalBusType, SARADC
         if codes and s.lstrip("-").isdigit():
             value = int(s)
         elif typ == "bool":

@@ -154,7 +154,9 @@ class PluginHost:
             role, name, obj = args
         else:
             (name, obj), role = args, None
-        module = getattr(obj, "__module__", None) or info.module
+        # a class or function is listed by its own module; a data object (a TechNode) by the
+        # plugin module that registered it
+        module = (getattr(obj, "__module__", None) if callable(obj) else None) or info.module
         self.registry.add(Entry(kind=kind, name=str(name), obj=obj, distribution=info.distribution,
                                 version=info.version, module=module, role=role,
                                 aliases=tuple(aliases), description=description))

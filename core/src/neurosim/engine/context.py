@@ -58,21 +58,24 @@ class Context:
 
 def build_context(config: Config, registry: Registry | None = None) -> Context:
     """Resolve the plugins ``config`` names and derive every model input."""
+    from ..devices import apply_device_defaults
     from ..plugins import get_registry
     from ..primitives.constants import DeviceRoadmap, TransistorType
     from ..technology import Technology
     from .params import NeuroSimParams
 
     registry = registry or get_registry()
+    device = registry.get("device", config.device)
+    config = apply_device_defaults(config, device)  # the device's preset where NeuroSim's
     node = registry.get("tech", config.tech)
     roadmap = DeviceRoadmap.HP if config.device_roadmap == "hp" else DeviceRoadmap.LSTP
     ttype = {"conventional": TransistorType.CONVENTIONAL, "fet_2d": TransistorType.FET_2D,
              "tfet": TransistorType.TFET}[config.transistor_type]
     tech = Technology.from_node(node, roadmap, ttype)
-    param = NeuroSimParams.from_config(config, node)
+    param = NeuroSimParams.from_config(config, node,
+                                       memcelltype=int(device.mem_cell_type) + 1)
     inp = InputParameter(process_node=node.node_nm, device_roadmap=roadmap,
                          temperature=int(config.temperature_k), transistor_type=ttype)
-    device = registry.get("device", config.device)
     cell = device.build_cell(config, param, tech)
     return Context(config=config, param=param, tech=tech, cell=cell, input=inp,
                    registry=registry)

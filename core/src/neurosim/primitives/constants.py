@@ -101,3 +101,21 @@ class SpikingMode(IntEnum):
 class BusMode(IntEnum):
     HORIZONTAL = 0
     VERTICAL = 1
+
+
+# Decoder connection (constant.h).
+ROW_MODE = 0  # connect to rows
+COL_MODE = 1  # connect to columns
+
+
+def layout_rule(table: dict[int, float], feature_size: float,
+                default: float | None = None) -> float | None:
+    """The entry of a per-node table (e.g. :data:`CPP_NM`) for ``feature_size`` in m.
+
+    A node matches when ``feature_size == n * 1e-9`` exactly, the comparison NeuroSim's C++
+    makes (``tech.featureSize == 14 * 1e-9``); other feature sizes give ``default``.
+    """
+    for node_nm, value in table.items():
+        if feature_size == node_nm * 1e-9:
+            return value
+    return default

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Whole-process cost of ``neurosim compat`` on the golden VGG8 case ``vgg8_t22`` (default
+options, 22 nm, 8-bit, 128x128 subarrays, traces of ``gen_traces.py`` seed 0) against the
+recorded cost of NeuroSim V1.4's C++ on the same input (``wall_s``, ``user_cpu_s``,
+``peak_rss_kb`` of the golden case). Targets: < 5 s wall, < 2 GB peak RSS.
+
+    python benchmarks/estimate_vs_neurosim.py [--case vgg8_t22] [--repeat 1]
+
+The traces (175 MB) are generated once into ``$NEUROSIM_TRACE_CACHE`` (default
+``~/.cache/neurosim-golden``); generation is not timed. Besides the cost, the run's JSON is
+compared with the golden numbers (max relative difference).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+NETWORKS = [GOLDEN / "networks", Path(os.environ.get("NEUROSIM_GOLDEN_NETWORKS",
+                                                     "/work/shared/golden/networks"))]
+CACHE = Path(os.environ.get("NEUROSIM_TRACE_CACHE", Path.home() / ".cache" / "neurosim-golden"))
+TARGET_WALL_S = 5.0
+TARGET_RSS_MB = 2048.0
+
+
+def load_case(case_id: str) -> dict:
+    for line in (GOLDEN / "cases.jsonl").read_text().splitlines():
+        if line.strip():
+            d = json.loads(line)
+            if d["id"] == case_id:
+                return d
+    raise SystemExit(f"no golden case {case_id!r}")
+
+
+def network_path(case: dict) -> Path:
+    name = Path(case["network_csv"]).name
+    for d in NETWORKS:
+        if (d / name).exists():
+            return d / name
+    raise SystemExit(f"network {name} not found in {', '.join(map(str, NETWORKS))}")
+
+
+def traces(case: dict, net: Path) -> list[str]:
+    """Trace files of the case (generated once, same cache layout as the parity tests)."""
+    tp = case["trace"]["params"]
+    args = ["--synapse-bit", str(tp["synapse_bit"]), "--input-bit", str(tp["input_bit"]),
+            "--seed", str(tp["seed"]), "--weight-std", repr(tp["weight_std"]),
+            "--act-std", repr(tp["act_std"]), "--act-zero-frac", repr(tp["act_zero_frac"]),
+            "--first-std", repr(tp["first_std"])]
+    if tp.get("first_layer_relu"):
+        args.append("--first-layer-relu")
+    key = hashlib.sha256((net.read_text() + " ".join(args)).encode()).hexdigest()[:16]
+    out = CACHE / f"{net.stem}_{key}"
+    listing = out / "argv.txt"
+    if not listing.exists():
+        print(f"generating traces into {out} ...", file=sys.stderr)
+        out.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+        proc = subprocess.run([sys.executable, str(GOLDEN / "gen_traces.py"), str(net), str(tmp),
+                               *args], capture_output=True, text=True, check=True)
+        files = [str(out / Path(p).name) for p in proc.stdout.split()]
+        for p in tmp.iterdir():
+            os.replace(p, out / p.name)
+        tmp.rmdir()
+        part = out / f"argv.txt.{os.getpid()}"
+        part.write_text("\n".join(files))
+        os.replace(part, listing)
+    return listing.read_text().split()
+
+
+def env_params(case: dict) -> list[str]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_golden_parity import ENV_TO_PARAM  # the README's NS_* -> Param.cpp table
+
+    out: list[str] = []
+    for k, v in case["env"].items():
+        out += ["--param", f"{ENV_TO_PARAM[k]}={v}"]
+    return out
+
+
+def max_rel_diff(golden, ours) -> float:
+    if isinstance(golden, dict):
+        return max((max_rel_diff(v, ours.get(k)) for k, v in golden.items()), default=0.0)
+    if isinstance(golden, list):
+        return max((max_rel_diff(g, o) for g, o in zip(golden, ours)), default=0.0)
+    if isinstance(golden, str) or not math.isfinite(golden):
+        return 0.0
+    if not isinstance(ours, (int, float)):
+        return math.inf
+    return abs(ours - golden) / max(abs(golden), 1e-300)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--case", default="vgg8_t22")
+    ap.add_argument("--repeat", type=int, default=1)
+    args = ap.parse_args()
+    case = load_case(args.case)
+    net = network_path(case)
+    files = traces(case, net)
+    a = case["argv"]
+    neurosim = Path(sys.executable).with_name("neurosim")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.json"
+        cmd = [str(neurosim), "compat", str(net), str(a["synapseBit"]), str(a["numBitInput"]),
+               str(a["numRowSubArray"]), str(a["numRowParallel"]), *files,
+               *env_params(case), "--json", str(out), "--quiet"]
+        walls = []
+        for _ in range(args.repeat):
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            walls.append(time.perf_counter() - t0)
+            if proc.returncode:
+                print(proc.stderr, file=sys.stderr)
+                return proc.returncode
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ours = json.loads(out.read_text())
+    wall = min(walls)
+    rss_mb = usage.ru_maxrss / 1024.0
+    user = usage.ru_utime / args.repeat
+    diff = max_rel_diff(case["golden"], ours)
+    print(f"case {case['id']} ({net.name}, {len(files) // 2} layers)")
+    print(f"{'':22}{'neurosim (Python)':>20}{'NeuroSim C++':>16}{'ratio':>10}")
+    print(f"{'wall time [s]':22}{wall:>20.2f}{case['wall_s']:>16.1f}"
+          f"{case['wall_s'] / wall:>9.0f}x")
+    print(f"{'user CPU [s]':22}{user:>20.2f}{case['user_cpu_s']:>16.1f}"
+          f"{case['user_cpu_s'] / max(user, 1e-9):>9.0f}x")
+    print(f"{'peak RSS [MB]':22}{rss_mb:>20.0f}{case['peak_rss_kb'] / 1024:>16.0f}")
+    print(f"max relative difference to the golden numbers: {diff:.2e}")
+    ok = wall < TARGET_WALL_S and rss_mb < TARGET_RSS_MB
+    print(f"targets (< {TARGET_WALL_S:g} s, < {TARGET_RSS_MB:g} MB): "
+          f"{'met' if ok else 'NOT met'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of the ``neurosim`` command line (one module per command)."""

@@ -1,0 +1,129 @@
+"""What one subarray sees of a layer: its slice of the memory and of the input bits, the row
+activity of every input vector and the column resistances the sense circuits see.
+
+NeuroSim (ProcessingUnit.cpp ``CopySubArray``, ``CopySubInput``, ``GetInputVector``,
+``GetColumnResistance``; Chip.cpp ``ReshapeArray``/``ReshapeInput``) does this one input
+vector at a time with a triple loop over vectors x rows x columns (57% of its run time). Here
+all vectors are handled at once: the row activity is a column count and the column
+conductance a matrix product ``inputs^T @ G_eff`` of the 0/1 input matrix with the effective
+cell conductances.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..primitives.constants import CellAccessType, MemCellType
+
+
+def copy_sub_array(memory: np.ndarray, position_row: int, position_col: int, num_row: int,
+                   num_col: int) -> np.ndarray:
+    """Rows ``position_row..+num_row`` and columns ``position_col..+num_col`` (a view)."""
+    return memory[position_row:position_row + num_row, position_col:position_col + num_col]
+
+
+def copy_sub_input(inputs: np.ndarray, position_row: int, num_input_vector: int,
+                   num_row: int) -> np.ndarray:
+    """Rows ``position_row..+num_row`` and the first ``num_input_vector`` columns (a view)."""
+    return inputs[position_row:position_row + num_row, :num_input_vector]
+
+
+def reshape_array(memory: np.ndarray, position_row: int, position_col: int, num_row: int,
+                  num_col: int, num_pe: int, weight_matrix_row: int) -> np.ndarray:
+    """Novel-mapping gather (Chip.cpp ``ReshapeArray``): for PE k the rows
+    ``position_row + k*weight_matrix_row + i`` (i < num_row), PEs stacked."""
+    rows = (position_row + np.arange(num_pe)[:, None] * weight_matrix_row
+            + np.arange(num_row)[None, :]).ravel()
+    return memory[rows, position_col:position_col + num_col]
+
+
+def reshape_input(inputs: np.ndarray, position_row: int, num_input_vector: int, num_row: int,
+                  num_pe: int, weight_matrix_row: int) -> np.ndarray:
+    """Novel-mapping gather of the input rows (Chip.cpp ``ReshapeInput``)."""
+    rows = (position_row + np.arange(num_pe)[:, None] * weight_matrix_row
+            + np.arange(num_row)[None, :]).ravel()
+    return inputs[rows, :num_input_vector]
+
+
+def activity_row_read(inputs: np.ndarray, num_row_sub_array: int) -> np.ndarray:
+    """``activityRowRead`` of every input vector (``GetInputVector``): the number of non-zero
+    input bits divided by the full subarray height (NeuroSim update 122923), shape (V,)."""
+    return np.count_nonzero(inputs, axis=0) / float(num_row_sub_array)
+
+
+@dataclass(frozen=True)
+class ColumnModel:
+    """Inputs of NeuroSim's column-resistance model (``GetColumnResistance``).
+
+    ``wire_resistance_row/col`` are Param's per-cell wire resistances (``wireResistanceRow``,
+    ``wireResistanceCol``), ``resistance_access`` the 1T1R access resistance
+    (``cell.resistanceAccess``), ``res_cell_access`` the SRAM access-transistor resistance the
+    subarray computed (``SubArray::resCellAccess``).
+    """
+
+    mem_cell_type: MemCellType
+    access_type: CellAccessType
+    parallel_read: bool
+    num_row_sub_array: int
+    num_row_parallel: int
+    wire_resistance_row: float
+    wire_resistance_col: float
+    resistance_access: float = 0.0
+    res_cell_access: float = 0.0
+
+    @property
+    def num_add(self) -> int:
+        """``ceil(numRowSubArray/numRowParallel)`` with C++ integer division inside the ceil."""
+        return self.num_row_sub_array // self.num_row_parallel
+
+    def effective_conductance(self, memory: np.ndarray) -> np.ndarray:
+        """Conductance of every cell in series with its wires (and access device), rows x cols.
+
+        eNVM cell (i, j): ``1/(1/G_ij + (j+1)*R_row + (rows-i)*R_col [+ R_access for 1T1R])``.
+        SRAM: ``1/(res_cell_access + R_col)`` for every cell (the weight does not enter).
+        """
+        rows, cols = memory.shape
+        if self.mem_cell_type == MemCellType.SRAM:
+            g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
+            return np.full((rows, cols), g)
+        wire = ((np.arange(1, cols + 1) * self.wire_resistance_row)[None, :]
+                + ((rows - np.arange(rows)) * self.wire_resistance_col)[:, None])
+        total = 1.0 / np.asarray(memory, dtype=np.float64) + wire
+        if self.mem_cell_type == MemCellType.RRAM and self.access_type == CellAccessType.CMOS_ACCESS:
+            total = total + self.resistance_access
+        return 1.0 / total
+
+    def column_resistance(self, inputs: np.ndarray, memory: np.ndarray) -> np.ndarray:
+        """Column resistance seen by the read circuit for every input vector, shape (V, cols).
+
+        ``inputs`` is rows x V (0/1), ``memory`` rows x cols. A column with no activated row
+        has infinite resistance (conductance 0), or NaN in sequential eNVM reads (0/0), as in
+        the C++.
+        """
+        x = (np.asarray(inputs) == 1).astype(np.float64)  # the C++ tests (int)input == 1
+        g_col = x.T @ self.effective_conductance(memory)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.mem_cell_type in (MemCellType.RRAM, MemCellType.FeFET):
+                if self.parallel_read:
+                    g_col = g_col / float(self.num_add)
+                else:
+                    g_col = g_col / x.sum(axis=0)[:, None]
+            return 1.0 / g_col
+
+
+def column_model_from_context(ctx, res_cell_access: float = 0.0) -> ColumnModel:
+    """The :class:`ColumnModel` of the configured design (``ctx.param``, ``ctx.cell``)."""
+    p, cell = ctx.param, ctx.cell
+    return ColumnModel(
+        mem_cell_type=MemCellType(cell.mem_cell_type),
+        access_type=CellAccessType(cell.access_type),
+        parallel_read=bool(p.parallel_read),
+        num_row_sub_array=int(p.num_row_sub_array),
+        num_row_parallel=int(p.num_row_parallel),
+        wire_resistance_row=float(p.wire_resistance_row),
+        wire_resistance_col=float(p.wire_resistance_col),
+        resistance_access=float(getattr(cell, "resistance_access", 0.0) or 0.0),
+        res_cell_access=float(res_cell_access),
+    )

@@ -1,0 +1,306 @@
+"""The estimation flow of NeuroSim V1.4's ``main.cpp``: checks, floorplan, chip
+initialization and area, the synchronous clock-period pass, the per-layer evaluation in
+layer-by-layer or pipeline mode (leakage, sums and maxima), and the performance figures.
+
+Entry points: :func:`estimate` (in-memory network and traces) and
+:func:`estimate_from_files` (NeuroSim's network CSV and trace files).
+"""
+
+from __future__ import annotations
+
+import os
+from math import ceil
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..config import Config
+from ..errors import InputFileError, NeuroSimError
+from .chip import Chip, num_in_vector
+from .compat_bugs import register_bug
+from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
+from .floorplan import Floorplan, MappingParams, NetRow, plan
+from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
+from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
+
+PIPELINE_LEAKAGE = register_bug(
+    "pipeline_leakage_running_max",
+    "main.cpp weights layer i's pipeline leakage with the running maximum of the layer "
+    "latencies so far, not the final system clock, and then multiplies by the final one")
+
+Progress = Callable[[str], None]
+
+LATENCY_FIGS = ("read_latency", "buffer_latency", "ic_latency", "core_latency_adc",
+                "core_latency_accum", "core_latency_other")
+
+
+def _mapping_params(p: Any) -> MappingParams:
+    return MappingParams(num_row_sub_array=p.num_row_sub_array,
+                         num_col_sub_array=p.num_col_sub_array,
+                         num_row_per_synapse=p.num_row_per_synapse,
+                         num_col_per_synapse=p.num_col_per_synapse,
+                         novel_mapping=bool(p.novel_mapping), pipeline=bool(p.pipeline),
+                         speed_up_degree=p.speed_up_degree)
+
+
+def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any) -> np.ndarray:
+    """The input bits NeuroSim reads (``LoadInInputData``): XNOR modes add the complement
+    row after each row; the first ``numInVector*numBitInput`` columns are used."""
+    need = layer.num_in_vector * p.num_bit_input
+    x = np.asarray(bits)
+    if x.ndim != 2 or x.shape[0] != layer.weight_rows or x.shape[1] < need:
+        raise InputFileError("<inputs>", f"input bits of shape {x.shape} do not fit the layer "
+                             f"({layer.weight_rows} rows x at least {need} columns)")
+    x = (x[:, :need] == 1).astype(np.uint8) if x.dtype != np.uint8 else x[:, :need]
+    if p.xnor_parallel_mode or p.xnor_sequential_mode:
+        out = np.empty((2 * x.shape[0], x.shape[1]), dtype=np.uint8)
+        out[0::2] = x
+        out[1::2] = 1 - x
+        x = out
+    return np.ascontiguousarray(x)
+
+
+def _prepare_memory(weights: np.ndarray, p: Any) -> np.ndarray:
+    from .weight_mapping import load_weight_memory
+
+    return load_weight_memory(weights, synapse_bit=p.synapse_bit, cell_bit=p.cell_bit,
+                              max_conductance=p.max_conductance,
+                              min_conductance=p.min_conductance,
+                              algo_weight_max=p.algo_weight_max,
+                              algo_weight_min=p.algo_weight_min,
+                              operation_mode=p.operationmode)
+
+
+def _scaled(perf: Perf, fig: str, factor: float, what: str) -> Contribution:
+    node = perf.node(fig)
+    return Contribution(f"{perf.name} ({what})", node.value * factor, [node], "scale", factor)
+
+
+def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
+             inputs: Sequence[np.ndarray], progress: Progress | None = None,
+             ctx: Any = None) -> EstimateResult:
+    """Estimate area, latency, energy and throughput of ``layers`` with the given weight
+    traces (rows ``cin*kh*kw`` x ``cout``, algorithm values) and input bit traces (rows
+    ``cin*kh*kw`` x ``numInVector*numBitInput`` or more), as NeuroSim's main does."""
+    from .context import build_context
+
+    n = len(layers)
+    if len(weights) < n or len(inputs) < n:
+        raise NeuroSimError(f"the network has {n} layers but {len(weights)} weight and "
+                            f"{len(inputs)} input traces were given; each layer needs both")
+    config = config.validate()
+    ctx = ctx or build_context(config)
+    p = ctx.param
+    say = progress or (lambda msg: None)
+    messages: list[str] = list(getattr(p, "messages", []) or [])
+    net: list[NetRow] = [tuple(float(v) for v in layer.as_row()) for layer in layers]
+
+    fp = plan(net, _mapping_params(p))
+    messages += fp.messages * 2  # NeuroSim prints the speed-up notice in both passes
+    if fp.messages:
+        p.speed_up_degree = min(p.speed_up_degree, _clamped_speed_up(net))
+
+    num_computation = 0.0
+    for r in net:
+        num_computation += 2 * (r[0] * r[1] * r[2] * r[3] * r[4] * r[5])
+
+    chip = Chip(ctx, net, fp)
+    chip.initialize()
+    area = chip.calculate_area()
+
+    def layer_data(i: int) -> tuple[np.ndarray, np.ndarray]:
+        return _prepare_memory(weights[i], p), _prepare_inputs(inputs[i], layers[i], p)
+
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def data(i: int) -> tuple[np.ndarray, np.ndarray]:
+        if i not in cache:
+            cache.clear()
+            cache[i] = layer_data(i)
+        return cache[i]
+
+    clk_period = 0.0
+    if p.synchronous:
+        for i in range(n):
+            say(f"clock pass: layer {i + 1}/{n}")
+            mem, inp = data(i)
+            r = chip.calculate_performance(i, mem, inp, True)
+            clk_period = max(clk_period, r.clk_period)
+        if p.clk_freq > 1 / clk_period:
+            p.clk_freq = 1 / clk_period
+
+    perfs: list[Perf] = []
+    for i in range(n):
+        say(f"layer {i + 1}/{n}")
+        mem, inp = data(i)
+        r = chip.calculate_performance(i, mem, inp, False)
+        if p.synchronous:
+            for f in LATENCY_FIGS:
+                r.scale(f, f"x clock period {clk_period:.6g} s", clk_period)
+        perfs.append(r)
+    cache.clear()
+
+    tiles = [fp.tiles(i) for i in range(n)]
+    values: list[dict[str, float]] = []
+    trees: list[dict[str, Contribution]] = []
+    chip_vals = {f: 0.0 for f in PERF_FIGURES}
+    chip_vals["leakage_energy"] = 0.0
+    chip_vals["leakage_power"] = 0.0
+    chip_trees: dict[str, list[Contribution]] = {f: [] for f in chip_vals}
+    if not p.pipeline:
+        for i, r in enumerate(perfs):
+            other_tiles = 0.0
+            for j in range(n):
+                if j != i:
+                    other_tiles += tiles[j]
+            lat = r["read_latency"]
+            leak_e = (other_tiles * r.leakage + tiles[i] * r.leakage_sram_in_use) * lat
+            leak_p = tiles[i] * r.leakage
+            v = dict(r.values)
+            v["leakage_power"] = leak_p
+            v["leakage_energy"] = leak_e
+            t = {f: r.node(f) for f in PERF_FIGURES}
+            t["leakage_power"] = _tile_leak_tree(r, tiles[i], f"layer {i + 1}")
+            t["leakage_energy"] = total(f"layer {i + 1}", [
+                Contribution(f"idle tiles of other layers ({other_tiles:g}) x read latency",
+                             other_tiles * r.leakage * lat, [], "leaf"),
+                Contribution(f"this layer's tiles in use ({tiles[i]:g}) x read latency",
+                             tiles[i] * r.leakage_sram_in_use * lat, [], "leaf")])
+            t["leakage_energy"].value = leak_e
+            values.append(v)
+            trees.append(t)
+            for f in chip_vals:
+                chip_vals[f] += v[f]
+                chip_trees[f].append(_named(t[f], f"layer {i + 1}"))
+        chip_t = {f: total("chip (sum over layers)", chip_trees[f]) for f in chip_vals}
+        for f in chip_vals:
+            chip_t[f].value = chip_vals[f]
+        mode = "Layer-by-Layer Process"
+    else:
+        system_clock = 0.0
+        leak_powers: list[float] = []
+        for i, r in enumerate(perfs):
+            lat = r["read_latency"]
+            system_clock = max(system_clock, lat)
+            clock_i = system_clock if ctx.bug(PIPELINE_LEAKAGE) else max(x["read_latency"] for x in perfs)
+            leak_powers.append(tiles[i] * (r.leakage * (clock_i - lat)
+                                           + r.leakage_sram_in_use * lat) / clock_i)
+        for i, r in enumerate(perfs):
+            v = dict(r.values)
+            v["leakage_power"] = leak_powers[i]
+            v["leakage_energy"] = leak_powers[i] * system_clock
+            t = {f: r.node(f) for f in PERF_FIGURES}
+            t["leakage_power"] = Contribution(
+                f"layer {i + 1}: {tiles[i]:g} tiles, idle leakage weighted by the idle share "
+                "of the pipeline cycle", leak_powers[i],
+                [_tile_leak_tree(r, tiles[i], "tiles (full leakage)")], "leaf")
+            t["leakage_energy"] = Contribution(
+                f"layer {i + 1}: average leakage power x pipeline cycle {system_clock:.6g} s",
+                v["leakage_energy"], [t["leakage_power"]], "scale", system_clock)
+            values.append(v)
+            trees.append(t)
+        maxed = set(LATENCY_FIGS)
+        for f in chip_vals:
+            if f == "read_latency":
+                chip_vals[f] = system_clock
+            elif f in maxed:
+                m = 0.0
+                for v in values:
+                    m = max(m, v[f])
+                chip_vals[f] = m
+            else:
+                s = 0.0
+                for v in values:
+                    s += v[f]
+                chip_vals[f] = s
+        chip_t = {}
+        for f in chip_vals:
+            nodes = [_named(t[f], f"layer {i + 1}") for i, t in enumerate(trees)]
+            if f in maxed:
+                chip_t[f] = Contribution("chip (slowest layer: pipeline stage)", chip_vals[f],
+                                         nodes, "max")
+            else:
+                chip_t[f] = Contribution("chip (sum over layers)", chip_vals[f], nodes, "sum")
+        mode = "Pipelined Process"
+
+    layer_results = []
+    for i in range(n):
+        layer_results.append(LayerResult(i + 1, values[i], trees[i]))
+    areas = {"area": area.area, "array": area.array, "ic": area.ic, "adc": area.adc,
+             "accum": area.accum, "other": area.other}
+    chip_res = ChipResult(areas, chip_vals, chip_t)
+
+    e_pj = chip_vals["read_dynamic_energy"] * 1e12 + chip_vals["leakage_energy"] * 1e12
+    lat = chip_vals["read_latency"]
+    tops_per_w = _div(num_computation, e_pj)
+    if p.validated:
+        tops_per_w = tops_per_w / p.zeta
+    tops = _div(num_computation, lat * 1e12)
+    perf = Performance(mode=mode, tops_per_w=tops_per_w, tops=tops, fps=_div(1.0, lat),
+                       tops_per_mm2=_div(tops, area.area.value * 1e6),
+                       num_computation=num_computation)
+    floor = FloorplanResult(
+        tiles_per_layer=fp.tiles_per_layer, speedup_per_layer=fp.speedup_per_layer,
+        utilization_per_layer=list(fp.utilization_each_layer),
+        chip_utilization=fp.chip_utilization, tile_size_cm=fp.desired_tile_size_cm,
+        pe_size_cm=fp.desired_pe_size_cm, pe_size_nm=fp.desired_pe_size_nm,
+        num_pe_nm=fp.num_pe_nm, novel_mapping=bool(p.novel_mapping),
+        subarray_rows=p.num_row_sub_array, subarray_cols=p.num_col_sub_array,
+        mark_nm=list(fp.mark_nm))
+    return EstimateResult(floorplan=floor, clock_period_s=clk_period if p.synchronous else None,
+                          layers=layer_results, chip=chip_res, performance=perf,
+                          messages=messages)
+
+
+def _clamped_speed_up(net: Sequence[NetRow]) -> int:
+    max_ifm = int(net[0][0])
+    min_ifm = max_ifm
+    for r in net:
+        if r[3] != 1:
+            min_ifm = min(min_ifm, int(r[0]))
+    return max_ifm // min_ifm
+
+
+def _div(a: float, b: float) -> float:
+    """C++ double division (no exception on zero)."""
+    if b == 0:
+        if a == 0 or a != a:
+            return float("nan")
+        return float("inf") if a > 0 else float("-inf")
+    return a / b
+
+
+def _named(c: Contribution, name: str) -> Contribution:
+    return Contribution(name, c.value, c.children, c.rule, c.factor)
+
+
+def _tile_leak_tree(r: Perf, tiles: float, name: str) -> Contribution:
+    child = [r.leakage_tree] if r.leakage_tree is not None else [leaf("tile", r.leakage)]
+    return Contribution(name, tiles * r.leakage, child, "scale", tiles)
+
+
+def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[str],
+                        input_files: Sequence[str], config: Config,
+                        progress: Progress | None = None) -> EstimateResult:
+    """:func:`estimate` on NeuroSim's files: the network CSV and one weight and one input
+    trace per layer (matched by position, as NeuroSim's command line does)."""
+    from .context import build_context
+
+    layers = read_network_csv(network_csv)
+    n = len(layers)
+    if len(weight_files) < n or len(input_files) < n:
+        raise NeuroSimError(f"{network_csv}: the network has {n} layers, but "
+                            f"{min(len(weight_files), len(input_files))} weight/input trace "
+                            f"pairs were given; NeuroSim needs one weight and one input file "
+                            f"per layer")
+    config = config.validate()
+    ctx = build_context(config)
+    p = ctx.param
+    weights = []
+    inputs = []
+    for i, layer in enumerate(layers):
+        weights.append(read_weight_trace(weight_files[i], layer,
+                                         weight_min=p.algo_weight_min,
+                                         weight_max=p.algo_weight_max))
+        inputs.append(read_input_trace(input_files[i], layer, p.num_bit_input))
+    return estimate(config, layers, weights, inputs, progress=progress, ctx=ctx)

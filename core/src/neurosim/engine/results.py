@@ -1,0 +1,172 @@
+"""Typed results of one hardware estimation, in SI units, with the contribution tree of
+every figure, and their JSON form (the schema of the golden cases and of
+``neurosim compat --json``)."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .contributions import Contribution
+
+#: per-layer JSON keys, in NeuroSim's print order, and the internal figure they come from
+LAYER_KEYS: tuple[tuple[str, str], ...] = (
+    ("read_latency_s", "read_latency"),
+    ("read_energy_j", "read_dynamic_energy"),
+    ("leakage_power_w", "leakage_power"),
+    ("leakage_energy_j", "leakage_energy"),
+    ("buffer_latency_s", "buffer_latency"),
+    ("buffer_energy_j", "buffer_dynamic_energy"),
+    ("ic_latency_s", "ic_latency"),
+    ("ic_energy_j", "ic_dynamic_energy"),
+    ("adc_latency_s", "core_latency_adc"),
+    ("accum_latency_s", "core_latency_accum"),
+    ("other_latency_s", "core_latency_other"),
+    ("adc_energy_j", "core_energy_adc"),
+    ("accum_energy_j", "core_energy_accum"),
+    ("other_energy_j", "core_energy_other"),
+)
+
+CHIP_AREA_KEYS: tuple[tuple[str, str], ...] = (
+    ("area_m2", "area"), ("area_array_m2", "array"), ("area_ic_m2", "ic"),
+    ("area_adc_m2", "adc"), ("area_accum_m2", "accum"), ("area_other_m2", "other"),
+)
+
+CHIP_KEYS: tuple[tuple[str, str], ...] = (
+    ("read_latency_s", "read_latency"),
+    ("read_energy_j", "read_dynamic_energy"),
+    ("leakage_energy_j", "leakage_energy"),
+    ("leakage_power_w", "leakage_power"),
+    ("buffer_latency_s", "buffer_latency"),
+    ("buffer_energy_j", "buffer_dynamic_energy"),
+    ("ic_latency_s", "ic_latency"),
+    ("ic_energy_j", "ic_dynamic_energy"),
+    ("adc_latency_s", "core_latency_adc"),
+    ("accum_latency_s", "core_latency_accum"),
+    ("other_latency_s", "core_latency_other"),
+    ("adc_energy_j", "core_energy_adc"),
+    ("accum_energy_j", "core_energy_accum"),
+    ("other_energy_j", "core_energy_other"),
+)
+
+
+def json_number(x: float) -> float | str:
+    """A float for JSON; NeuroSim's non-finite values as the strings "inf", "-inf", "nan"."""
+    x = float(x)
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return x
+
+
+@dataclass
+class FloorplanResult:
+    """Floorplan summary (NeuroSim's FloorPlan block)."""
+
+    tiles_per_layer: list[float]
+    speedup_per_layer: list[float]
+    utilization_per_layer: list[float]
+    chip_utilization: float
+    tile_size_cm: float
+    pe_size_cm: float
+    pe_size_nm: float
+    num_pe_nm: float
+    novel_mapping: bool
+    subarray_rows: int
+    subarray_cols: int
+    mark_nm: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tiles_per_layer": [json_number(v) for v in self.tiles_per_layer],
+                "speedup_per_layer": [json_number(v) for v in self.speedup_per_layer],
+                "utilization_per_layer": [json_number(v) for v in self.utilization_per_layer],
+                "chip_utilization": json_number(self.chip_utilization)}
+
+
+@dataclass
+class LayerResult:
+    """Figures of one layer (s, J, W) and the tree of contributions of each."""
+
+    index: int
+    values: dict[str, float]
+    trees: dict[str, Contribution] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> float:
+        keys = dict(LAYER_KEYS)
+        if name in keys:
+            return self.values[keys[name]]
+        raise AttributeError(name)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: json_number(self.values[f]) for k, f in LAYER_KEYS}
+
+
+@dataclass
+class ChipResult:
+    """Chip areas (m^2) and chip totals (s, J, W), with contribution trees."""
+
+    areas: dict[str, Contribution]
+    values: dict[str, float]
+    trees: dict[str, Contribution] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {k: json_number(self.areas[a].value) for k, a in CHIP_AREA_KEYS}
+        out.update({k: json_number(self.values[f]) for k, f in CHIP_KEYS})
+        return out
+
+
+@dataclass
+class Performance:
+    """Throughput and efficiency (NeuroSim's Performance block)."""
+
+    mode: str
+    tops_per_w: float
+    tops: float
+    fps: float
+    tops_per_mm2: float
+    num_computation: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"tops_per_w": json_number(self.tops_per_w), "tops": json_number(self.tops),
+                "fps": json_number(self.fps), "tops_per_mm2": json_number(self.tops_per_mm2)}
+
+
+@dataclass
+class EstimateResult:
+    """Everything one estimation produced."""
+
+    floorplan: FloorplanResult
+    clock_period_s: float | None
+    layers: list[LayerResult]
+    chip: ChipResult
+    performance: Performance
+    messages: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"floorplan": self.floorplan.to_json()}
+        if self.clock_period_s is not None:
+            out["clock_period_s"] = json_number(self.clock_period_s)
+        out["layers"] = [layer.to_json() for layer in self.layers]
+        out["chip"] = self.chip.to_json()
+        out["performance"] = self.performance.to_json()
+        return out
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
+
+    def explain(self, path: str) -> Contribution:
+        """The contribution tree of one figure: ``"chip.read_energy_j"``,
+        ``"chip.area_m2"``, ``"layers.2.read_latency_s"`` (1-based layer)."""
+        parts = path.split(".")
+        if parts[0] == "chip" and len(parts) == 2:
+            areas = dict(CHIP_AREA_KEYS)
+            if parts[1] in areas:
+                return self.chip.areas[areas[parts[1]]]
+            return self.chip.trees[dict(CHIP_KEYS)[parts[1]]]
+        if parts[0] == "layers" and len(parts) == 3:
+            layer = self.layers[int(parts[1]) - 1]
+            return layer.trees[dict(LAYER_KEYS)[parts[2]]]
+        raise KeyError(f"unknown figure {path!r}; use chip.<key> or layers.<n>.<key>")

@@ -1,0 +1,108 @@
+"""Weight trace -> memory array: NeuroSim's ``LoadInWeightData`` (Chip.cpp), vectorized.
+
+Each algorithm weight f becomes an integer level
+
+    v = int(2^synapseBit / (wMax - wMin) * (f - wMax) + 2^synapseBit  +/- 0.5)
+
+(rounded half away from zero, then truncated like a C++ ``int`` conversion), which for the
+default range [-1, 1] is ``round(2^(synapseBit-1) * (f + 1))``. In the conventional modes v is
+split into ``numColPerSynapse`` base-``2^cellBit`` digits, most significant first, each stored
+in its own column; a digit d becomes the conductance
+
+    G = d / (2^cellBit - 1) * (Gmax - Gmin) + Gmin.
+
+The digits are taken with C++ ``%`` and ``/`` (truncating) and every digit, including the most
+significant one, is reduced modulo ``2^cellBit``: a level of ``2^synapseBit`` wraps to zero,
+as in the C++ (it cannot occur for WAGE-clipped weights). BNN parallel mode stores (Gmax, Gmin)
+for level 1 and (Gmin, Gmax) otherwise in two columns; XNOR modes store the same pair in two
+rows instead.
+
+The linear level-to-conductance rule is NeuroSim's own and uses Param's ``maxConductance =
+1/resistanceOn`` and ``minConductance = 1/resistanceOff``; it is applied here directly rather
+than through a device plugin so that the result is NeuroSim's for every device (a plugin with
+a nonlinear conductance map would model a different chip than the one NeuroSim reports).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def weight_levels(weights: np.ndarray, synapse_bit: int, algo_weight_max: float = 1.0,
+                  algo_weight_min: float = -1.0) -> np.ndarray:
+    """Integer level of every weight (int64), NeuroSim's normalisation to [0, 2^synapseBit]."""
+    f = np.asarray(weights, dtype=np.float64)
+    normalized_max = math.pow(2, synapse_bit)
+    normalized_min = 0.0
+    scale = (normalized_max - normalized_min) / (algo_weight_max - algo_weight_min)
+    newdata = scale * (f - algo_weight_max) + normalized_max
+    newdata = np.where(newdata >= 0, newdata + 0.5, newdata - 0.5)
+    return np.trunc(newdata).astype(np.int64)
+
+
+def num_col_per_synapse(synapse_bit: int, cell_bit: int, operation_mode: int = 2) -> int:
+    """Columns per weight (main.cpp): 2 in BNN parallel, 1 in BNN sequential / XNOR modes,
+    else ``ceil(synapseBit/cellBit)``."""
+    if operation_mode == 4:
+        return 2
+    if operation_mode in (3, 5, 6):
+        return 1
+    return math.ceil(synapse_bit / cell_bit)
+
+
+def level_digits(levels: np.ndarray, cell_bit: int, num_col: int) -> np.ndarray:
+    """Base-2^cellBit digits of ``levels``, most significant first: shape (..., num_col).
+
+    C++ truncating ``%`` and ``/`` (so negative levels give non-positive digits, as there).
+    """
+    v = np.asarray(levels, dtype=np.int64)
+    cell_range = 1 << cell_bit
+    digits = np.empty(v.shape + (num_col,), dtype=np.int64)
+    for z in range(num_col):  # num_col <= synapse bits: a loop over digit positions only
+        digits[..., num_col - 1 - z] = np.fmod(v, cell_range)
+        v = _cdiv(v, cell_range)
+    return digits
+
+
+def _cdiv(v: np.ndarray, d: int) -> np.ndarray:
+    """C++ integer division (truncation toward zero)."""
+    q = np.abs(v) // d
+    return np.where(v < 0, -q, q)
+
+
+def load_weight_memory(weights: np.ndarray, *, synapse_bit: int, cell_bit: int,
+                       max_conductance: float, min_conductance: float,
+                       algo_weight_max: float = 1.0, algo_weight_min: float = -1.0,
+                       operation_mode: int = 2) -> np.ndarray:
+    """The memory NeuroSim builds from a weight trace (rows x cols float64 conductances).
+
+    ``weights`` is the trace (rows ``cin*kh*kw``, columns ``cout``). The result has
+    ``cout * numColPerSynapse`` columns (synapse j's cells in columns
+    ``j*numColPerSynapse .. +numColPerSynapse-1``), and twice the rows in XNOR modes (row 2i
+    the weight, row 2i+1 its complement).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    if w.ndim != 2:
+        raise ValueError("weights must be a 2-D array (rows x cols)")
+    rows, cols = w.shape
+    levels = weight_levels(w, synapse_bit, algo_weight_max, algo_weight_min)
+    gmax, gmin = float(max_conductance), float(min_conductance)
+    if operation_mode == 4:  # BNN parallel: two columns per synapse
+        one = levels == 1
+        out = np.empty((rows, cols, 2))
+        out[..., 0] = np.where(one, gmax, gmin)
+        out[..., 1] = np.where(one, gmin, gmax)
+        return out.reshape(rows, cols * 2)
+    if operation_mode in (5, 6):  # XNOR: weight row and complement row
+        one = levels == 1
+        out = np.empty((rows, 2, cols))
+        out[:, 0, :] = np.where(one, gmax, gmin)
+        out[:, 1, :] = np.where(one, gmin, gmax)
+        return out.reshape(rows * 2, cols)
+    ncol = num_col_per_synapse(synapse_bit, cell_bit, operation_mode)
+    cell_range = 1 << cell_bit
+    digits = level_digits(levels, cell_bit, ncol).astype(np.float64)
+    g = digits / (cell_range - 1) * (gmax - gmin) + gmin
+    return g.reshape(rows, cols * ncol)

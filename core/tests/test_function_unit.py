@@ -1,0 +1,55 @@
+"""FunctionUnit: NeuroSim's MagicLayout / OverrideLayout and the unit-named summary."""
+
+from __future__ import annotations
+
+import pytest
+
+from neurosim.primitives.function_unit import SUMMARY_KEYS, FunctionUnit
+
+
+def test_starts_at_zero_and_keeps_ctx():
+    unit = FunctionUnit(ctx="ctx")
+    assert unit.ctx == "ctx"
+    assert all(v == 0.0 for v in unit.summary().values())
+    assert set(unit.summary()) == set(SUMMARY_KEYS.values())
+
+
+def test_magic_layout_keeps_area():
+    unit = FunctionUnit()
+    unit.area, unit.height, unit.width = 12e-12, 3e-6, 4e-6
+    unit.new_height = 2e-6
+    unit.magic_layout()
+    assert (unit.height, unit.width, unit.area) == (2e-6, 12e-12 / 2e-6, 12e-12)
+    unit.new_height, unit.new_width = 0.0, 6e-6
+    unit.magic_layout()
+    assert (unit.height, unit.width) == (12e-12 / 6e-6, 6e-6)
+
+
+def test_magic_layout_without_request_changes_nothing():
+    unit = FunctionUnit()
+    unit.area, unit.height, unit.width = 1.0, 2.0, 0.5
+    unit.magic_layout()
+    assert (unit.height, unit.width, unit.area) == (2.0, 0.5, 1.0)
+
+
+def test_override_layout():
+    unit = FunctionUnit()
+    unit.area = 5.0
+    unit.new_height, unit.new_width = 2e-6, 3e-6
+    unit.override_layout()
+    assert (unit.height, unit.width, unit.area) == (2e-6, 3e-6, 2e-6 * 3e-6)
+    unit.new_width = 0.0
+    with pytest.raises(RuntimeError, match="both"):
+        unit.override_layout()
+
+
+def test_summary_units_and_report():
+    unit = FunctionUnit()
+    unit.height, unit.width, unit.area = 1e-6, 2e-6, 2e-12
+    unit.read_latency, unit.read_dynamic_energy, unit.leakage = 3e-9, 4e-12, 5e-6
+    s = unit.summary()
+    assert (s["height_m"], s["width_m"], s["area_m2"]) == (1e-6, 2e-6, 2e-12)
+    assert (s["read_latency_s"], s["read_dynamic_energy_j"], s["leakage_w"]) == (3e-9, 4e-12, 5e-6)
+    text = unit.print_property("Unit")
+    assert "Area = 1um x 2um = 2um^2" in text and "Read Latency = 3ns" in text
+    assert "Read Dynamic Energy = 4pJ" in text and "Leakage Power = 5uW" in text

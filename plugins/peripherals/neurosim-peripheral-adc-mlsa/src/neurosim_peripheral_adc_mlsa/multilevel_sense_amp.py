@@ -1,0 +1,368 @@
+"""Flash ADC of ``levelOutput-1`` sense amplifiers against dummy reference columns
+(NeuroSim V1.4 ``MultilevelSenseAmp``)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+
+from neurosim.errors import ConfigError
+from neurosim.primitives import formula
+from neurosim.primitives.constants import (
+    INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, AreaModify, MemCellType,
+)
+from neurosim.primitives.function_unit import FunctionUnit
+
+from . import column_fits as fits
+from .bugs import MLSA_INTEGER_DIVISION_SWITCHING_ENERGY
+from .vectors import as_vectors, is_hp, per_vector, sequential_sum
+
+#: GAA special-layout capacitance factors (gate, N tuning, P tuning) at 2 nm and 1 nm.
+GAA_INV_FACTORS = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
+GAA_NAND_FACTORS = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
+#: Latency of one voltage-mode conversion, and the per-conversion time of VSA static power (s).
+VSA_CONVERSION_S = 1e-9
+
+
+def _is_sram(cell: Any) -> bool:
+    kind = cell.mem_cell_type
+    if isinstance(kind, str):
+        return kind.lower() == "sram"
+    return int(kind) == int(MemCellType.SRAM)
+
+
+def _fit_value(pieces: tuple[fits.Piece, ...], x: np.ndarray) -> np.ndarray:
+    """Piecewise ``a*f(x) + b``: the first piece whose ``x < upper`` holds, else the last
+    (NaN falls through to the last piece, as in the C++ if/else chain)."""
+    ln_x = np.log(x) if any(p.kind == fits.LOG for p in pieces) else None
+
+    def value(p: fits.Piece) -> np.ndarray:
+        return p.a * (ln_x if p.kind == fits.LOG else x) + p.b
+
+    out = value(pieces[-1])
+    for piece in reversed(pieces[:-1]):
+        out = np.where(x < piece.upper, value(piece), out)
+    return out
+
+
+class MultilevelSenseAmp(FunctionUnit):
+    """Flash ADC: ``levelOutput-1`` current (CSA) or voltage (VSA) sense amplifiers compare
+    each column with dummy reference columns (shared by ``dumcolshared`` amplifiers).
+
+    * References: in parallel read, conductances linear from ``numRowParallel/R_on``
+      (SRAM: ``numRowParallel/resCellAccess``) towards 0 in ``levelOutput`` steps; otherwise
+      ``R_on .. R_off`` with a half-step offset.
+    * Area: 9 minimum NMOS per amplifier plus the dummy-column share
+      ``arrayheight * arraywidthunit / dumcolshared`` per amplifier.
+    * Latency (Cadence fit ``ColumnLatency_Table``): the slower of the first and last
+      reference, ``a ln R + b`` / ``a R + b`` per node, plus a column-cap correction above
+      ``resthreshold``; CSA: that latency per conversion, VSA: 1 ns.
+    * Energy per column: switching of column, reference and latch capacitances at Vread and
+      Vdd, plus the fitted static power ``P(R)`` (+ reference-column power) times the latency.
+
+    Vectorized API (the ADC is evaluated per input vector per column):
+    ``calculate_latency`` / ``calculate_power`` take ``column_resistance`` as a 1-D sequence
+    (one C++ call: the resistances of the ADC's columns for one input vector) or a 2-D array
+    of shape (num_vectors, num_columns) (one C++ call per row); ``num_read`` is a scalar or one
+    value per vector. Per-call results are in ``read_latency_per_vector`` and
+    ``read_dynamic_energy_per_vector`` (shape (num_vectors,)); ``read_latency`` and
+    ``read_dynamic_energy`` hold their left-to-right sum (for 1-D input: the C++ value).
+    ``get_column_power`` accepts scalars or arrays.
+
+    ADC contract (what the engine relies on; a third-party ADC selected with ``adc = "<name>"``
+    registers ``register("adc", "<name>", cls)`` and provides the same):
+
+    * ``cls(ctx)``; class attribute ``needs_encoder`` (True: the sub-array adds the
+      ``mlsa_encoder`` circuit after the ADC).
+    * ``initialize(num_col, level_output, clk_freq, num_read_cell_per_operation_neuro,
+      parallel, current_mode)``: ``num_col`` ADCs of ``level_output`` levels.
+    * ``calculate_unit_area()``, then ``calculate_area(height_array, width_array, option)``
+      filling ``area`` (m^2), ``height``, ``width`` (m).
+    * ``calculate_latency(column_resistance, num_col_muxed, num_read)`` (keyword-callable)
+      filling ``read_latency`` (s) and ``read_latency_per_vector``.
+    * ``calculate_power(column_resistance, num_read)`` filling ``read_dynamic_energy`` (J),
+      ``read_dynamic_energy_per_vector`` and ``leakage`` (W).
+    """
+
+    needs_encoder = True
+
+    def __init__(self, ctx: Any) -> None:
+        super().__init__(ctx)
+        self.initialized = False
+        self.rref: list[float] = []
+        tech = ctx.tech
+        # Class-member initialisers of the C++ header (the NAND caps use other widths).
+        self.width_nand_n = 2 * MIN_NMOS_SIZE * tech.feature_size
+        self.width_nand_p = tech.pn_size_ratio * MIN_NMOS_SIZE * tech.feature_size
+        self.gatecap_senseamp_n = self.gatecap_senseamp_p = 0.0
+        self.junctioncap_senseamp_n = self.junctioncap_senseamp_p = 0.0
+        self.cap_nand_input = self.cap_nand_output = 0.0
+        self.area_unit = 0.0
+
+    # -- set-up --------------------------------------------------------------------------------
+    def initialize(self, num_col: int, level_output: int, clk_freq: float,
+                   num_read_cell_per_operation_neuro: int, parallel: bool,
+                   current_mode: bool) -> None:
+        """Reference ladder, companion current sense amplifier and device capacitances."""
+        if self.initialized:
+            warnings.warn("[MultilevelSenseAmp] Warning: Already initialized!", stacklevel=2)
+            return
+        ctx = self.ctx
+        tech, param, cell = ctx.tech, ctx.param, ctx.cell
+        self.num_col = int(num_col)
+        self.level_output = int(level_output)
+        self.clk_freq = clk_freq
+        self.num_read_cell_per_operation_neuro = num_read_cell_per_operation_neuro
+        self.parallel = bool(parallel)
+        self.current_mode = bool(current_mode)
+        self.rref = self._reference_ladder(param, cell)
+        f = tech.feature_size
+        self.width_nmos = MIN_NMOS_SIZE * f
+        self.width_pmos = tech.pn_size_ratio * MIN_NMOS_SIZE * f
+        width_nand_n = 4 * MIN_NMOS_SIZE * f
+        width_nand_p = 2 * tech.pn_size_ratio * MIN_NMOS_SIZE * f
+
+        self.current_sense_amp = ctx.circuit("current_sense_amp")(ctx)
+        self.current_sense_amp.initialize((self.level_output - 1) * self.num_col, False, False,
+                                          clk_freq, num_read_cell_per_operation_neuro)
+
+        h_region = f * MAX_TRANSISTOR_HEIGHT
+        gaa = self._gaa_node()
+        if gaa is not None:
+            g, n, p = GAA_INV_FACTORS[gaa]
+            self.gatecap_senseamp_p, self.junctioncap_senseamp_p = \
+                formula.calculate_gate_capacitance_gaa(INV, 1, 0, self.width_pmos, h_region,
+                                                       tech, g, n, p)
+            self.gatecap_senseamp_n, self.junctioncap_senseamp_n = \
+                formula.calculate_gate_capacitance_gaa(INV, 1, self.width_nmos, 0, h_region,
+                                                       tech, g, n, p)
+            self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance_gaa(
+                NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_region, tech,
+                *GAA_NAND_FACTORS[gaa])
+        else:
+            self.gatecap_senseamp_p, self.junctioncap_senseamp_p = \
+                formula.calculate_gate_capacitance(INV, 1, 0, self.width_pmos, h_region, tech)
+            self.gatecap_senseamp_n, self.junctioncap_senseamp_n = \
+                formula.calculate_gate_capacitance(INV, 1, self.width_nmos, 0, h_region, tech)
+            self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance(
+                NAND, 2, width_nand_n, width_nand_p, h_region, tech)
+        self.initialized = True
+
+    def _reference_ladder(self, param: Any, cell: Any) -> list[float]:
+        """Reference resistances ``Rref[i]``, i = 0 .. levelOutput-2."""
+        levels = self.level_output
+        rref: list[float] = []
+        if self.parallel:
+            for i in range(levels - 1):
+                if _is_sram(cell):
+                    if param.operationmode == 2:
+                        g_start = 1 / (param.res_cell_access / param.num_row_parallel)
+                        g_index = 0 - g_start
+                        rref.append(1 / (g_start + float(i) * g_index / levels))
+                elif param.operationmode == 2:
+                    g_start = 1 / (param.resistance_on / param.num_row_parallel)
+                    g_index = 0 - g_start
+                    rref.append(1 / (g_start + float(i) * g_index / levels))
+                else:
+                    g_start = 1 / param.resistance_on
+                    g_end = 1 / param.resistance_off
+                    g_index = g_end - g_start
+                    rref.append(1 / (g_start + float(i) * g_index / levels))
+        else:
+            for i in range(levels - 1):
+                g_start = 1 / param.resistance_on
+                g_end = 1 / param.resistance_off
+                g_index = g_end - g_start
+                g_offset = g_index / (2 * (levels - 1))
+                rref.append(1 / (g_start + g_offset + float(i) * g_index / (levels - 1)))
+        return rref
+
+    def _gaa_node(self) -> int | None:
+        if not self.ctx.param.speciallayout:
+            return None
+        fs = self.ctx.tech.feature_size
+        if fs == 2e-9:
+            return 2
+        if fs == 1e-9:
+            return 1
+        return None
+
+    # -- area ----------------------------------------------------------------------------------
+    def calculate_unit_area(self) -> None:
+        """Area of one minimum NMOS of the comparator (``area_unit``, m^2)."""
+        tech = self.ctx.tech
+        _, h_nmos, w_nmos = formula.calculate_gate_area(
+            INV, 1, self.width_nmos, 0, tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
+        self.area_unit = h_nmos * w_nmos
+
+    def calculate_area(self, height_array: float, width_array: float, option: int) -> None:
+        """Comparators plus dummy-column share, laid out to the given width (or height)."""
+        if not self.initialized:
+            raise RuntimeError("MultilevelSenseAmp.calculate_area: call initialize() first")
+        param = self.ctx.param
+        self.calculate_unit_area()
+        self.area = self.height = self.width = 0.0
+        if not ((width_array or height_array) and option == AreaModify.NONE):
+            raise ConfigError("MultilevelSenseAmp: no width or height assigned for the "
+                              "multilevel sense amplifier layout (calculate_area needs "
+                              "height_array or width_array with option NONE)")
+        levels, num_col = self.level_output, self.num_col
+        area = 0.0
+        area += ((self.area_unit) * 9) * (levels - 1) * num_col
+        area += (param.arrayheight * param.arraywidthunit * (levels - 1) * num_col
+                 / param.dumcolshared)
+        self.area = area
+        if width_array:
+            self.width = width_array
+            self.height = self.area / self.width
+        else:
+            self.height = height_array
+            self.width = self.area / self.height
+        self.new_height = height_array
+        self.new_width = width_array
+
+    # -- latency table -------------------------------------------------------------------------
+    def column_latency_table(self, res: float, tech: float) -> float:
+        """Sensing latency (s) against a reference of ``res`` ohm at node ``tech`` (nm)."""
+        table = fits.CSA_LATENCY if self.current_mode else fits.VSA_LATENCY
+        fit = table.get(int(tech)) if float(tech) == int(tech) else None
+        if fit is None:
+            raise ConfigError(f"MultilevelSenseAmp: no latency fit for technode={tech:g} nm "
+                              f"(NeuroSim V1.4 has 130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, "
+                              f"2, 1)")
+        x = float(res)
+        latency = None
+        for piece in fit.pieces:
+            if piece.upper is None or x < piece.upper:
+                latency = piece.a * (math.log(x) if piece.kind == fits.LOG else x) + piece.b
+                break
+        if x > fit.resthreshold_ohm:
+            columncap = (self.ctx.param.columncap
+                         + self.gatecap_senseamp_n * float(len(self.rref) - 2))
+            latency += (fit.dc_s / (fit.r2_ohm - fit.resthreshold_ohm)
+                        * (x - fit.resthreshold_ohm)
+                        * ((columncap - fit.refcap_f) / fit.refcap_f))
+        return latency
+
+    def _conversion_latency(self) -> float:
+        """The slower of the last and the second reference (``LatencyCol``)."""
+        if len(self.rref) < 2:
+            raise ConfigError(
+                f"MultilevelSenseAmp: the latency model reads the second reference, but "
+                f"level_output={self.level_output} with parallel={self.parallel} and "
+                f"operationmode={self.ctx.param.operationmode} gives {len(self.rref)} "
+                f"reference(s); use level_output >= 3 (and operation_mode 2 for SRAM)")
+        node = self.ctx.param.technode
+        lat_min_ref = self.column_latency_table(self.rref[-1], node)
+        lat_max_ref = self.column_latency_table(self.rref[1], node)
+        return lat_max_ref if lat_min_ref < lat_max_ref else lat_min_ref
+
+    def calculate_latency(self, column_resistance: Any, num_col_muxed: float,
+                          num_read: Any) -> None:
+        """CSA: table latency, VSA: 1 ns; times ``num_col_muxed`` and ``num_read``.
+
+        The latency does not depend on the column resistances; a 2-D ``column_resistance``
+        only sets the number of vectors.
+        """
+        if not self.initialized:
+            raise RuntimeError("MultilevelSenseAmp.calculate_latency: call initialize() first")
+        num_vectors = as_vectors(column_resistance).shape[0]
+        reads = per_vector(num_read, num_vectors)
+        latency_col = self._conversion_latency()
+        if self.current_mode:
+            per_vec = latency_col * num_col_muxed * reads
+        else:
+            per_vec = VSA_CONVERSION_S * num_col_muxed * reads
+        self.read_latency_per_vector = per_vec
+        self.read_latency = float(sequential_sum(per_vec))
+
+    # -- power ---------------------------------------------------------------------------------
+    def get_column_power(self, column_res: Any) -> Any:
+        """Static power (W) of one ADC on a column of ``column_res`` ohm (scalar or array)."""
+        param = self.ctx.param
+        levels = self.level_output
+        r = np.asarray(column_res, dtype=float) * (0.5 / param.read_voltage)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if not self.current_mode:
+                power = np.zeros(r.shape)  # current-mirror leakage negligible in voltage mode
+            elif is_hp(param):
+                c, a, b = fits.CSA_HP_POWER.get(param.technode,
+                                                fits.CSA_HP_POWER[fits.CSA_HP_POWER_DEFAULT_NODE])
+                power = c * (levels - 1) * 1e-6 + a * np.exp(-b * np.log10(r))
+            else:
+                pieces = fits.CSA_LSTP_POWER.get(
+                    param.technode, fits.CSA_LSTP_POWER[fits.CSA_LSTP_POWER_DEFAULT_NODE])
+                power = _fit_value(pieces, r) * (levels - 1)
+            power = np.where(r == 0, 0.0, power)
+            power = np.where(np.isinf(r), fits.OPEN_COLUMN_POWER_W, power)  # 1/R == 0
+        power = power * (1 + 1.3e-3 * (param.temp - 300))
+        return float(power) if power.ndim == 0 else power
+
+    def column_switching_energy(self) -> float:
+        """Switching energy (J) of one comparator per conversion (``Column_SwitchingE``)."""
+        param, tech = self.ctx.param, self.ctx.tech
+        levels = self.level_output
+        vread = fits.SWITCHING_VREAD_V.get(param.technode, 0.0)
+        dcs = param.dumcolshared
+        if self.ctx.bug(MLSA_INTEGER_DIVISION_SWITCHING_ENERGY):
+            inv_levels = 1 // (levels - 1)
+        else:
+            inv_levels = 1 / (levels - 1)
+        g_n, g_p = self.gatecap_senseamp_n, self.gatecap_senseamp_p
+        j_n, j_p = self.junctioncap_senseamp_n, self.junctioncap_senseamp_p
+        if self.current_mode:
+            mirror = (g_n * 2 + (j_n + g_n) / (levels - 1) + (j_n + g_n) / dcs)
+        else:
+            # the reference transistor is negligible at the small reference voltage
+            mirror = (g_n * 2 + (j_n) / (levels - 1) + (j_n) / dcs)
+        return ((param.columncap * 2) * (inv_levels + 1 / dcs) / 2 * math.pow(vread, 2)
+                + param.reference_energy_peri / dcs
+                + mirror * math.pow(vread, 2)
+                + (g_p * 2 + g_n) * math.pow(tech.vdd, 2)
+                + (g_p * 3 + g_n * 3 + (j_p + j_n) * 3 + j_p * 1) * math.pow(tech.vdd, 2)
+                + (g_p + g_n) * math.pow(tech.vdd, 2))
+
+    def _power_constants(self) -> tuple[float, float, float]:
+        """(LatencyCol, reference-column power, switching energy of one column's comparators),
+        recomputed only when a Param member they read changes (the sub-array sets
+        ``columncap`` / ``reference_energy_peri`` before evaluating)."""
+        param = self.ctx.param
+        key = (param.technode, param.deviceroadmap, param.read_voltage, param.temp,
+               param.dumcolshared, param.columncap, param.reference_energy_peri,
+               self.ctx.bug(MLSA_INTEGER_DIVISION_SWITCHING_ENERGY))
+        if getattr(self, "_power_key", None) != key:
+            latency_col = self._conversion_latency()
+            ref_power = np.asarray(self.get_column_power(np.asarray(self.rref[1:-1])),
+                                   dtype=float)
+            refpower = float(sequential_sum(ref_power / param.dumcolshared))
+            switching = self.column_switching_energy() * (self.level_output - 1)
+            self._power_values = (latency_col, refpower, switching)
+            self._power_key = key
+        return self._power_values
+
+    def calculate_power(self, column_resistance: Any, num_read: Any) -> None:
+        """Per column: switching energy of ``levelOutput-1`` comparators plus static power
+        (column + reference share) over the conversion time; times ``num_read``.
+
+        (NeuroSim first loops over the columns' ``GetColumnLatency``, a dead function whose
+        result is overwritten; it is not ported.)
+        """
+        if not self.initialized:
+            raise RuntimeError("MultilevelSenseAmp.calculate_power: call initialize() first")
+        res = as_vectors(column_resistance)
+        num_vectors, num_cols = res.shape
+        self.leakage = 0.0
+        latency_col, refpower, switching = self._power_constants()
+        p_col = np.asarray(self.get_column_power(res), dtype=float).reshape(res.shape) + refpower
+        static = p_col * (latency_col if self.current_mode else VSA_CONVERSION_S)
+        static = np.where(static > 0, static, 0.0)  # MAX(x, 0): NaN gives 0 as in C++
+        # the C++ adds, column by column, the switching then the static energy
+        terms = np.empty((2 * num_cols, num_vectors))
+        terms[0::2] = switching
+        terms[1::2] = static.T
+        per_vec = sequential_sum(terms, axis=0) * per_vector(num_read, num_vectors)
+        self.read_dynamic_energy_per_vector = per_vec
+        self.read_dynamic_energy = float(sequential_sum(per_vec))

@@ -1,0 +1,18 @@
+"""neurosim technology node 14nm: 14 nm FinFET, 4 fins (IRDS 2016; also 2D-FET data).
+
+The node's data lives in ``node.json`` next to this file; :func:`node` loads it.
+"""
+
+from importlib import resources
+
+from neurosim.technology import TechNode
+
+__version__ = "0.1.0"
+
+NAME = "14nm"
+
+
+def node() -> TechNode:
+    """The :class:`~neurosim.technology.TechNode` of this distribution (read from node.json)."""
+    with resources.as_file(resources.files(__name__) / "node.json") as path:
+        return TechNode.from_json(path)

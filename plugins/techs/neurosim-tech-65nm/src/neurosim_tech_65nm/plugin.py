@@ -1,0 +1,11 @@
+"""Entry point ``neurosim-tech-65nm`` (group ``neurosim``): registers the 65nm technology node."""
+
+from neurosim import hookimpl
+
+from . import NAME, node
+
+
+@hookimpl
+def neurosim_register_techs(register):
+    tech = node()
+    register(NAME, tech, description=tech.description)
