@@ -14,10 +14,8 @@ compared with the golden numbers (max relative difference).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
-import os
 import resource
 import subprocess
 import sys
@@ -26,67 +24,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = ROOT / "tests" / "golden"
-NETWORKS = [GOLDEN / "networks", Path(os.environ.get("NEUROSIM_GOLDEN_NETWORKS",
-                                                     "/work/shared/golden/networks"))]
-CACHE = Path(os.environ.get("NEUROSIM_TRACE_CACHE", Path.home() / ".cache" / "neurosim-golden"))
 TARGET_WALL_S = 5.0
 TARGET_RSS_MB = 2048.0
-
-
-def load_case(case_id: str) -> dict:
-    for line in (GOLDEN / "cases.jsonl").read_text().splitlines():
-        if line.strip():
-            d = json.loads(line)
-            if d["id"] == case_id:
-                return d
-    raise SystemExit(f"no golden case {case_id!r}")
-
-
-def network_path(case: dict) -> Path:
-    name = Path(case["network_csv"]).name
-    for d in NETWORKS:
-        if (d / name).exists():
-            return d / name
-    raise SystemExit(f"network {name} not found in {', '.join(map(str, NETWORKS))}")
-
-
-def traces(case: dict, net: Path) -> list[str]:
-    """Trace files of the case (generated once, same cache layout as the parity tests)."""
-    tp = case["trace"]["params"]
-    args = ["--synapse-bit", str(tp["synapse_bit"]), "--input-bit", str(tp["input_bit"]),
-            "--seed", str(tp["seed"]), "--weight-std", repr(tp["weight_std"]),
-            "--act-std", repr(tp["act_std"]), "--act-zero-frac", repr(tp["act_zero_frac"]),
-            "--first-std", repr(tp["first_std"])]
-    if tp.get("first_layer_relu"):
-        args.append("--first-layer-relu")
-    key = hashlib.sha256((net.read_text() + " ".join(args)).encode()).hexdigest()[:16]
-    out = CACHE / f"{net.stem}_{key}"
-    listing = out / "argv.txt"
-    if not listing.exists():
-        print(f"generating traces into {out} ...", file=sys.stderr)
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + f".tmp{os.getpid()}")
-        proc = subprocess.run([sys.executable, str(GOLDEN / "gen_traces.py"), str(net), str(tmp),
-                               *args], capture_output=True, text=True, check=True)
-        files = [str(out / Path(p).name) for p in proc.stdout.split()]
-        for p in tmp.iterdir():
-            os.replace(p, out / p.name)
-        tmp.rmdir()
-        part = out / f"argv.txt.{os.getpid()}"
-        part.write_text("\n".join(files))
-        os.replace(part, listing)
-    return listing.read_text().split()
-
-
-def env_params(case: dict) -> list[str]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_golden_parity import ENV_TO_PARAM  # the README's NS_* -> Param.cpp table
-
-    out: list[str] = []
-    for k, v in case["env"].items():
-        out += ["--param", f"{ENV_TO_PARAM[k]}={v}"]
-    return out
 
 
 def max_rel_diff(golden, ours) -> float:
@@ -106,16 +45,22 @@ def main() -> int:
     ap.add_argument("--case", default="vgg8_t22")
     ap.add_argument("--repeat", type=int, default=1)
     args = ap.parse_args()
-    case = load_case(args.case)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from golden_traces import ENV_TO_PARAM, case_by_id, network_path, trace_files
+
+    case = case_by_id(args.case)
     net = network_path(case)
-    files = traces(case, net)
+    files = trace_files(case)  # generated once into the cache, not timed
+    params: list[str] = []
+    for k, v in case["env"].items():
+        params += ["--param", f"{ENV_TO_PARAM[k]}={v}"]
     a = case["argv"]
     neurosim = Path(sys.executable).with_name("neurosim")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out.json"
         cmd = [str(neurosim), "compat", str(net), str(a["synapseBit"]), str(a["numBitInput"]),
                str(a["numRowSubArray"]), str(a["numRowParallel"]), *files,
-               *env_params(case), "--json", str(out), "--quiet"]
+               *params, "--json", str(out), "--quiet"]
         walls = []
         for _ in range(args.repeat):
             t0 = time.perf_counter()

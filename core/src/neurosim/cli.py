@@ -110,6 +110,11 @@ def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_js
 from .commands.compat import compat_cmd  # noqa: E402
 
 cli.add_command(compat_cmd)
+from .commands import estimate as _estimate, network as _network, traces as _traces  # noqa: E402,I001
+
+cli.add_command(_estimate.estimate_cmd)
+cli.add_command(_network.network_group)
+cli.add_command(_traces.traces_group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -92,6 +92,7 @@ _MJSWD = 0.33
 _MJSWGD = 0.33
 _BUILD_IN_POTENTIAL = 0.9  # V (BSIM4 PB)
 
+
 def _roadmap_name(roadmap: Any) -> str:
     if isinstance(roadmap, DeviceRoadmap):
         return roadmap.name.lower()
@@ -116,10 +117,11 @@ def _ttype_name(transistor_type: Any) -> str:
 class ParamCpp:
     """The node-dependent members of NeuroSim's ``Param`` (set by ``Param::Param`` per node).
 
-    Names follow the porting rule (``Metal0 -> metal0``, ``AR_Metal0 -> ar_metal0``); units
-    are in :data:`UNITS`. ``rho_bulk*`` are the table resistivities before the barrier
-    correction; ``rho*``, the unit wire resistances and ``unit_length_wire_resistance`` are the
-    values Param.cpp computes at 300 K (``unit_length_wire_resistance`` alone depends on the
+    Names follow the porting rule (``Metal0 -> metal0``, ``AR_Metal0 -> ar_metal0``) except
+    ``sizingfactor_wldecoder`` (``sizingfactor_WLdecoder``); units are in :data:`UNITS`.
+    ``rho_bulk*`` are the table resistivities before the barrier correction; ``rho*``, the
+    unit wire resistances and ``unit_length_wire_resistance`` are the values Param.cpp
+    computes at 300 K (``unit_length_wire_resistance`` alone depends on the
     temperature: see :meth:`TechNode.unit_length_wire_resistance_at`).
     """
 
@@ -297,10 +299,7 @@ class TechNode:
             if td.roadmap == rm and td.transistor_type == tt:
                 return td
         if tt == "conventional" and rm == "hp" and self.node_nm <= 14:
-            raise ConfigError(
-                f"device_roadmap = hp (deviceroadmap=1) at tech = {self.name}: the HP roadmap "
-                "is not supported at 14 nm and below (NeuroSim: 'HP for 14 nm and beyond is not "
-                "supported')")
+            _reject_hp(self)
         if tt != "conventional":
             nodes = [n for n, t in LEGACY_TRANSISTOR_NODES.items() if tt in t]
             where = " and ".join(f"{n}nm" for n in nodes) or "no node"
@@ -388,6 +387,12 @@ class TechNode:
         Path(path).write_text(text + "\n")
 
 
+def _reject_hp(node: TechNode) -> None:
+    raise ConfigError(
+        f"device_roadmap = hp (deviceroadmap=1) at tech = {node.name}: the HP roadmap is not "
+        "supported at 14 nm and below (NeuroSim: 'HP for 14 nm and beyond is not supported')")
+
+
 def _check_keys(cls: type, d: Mapping[str, Any], where: str) -> None:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(d) - known)
@@ -472,7 +477,7 @@ class Technology:
         """
         rm_name, tt_name = _roadmap_name(roadmap), _ttype_name(transistor_type)
         if rm_name == "hp" and tt_name == "conventional" and node.node_nm <= 14:
-            node.transistor("hp")  # raises the HP message (guard kept even if data had HP)
+            _reject_hp(node)  # NeuroSim exits here even if a node's data had an HP model
         td = node.transistor(rm_name, tt_name)
         vdd = float(td.vdd)
         cap_ideal_gate = float(td.cap_ideal_gate)

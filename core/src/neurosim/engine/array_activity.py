@@ -18,32 +18,49 @@ import numpy as np
 from ..primitives.constants import CellAccessType, MemCellType
 
 
-def copy_sub_array(memory: np.ndarray, position_row: int, position_col: int, num_row: int,
-                   num_col: int) -> np.ndarray:
+def copy_sub_array(
+    memory: np.ndarray, position_row: int, position_col: int, num_row: int, num_col: int
+) -> np.ndarray:
     """Rows ``position_row..+num_row`` and columns ``position_col..+num_col`` (a view)."""
-    return memory[position_row:position_row + num_row, position_col:position_col + num_col]
+    return memory[position_row : position_row + num_row, position_col : position_col + num_col]
 
 
-def copy_sub_input(inputs: np.ndarray, position_row: int, num_input_vector: int,
-                   num_row: int) -> np.ndarray:
+def copy_sub_input(
+    inputs: np.ndarray, position_row: int, num_input_vector: int, num_row: int
+) -> np.ndarray:
     """Rows ``position_row..+num_row`` and the first ``num_input_vector`` columns (a view)."""
-    return inputs[position_row:position_row + num_row, :num_input_vector]
+    return inputs[position_row : position_row + num_row, :num_input_vector]
 
 
-def reshape_array(memory: np.ndarray, position_row: int, position_col: int, num_row: int,
-                  num_col: int, num_pe: int, weight_matrix_row: int) -> np.ndarray:
+def reshape_array(
+    memory: np.ndarray,
+    position_row: int,
+    position_col: int,
+    num_row: int,
+    num_col: int,
+    num_pe: int,
+    weight_matrix_row: int,
+) -> np.ndarray:
     """Novel-mapping gather (Chip.cpp ``ReshapeArray``): for PE k the rows
     ``position_row + k*weight_matrix_row + i`` (i < num_row), PEs stacked."""
-    rows = (position_row + np.arange(num_pe)[:, None] * weight_matrix_row
-            + np.arange(num_row)[None, :]).ravel()
-    return memory[rows, position_col:position_col + num_col]
+    rows = (
+        position_row + np.arange(num_pe)[:, None] * weight_matrix_row + np.arange(num_row)[None, :]
+    ).ravel()
+    return memory[rows, position_col : position_col + num_col]
 
 
-def reshape_input(inputs: np.ndarray, position_row: int, num_input_vector: int, num_row: int,
-                  num_pe: int, weight_matrix_row: int) -> np.ndarray:
+def reshape_input(
+    inputs: np.ndarray,
+    position_row: int,
+    num_input_vector: int,
+    num_row: int,
+    num_pe: int,
+    weight_matrix_row: int,
+) -> np.ndarray:
     """Novel-mapping gather of the input rows (Chip.cpp ``ReshapeInput``)."""
-    rows = (position_row + np.arange(num_pe)[:, None] * weight_matrix_row
-            + np.arange(num_row)[None, :]).ravel()
+    rows = (
+        position_row + np.arange(num_pe)[:, None] * weight_matrix_row + np.arange(num_row)[None, :]
+    ).ravel()
     return inputs[rows, :num_input_vector]
 
 
@@ -88,10 +105,14 @@ class ColumnModel:
         if self.mem_cell_type == MemCellType.SRAM:
             g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
             return np.full((rows, cols), g)
-        wire = ((np.arange(1, cols + 1) * self.wire_resistance_row)[None, :]
-                + ((rows - np.arange(rows)) * self.wire_resistance_col)[:, None])
+        wire = (np.arange(1, cols + 1) * self.wire_resistance_row)[None, :] + (
+            (rows - np.arange(rows)) * self.wire_resistance_col
+        )[:, None]
         total = 1.0 / np.asarray(memory, dtype=np.float64) + wire
-        if self.mem_cell_type == MemCellType.RRAM and self.access_type == CellAccessType.CMOS_ACCESS:
+        if (
+            self.mem_cell_type == MemCellType.RRAM
+            and self.access_type == CellAccessType.CMOS_ACCESS
+        ):
             total = total + self.resistance_access
         return 1.0 / total
 
@@ -102,7 +123,14 @@ class ColumnModel:
         has infinite resistance (conductance 0), or NaN in sequential eNVM reads (0/0), as in
         the C++.
         """
-        x = (np.asarray(inputs) == 1).astype(np.float64)  # the C++ tests (int)input == 1
+        on = np.asarray(inputs) == 1  # the C++ tests (int)input == 1
+        if self.mem_cell_type == MemCellType.SRAM:
+            # every activated cell adds the same conductance: no matrix product needed
+            g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
+            g_col = np.repeat((on.sum(axis=0) * g)[:, None], memory.shape[1], axis=1)
+            with np.errstate(divide="ignore"):
+                return 1.0 / g_col
+        x = on.astype(np.float64)
         g_col = x.T @ self.effective_conductance(memory)
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.mem_cell_type in (MemCellType.RRAM, MemCellType.FeFET):

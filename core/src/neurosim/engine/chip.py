@@ -19,7 +19,7 @@ from ..primitives.constants import AreaModify
 from .contributions import Contribution, Perf, leaf, total
 from .floorplan import (IFM_C, IFM_H, IFM_W, K_H, K_W, OFM_C, POOL, STRIDE, Floorplan,
                         NetRow)
-from .processing_unit import Area, num_bit_subarray_output
+from .processing_unit import num_bit_subarray_output
 from .tile import ENERGIES, LATENCIES, Tile
 
 NONE = AreaModify.NONE

@@ -12,7 +12,7 @@ square powers of two. Utilization is "weights mapped / memory cells on the chip"
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import ceil, floor, log2, sqrt
+from math import ceil, log2, sqrt
 from typing import Sequence
 
 from ..errors import RejectedConfiguration

@@ -9,17 +9,16 @@ Entry points: :func:`estimate` (in-memory network and traces) and
 from __future__ import annotations
 
 import os
-from math import ceil
 from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from ..config import Config
-from ..errors import InputFileError, NeuroSimError
-from .chip import Chip, num_in_vector
+from ..errors import NeuroSimError
+from .chip import Chip
 from .compat_bugs import register_bug
 from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
-from .floorplan import Floorplan, MappingParams, NetRow, plan
+from .floorplan import MappingParams, NetRow, plan
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
 from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
 
@@ -43,14 +42,15 @@ def _mapping_params(p: Any) -> MappingParams:
                          speed_up_degree=p.speed_up_degree)
 
 
-def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any) -> np.ndarray:
+def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any, index: int) -> np.ndarray:
     """The input bits NeuroSim reads (``LoadInInputData``): XNOR modes add the complement
     row after each row; the first ``numInVector*numBitInput`` columns are used."""
     need = layer.num_in_vector * p.num_bit_input
     x = np.asarray(bits)
     if x.ndim != 2 or x.shape[0] != layer.weight_rows or x.shape[1] < need:
-        raise InputFileError("<inputs>", f"input bits of shape {x.shape} do not fit the layer "
-                             f"({layer.weight_rows} rows x at least {need} columns)")
+        raise NeuroSimError(f"layer {index + 1}: input bits of shape {x.shape} do not fit the "
+                            f"layer ({layer.weight_rows} rows x at least {need} columns = "
+                            f"{layer.num_in_vector} vectors x {p.num_bit_input} bits)")
     x = (x[:, :need] == 1).astype(np.uint8) if x.dtype != np.uint8 else x[:, :need]
     if p.xnor_parallel_mode or p.xnor_sequential_mode:
         out = np.empty((2 * x.shape[0], x.shape[1]), dtype=np.uint8)
@@ -60,10 +60,14 @@ def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any) -> np.ndarray:
     return np.ascontiguousarray(x)
 
 
-def _prepare_memory(weights: np.ndarray, p: Any) -> np.ndarray:
+def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int) -> np.ndarray:
     from .weight_mapping import load_weight_memory
 
-    return load_weight_memory(weights, synapse_bit=p.synapse_bit, cell_bit=p.cell_bit,
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (layer.weight_rows, layer.cout):
+        raise NeuroSimError(f"layer {index + 1}: weights of shape {w.shape}, but the layer "
+                            f"needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)")
+    return load_weight_memory(w, synapse_bit=p.synapse_bit, cell_bit=p.cell_bit,
                               max_conductance=p.max_conductance,
                               min_conductance=p.min_conductance,
                               algo_weight_max=p.algo_weight_max,
@@ -93,6 +97,10 @@ def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.n
     p = ctx.param
     say = progress or (lambda msg: None)
     messages: list[str] = list(getattr(p, "messages", []) or [])
+    if config.device != "sram" and config.cell_bits > config.synapse_bits:
+        messages.append(f"cell_bits = {config.cell_bits} > synapse_bits = "
+                        f"{config.synapse_bits}: using {config.synapse_bits} bits per cell "
+                        "(NeuroSim: 'Memory precision is even higher than synapse precision')")
     net: list[NetRow] = [tuple(float(v) for v in layer.as_row()) for layer in layers]
 
     fp = plan(net, _mapping_params(p))
@@ -109,7 +117,8 @@ def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.n
     area = chip.calculate_area()
 
     def layer_data(i: int) -> tuple[np.ndarray, np.ndarray]:
-        return _prepare_memory(weights[i], p), _prepare_inputs(inputs[i], layers[i], p)
+        return (_prepare_memory(weights[i], layers[i], p, i),
+                _prepare_inputs(inputs[i], layers[i], p, i))
 
     cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -179,21 +188,30 @@ def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.n
     else:
         system_clock = 0.0
         leak_powers: list[float] = []
+        leak_nodes: list[Contribution] = []
+        final_clock = max(x["read_latency"] for x in perfs)
         for i, r in enumerate(perfs):
             lat = r["read_latency"]
             system_clock = max(system_clock, lat)
-            clock_i = system_clock if ctx.bug(PIPELINE_LEAKAGE) else max(x["read_latency"] for x in perfs)
+            clock_i = system_clock if ctx.bug(PIPELINE_LEAKAGE) else final_clock
             leak_powers.append(tiles[i] * (r.leakage * (clock_i - lat)
                                            + r.leakage_sram_in_use * lat) / clock_i)
+            idle = Contribution(
+                f"{tiles[i]:g} tiles idle {_div(clock_i - lat, clock_i):.4g} of the cycle",
+                tiles[i] * r.leakage * (clock_i - lat) / clock_i,
+                [_tile_leak_tree(r, tiles[i], "tiles (full leakage)")], "scale",
+                _div(clock_i - lat, clock_i))
+            busy = leaf(f"{tiles[i]:g} tiles in use {_div(lat, clock_i):.4g} of the cycle",
+                        tiles[i] * r.leakage_sram_in_use * lat / clock_i)
+            node = total(f"layer {i + 1}", [idle, busy])
+            node.value = leak_powers[-1]
+            leak_nodes.append(node)
         for i, r in enumerate(perfs):
             v = dict(r.values)
             v["leakage_power"] = leak_powers[i]
             v["leakage_energy"] = leak_powers[i] * system_clock
             t = {f: r.node(f) for f in PERF_FIGURES}
-            t["leakage_power"] = Contribution(
-                f"layer {i + 1}: {tiles[i]:g} tiles, idle leakage weighted by the idle share "
-                "of the pipeline cycle", leak_powers[i],
-                [_tile_leak_tree(r, tiles[i], "tiles (full leakage)")], "leaf")
+            t["leakage_power"] = leak_nodes[i]
             t["leakage_energy"] = Contribution(
                 f"layer {i + 1}: average leakage power x pipeline cycle {system_clock:.6g} s",
                 v["leakage_energy"], [t["leakage_power"]], "scale", system_clock)

@@ -11,13 +11,14 @@ energies are summed.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from math import ceil, log2, sqrt
 from typing import Any
 
 import numpy as np
 
-from ..primitives.constants import AreaModify, BusMode
+from ..primitives.constants import AreaModify, BusMode, MemCellType
 from .contributions import Contribution, Perf, leaf, total
 
 NONE = AreaModify.NONE
@@ -78,6 +79,8 @@ class ProcessingUnit:
         self.buffer_output_cm = dff(ctx)
         self._p = p
         self._area_cache: dict[tuple, Area] = {}
+        self._results: dict[tuple, Any] = {}
+        self._weights_matter: bool | None = None
 
     # ------------------------------------------------------------------------------------
     def initialize(self, num_sub_array_row_nm: int, num_sub_array_col_nm: int,
@@ -169,8 +172,24 @@ class ProcessingUnit:
     # ------------------------------------------------------------------------------------
     def _subarray(self, memory: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
                   name: str) -> Any:
-        """All input vectors through one subarray (the C++ loop over ``k``)."""
-        return self.sub_array.evaluate_vectors(inputs, memory, calculate_clk_freq)
+        """All input vectors through one subarray (the C++ loop over ``k``).
+
+        Subarrays fed with the same input bits and holding the same cells give the same
+        result (one :class:`SubArray` object models them all), so results are reused. For
+        SRAM the stored values never enter the read model (NeuroSim's
+        ``GetColumnResistance`` counts activated rows only), so only the array shape is
+        part of the key: the column blocks of a layer are evaluated once.
+        """
+        sa = self.sub_array
+        if self._weights_matter is None:
+            self._weights_matter = sa.column_model().mem_cell_type != MemCellType.SRAM
+        key = (calculate_clk_freq, sa.clk_freq, inputs.shape, _digest(inputs), memory.shape,
+               _digest(memory) if self._weights_matter else None)
+        hit = self._results.get(key)
+        if hit is None:
+            hit = sa.evaluate_vectors(inputs, memory, calculate_clk_freq)
+            self._results[key] = hit
+        return hit
 
     def calculate_performance(self, memory: np.ndarray, inputs: np.ndarray, array_dup_row: int,
                               array_dup_col: int, num_sub_array_row: int, num_sub_array_col: int,
@@ -329,6 +348,11 @@ class ProcessingUnit:
         perf.add("read_dynamic_energy", "", moved_e)
         perf.add("core_energy_other", "", moved_e)
         return perf
+
+
+def _digest(a: np.ndarray) -> bytes:
+    """A 128-bit fingerprint of an array's contents."""
+    return hashlib.blake2b(np.ascontiguousarray(a).data, digest_size=16).digest()
 
 
 def _sa_node(res: Any, fig: str, i: int, j: int) -> Contribution:

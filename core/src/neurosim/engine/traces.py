@@ -56,12 +56,28 @@ class LayerSpec:
         return int((self.ifm_h - self.kh + 1) / s * (self.ifm_w - self.kw + 1) / s)
 
     def as_row(self) -> tuple[int, ...]:
-        return (self.ifm_h, self.ifm_w, self.cin, self.kh, self.kw, self.cout,
-                int(self.pool), self.stride)
+        return (
+            self.ifm_h,
+            self.ifm_w,
+            self.cin,
+            self.kh,
+            self.kw,
+            self.cout,
+            int(self.pool),
+            self.stride,
+        )
 
 
-_LAYER_FIELDS = ("IFM height", "IFM width", "IFM channels", "kernel height", "kernel width",
-                 "OFM channels", "pooling flag", "stride")
+_LAYER_FIELDS = (
+    "IFM height",
+    "IFM width",
+    "IFM channels",
+    "kernel height",
+    "kernel width",
+    "OFM channels",
+    "pooling flag",
+    "stride",
+)
 
 
 def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
@@ -81,18 +97,21 @@ def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
             fields = fields[:-1]  # tolerate one trailing comma
         if len(fields) != 8:
             raise InputFileError(
-                path, f"expected 8 comma-separated columns (IFM_h, IFM_w, IFM_c, k_h, k_w, "
-                f"OFM_c, pool, stride), found {len(fields)}", line=lineno)
+                path,
+                f"expected 8 comma-separated columns (IFM_h, IFM_w, IFM_c, k_h, k_w, "
+                f"OFM_c, pool, stride), found {len(fields)}",
+                line=lineno,
+            )
         values = []
         for name, field in zip(_LAYER_FIELDS, fields):
             try:
                 v = float(field)
             except ValueError:
-                raise InputFileError(path, f"{name} {field!r} is not a number",
-                                     line=lineno) from None
+                raise InputFileError(
+                    path, f"{name} {field!r} is not a number", line=lineno
+                ) from None
             if not np.isfinite(v) or v != int(v):
-                raise InputFileError(path, f"{name} {field!r} is not a whole number",
-                                     line=lineno)
+                raise InputFileError(path, f"{name} {field!r} is not a whole number", line=lineno)
             values.append(int(v))
         h, w, c, kh, kw, cout, pool, stride = values
         for name, v in zip(_LAYER_FIELDS, values):
@@ -101,8 +120,9 @@ def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
         if pool not in (0, 1):
             raise InputFileError(path, f"pooling flag = {pool} must be 0 or 1", line=lineno)
         if kh > h or kw > w:
-            raise InputFileError(path, f"kernel {kh}x{kw} is larger than the {h}x{w} input map",
-                                 line=lineno)
+            raise InputFileError(
+                path, f"kernel {kh}x{kw} is larger than the {h}x{w} input map", line=lineno
+            )
         layers.append(LayerSpec(h, w, c, kh, kw, cout, bool(pool), stride))
     if not layers:
         raise InputFileError(path, "network file holds no layer")
@@ -136,8 +156,9 @@ def _parse_general(path: Path, data: bytes) -> np.ndarray:
     bad = np.flatnonzero(counts != ncol)
     if bad.size:
         i = int(bad[0])
-        raise InputFileError(path, f"{counts[i]} values on this line, but line 1 has {ncol}",
-                             line=i + 1)
+        raise InputFileError(
+            path, f"{counts[i]} values on this line, but line 1 has {ncol}", line=i + 1
+        )
     fields = b",".join(lines).split(b",")
     try:
         return np.array(fields).astype(np.float64).reshape(len(lines), ncol)
@@ -149,8 +170,11 @@ def _parse_general(path: Path, data: bytes) -> np.ndarray:
             try:
                 float(f)
             except ValueError:
-                raise InputFileError(path, f"value {f.decode(errors='replace').strip()!r} is "
-                                     "not a number", line=i + 1) from None
+                raise InputFileError(
+                    path,
+                    f"value {f.decode(errors='replace').strip()!r} is not a number",
+                    line=i + 1,
+                ) from None
     raise InputFileError(path, "unreadable trace")  # pragma: no cover
 
 
@@ -183,13 +207,17 @@ def parse_input_trace(path: str | os.PathLike) -> np.ndarray:
     bad = ~((values == 0.0) | (values == 1.0))
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputFileError(path, f"input bit in column {c + 1} is {values[r, c]!r}; input "
-                             "traces hold only 0 and 1", line=int(r) + 1)
+        raise InputFileError(
+            path,
+            f"input bit in column {c + 1} is {values[r, c]!r}; input traces hold only 0 and 1",
+            line=int(r) + 1,
+        )
     return values.astype(np.uint8)
 
 
-def read_input_trace(path: str | os.PathLike, layer: LayerSpec, num_bit_input: int,
-                     *, num_row_per_synapse: int = 1) -> np.ndarray:
+def read_input_trace(
+    path: str | os.PathLike, layer: LayerSpec, num_bit_input: int, *, num_row_per_synapse: int = 1
+) -> np.ndarray:
     """The input bits NeuroSim reads for ``layer``: rows ``cin*kh*kw``, columns
     ``num_in_vector * num_bit_input`` (the first columns of the file; the rest are ignored).
 
@@ -200,17 +228,27 @@ def read_input_trace(path: str | os.PathLike, layer: LayerSpec, num_bit_input: i
     bits = parse_input_trace(path)
     rows, cols = bits.shape
     if rows != layer.weight_rows:
-        raise InputFileError(path, f"input trace has {rows} lines, but the layer "
-                             f"(cin*kh*kw = {layer.cin}*{layer.kh}*{layer.kw}) needs "
-                             f"{layer.weight_rows}")
+        raise InputFileError(
+            path,
+            f"input trace has {rows} lines, but the layer "
+            f"(cin*kh*kw = {layer.cin}*{layer.kh}*{layer.kw}) needs "
+            f"{layer.weight_rows}",
+        )
     if cols % num_bit_input:
-        raise InputFileError(path, f"input trace has {cols} columns, not a multiple of "
-                             f"the {num_bit_input} input bits", line=1)
+        raise InputFileError(
+            path,
+            f"input trace has {cols} columns, not a multiple of the {num_bit_input} input bits",
+            line=1,
+        )
     need = layer.num_in_vector * num_bit_input
     if cols < need:
-        raise InputFileError(path, f"input trace has {cols // num_bit_input} input vectors "
-                             f"({cols} columns); the layer needs {layer.num_in_vector} "
-                             f"({need} columns)", line=1)
+        raise InputFileError(
+            path,
+            f"input trace has {cols // num_bit_input} input vectors "
+            f"({cols} columns); the layer needs {layer.num_in_vector} "
+            f"({need} columns)",
+            line=1,
+        )
     return np.ascontiguousarray(bits[:, :need])
 
 
@@ -237,7 +275,7 @@ def _head_table() -> np.ndarray:
 
 
 _CLASS = np.full(256, 12, dtype=np.uint8)
-_CLASS[_ZERO:_ZERO + 10] = np.arange(10)
+_CLASS[_ZERO : _ZERO + 10] = np.arange(10)
 _CLASS[_SPACE] = 10
 _CLASS[_MINUS] = 11
 _HEAD_SIGN = _head_table()
@@ -258,12 +296,13 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
     ncol = (nl + 1) // 11
     buf = np.frombuffer(data, dtype=np.uint8).reshape(-1, 11)
     sep = buf[:, 10].reshape(-1, ncol)
-    if not (np.all(sep[:, :-1] == _COMMA) and np.all(sep[:, -1] == _NL)
-            and np.all(buf[:, 4] == _DOT)):
+    if not (
+        np.all(sep[:, :-1] == _COMMA) and np.all(sep[:, -1] == _NL) and np.all(buf[:, 4] == _DOT)
+    ):
         return None
     out = np.empty(buf.shape[0], dtype=np.float64)
     for start in range(0, buf.shape[0], _CHUNK):
-        field = buf[start:start + _CHUNK, :10]
+        field = buf[start : start + _CHUNK, :10]
         digit = field - np.uint8(_ZERO)
         if digit[:, 5:].max() > 9:
             return None
@@ -272,7 +311,7 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
         if not sign.all():
             return None
         digit[digit > 9] = 0
-        block = out[start:start + _CHUNK]
+        block = out[start : start + _CHUNK]
         np.divide(digit.astype(np.int32) @ _DIGIT_WEIGHT, 100000.0, out=block)
         np.negative(block, out=block, where=sign < 0)
     return out.reshape(-1, ncol)
@@ -288,8 +327,9 @@ def parse_weight_trace(path: str | os.PathLike) -> np.ndarray:
     return w
 
 
-def read_weight_trace(path: str | os.PathLike, layer: LayerSpec, *,
-                      weight_min: float = -1.0, weight_max: float = 1.0) -> np.ndarray:
+def read_weight_trace(
+    path: str | os.PathLike, layer: LayerSpec, *, weight_min: float = -1.0, weight_max: float = 1.0
+) -> np.ndarray:
     """Weights of ``layer``: float64, rows ``cin*kh*kw``, columns ``cout``.
 
     Values outside ``[weight_min, weight_max]`` (the algorithm's weight range, NeuroSim's
@@ -300,13 +340,20 @@ def read_weight_trace(path: str | os.PathLike, layer: LayerSpec, *,
     w = parse_weight_trace(path)
     rows, cols = w.shape
     if (rows, cols) != (layer.weight_rows, layer.cout):
-        raise InputFileError(path, f"weight trace is {rows} x {cols} (lines x values), but the "
-                             f"layer needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)")
+        raise InputFileError(
+            path,
+            f"weight trace is {rows} x {cols} (lines x values), but the "
+            f"layer needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)",
+        )
     bad = ~((w >= weight_min) & (w <= weight_max))
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputFileError(path, f"weight {w[r, c]!r} in column {c + 1} is outside the "
-                             f"algorithm range [{weight_min:g}, {weight_max:g}]", line=int(r) + 1)
+        raise InputFileError(
+            path,
+            f"weight {w[r, c]!r} in column {c + 1} is outside the "
+            f"algorithm range [{weight_min:g}, {weight_max:g}]",
+            line=int(r) + 1,
+        )
     return w
 
 
@@ -318,7 +365,7 @@ def format_weight_trace(weights: np.ndarray) -> bytes:
     if w.ndim != 2 or w.size == 0:
         raise ValueError("weights must be a non-empty 2-D array")
     uniq, inverse = np.unique(w, return_inverse=True)
-    table = ["%10.5f" % v for v in uniq.tolist()]  # one Python format per distinct value
+    table = ["%10.5f" % v for v in uniq.tolist()]  # noqa: UP031 (the C format itself)
     if all(len(s) == 10 for s in table):
         tab = np.frombuffer("".join(table).encode(), dtype=np.uint8).reshape(-1, 10)
         rows, cols = w.shape

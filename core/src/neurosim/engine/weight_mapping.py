@@ -17,21 +17,28 @@ as in the C++ (it cannot occur for WAGE-clipped weights). BNN parallel mode stor
 for level 1 and (Gmin, Gmax) otherwise in two columns; XNOR modes store the same pair in two
 rows instead.
 
-The linear level-to-conductance rule is NeuroSim's own and uses Param's ``maxConductance =
-1/resistanceOn`` and ``minConductance = 1/resistanceOff``; it is applied here directly rather
-than through a device plugin so that the result is NeuroSim's for every device (a plugin with
-a nonlinear conductance map would model a different chip than the one NeuroSim reports).
+The digit-to-conductance rule is the device plugin's ``Device.weight_to_conductance`` when
+the memory is built for a configured design (:func:`memory_from_context`); NeuroSim's own rule
+(linear between Param's ``minConductance = 1/resistanceOff`` and ``maxConductance =
+1/resistanceOn``, which the built-in devices implement bit for bit) is used by
+:func:`load_weight_memory` when no device is given.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 
-def weight_levels(weights: np.ndarray, synapse_bit: int, algo_weight_max: float = 1.0,
-                  algo_weight_min: float = -1.0) -> np.ndarray:
+def weight_levels(
+    weights: np.ndarray,
+    synapse_bit: int,
+    algo_weight_max: float = 1.0,
+    algo_weight_min: float = -1.0,
+) -> np.ndarray:
     """Integer level of every weight (int64), NeuroSim's normalisation to [0, 2^synapseBit]."""
     f = np.asarray(weights, dtype=np.float64)
     normalized_max = math.pow(2, synapse_bit)
@@ -72,16 +79,25 @@ def _cdiv(v: np.ndarray, d: int) -> np.ndarray:
     return np.where(v < 0, -q, q)
 
 
-def load_weight_memory(weights: np.ndarray, *, synapse_bit: int, cell_bit: int,
-                       max_conductance: float, min_conductance: float,
-                       algo_weight_max: float = 1.0, algo_weight_min: float = -1.0,
-                       operation_mode: int = 2) -> np.ndarray:
+def load_weight_memory(
+    weights: np.ndarray,
+    *,
+    synapse_bit: int,
+    cell_bit: int,
+    max_conductance: float,
+    min_conductance: float,
+    algo_weight_max: float = 1.0,
+    algo_weight_min: float = -1.0,
+    operation_mode: int = 2,
+    conductance: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
     """The memory NeuroSim builds from a weight trace (rows x cols float64 conductances).
 
     ``weights`` is the trace (rows ``cin*kh*kw``, columns ``cout``). The result has
     ``cout * numColPerSynapse`` columns (synapse j's cells in columns
     ``j*numColPerSynapse .. +numColPerSynapse-1``), and twice the rows in XNOR modes (row 2i
-    the weight, row 2i+1 its complement).
+    the weight, row 2i+1 its complement). ``conductance`` maps the cell digits to siemens
+    (default: NeuroSim's linear rule between ``min_conductance`` and ``max_conductance``).
     """
     w = np.asarray(weights, dtype=np.float64)
     if w.ndim != 2:
@@ -103,6 +119,28 @@ def load_weight_memory(weights: np.ndarray, *, synapse_bit: int, cell_bit: int,
         return out.reshape(rows * 2, cols)
     ncol = num_col_per_synapse(synapse_bit, cell_bit, operation_mode)
     cell_range = 1 << cell_bit
-    digits = level_digits(levels, cell_bit, ncol).astype(np.float64)
-    g = digits / (cell_range - 1) * (gmax - gmin) + gmin
+    digits = level_digits(levels, cell_bit, ncol)
+    if conductance is not None:
+        g = np.asarray(conductance(digits), dtype=np.float64)
+    else:
+        g = digits.astype(np.float64) / (cell_range - 1) * (gmax - gmin) + gmin
     return g.reshape(rows, cols * ncol)
+
+
+def memory_from_context(ctx: Any, weights: np.ndarray) -> np.ndarray:
+    """The memory of ``weights`` for the configured design: Param's precisions, weight range
+    and operation mode, and the device plugin's ``weight_to_conductance``."""
+    p, cfg = ctx.param, ctx.config
+    device = ctx.registry.get("device", cfg.device)
+    cell_bit = int(p.cell_bit)
+    return load_weight_memory(
+        weights,
+        synapse_bit=int(p.synapse_bit),
+        cell_bit=cell_bit,
+        max_conductance=float(p.max_conductance),
+        min_conductance=float(p.min_conductance),
+        algo_weight_max=float(cfg.algo_weight_max),
+        algo_weight_min=float(cfg.algo_weight_min),
+        operation_mode=int(cfg.operation_mode),
+        conductance=lambda digits: device.weight_to_conductance(digits, ctx.cell, cell_bit),
+    )

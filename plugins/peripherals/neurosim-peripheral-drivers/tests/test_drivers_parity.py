@@ -1,6 +1,7 @@
 """Parity of the drive circuits with NeuroSim V1.4's C++ classes.
 
-``data/drivers_cpp_reference.json`` holds, per node (22, 14, 7, 1 nm; planar, FinFET, GAA) and
+``data/drivers_cpp_reference.json`` holds, per node (22, 14, 7, 2, 1 nm LSTP and 130 nm HP:
+planar, FinFET and GAA layouts) and
 per case, the C++ call arguments (as SubArray.cpp uses them, plus the other branches) and
 the area / latency / energy / leakage (and the output ramp, gate resistance and gate / drain
 capacitances that SubArray.cpp reads back) the compiled NeuroSim V1.4 C++ printed with ``%.17g``.
@@ -37,7 +38,9 @@ CASES = [(node, name) for node, data in REFERENCE["nodes"].items() for name in d
 
 @lru_cache(maxsize=None)
 def _base_context(node: str, compat_bugs: bool = True) -> Context:
-    return build_context(load_config(overrides={"tech": f"{node}nm",
+    data = REFERENCE["nodes"][node]
+    return build_context(load_config(overrides={"tech": data["tech"],
+                                                "device_roadmap": data["device_roadmap"],
                                                 "compat_bugs": compat_bugs}))
 
 
@@ -75,7 +78,7 @@ def test_derived_params_match_cpp(node):
     assert got == pytest.approx(want, rel=1e-12)
 
 
-@pytest.mark.parametrize("node,name", CASES, ids=[f"{n}nm-{c}" for n, c in CASES])
+@pytest.mark.parametrize("node,name", CASES, ids=[f"{n}-{c}" for n, c in CASES])
 def test_matches_neurosim_cpp(node, name):
     case = REFERENCE["nodes"][node]["cases"][name]
     unit = _run(_context(node, case["access"], case["param"]), case)
@@ -84,7 +87,7 @@ def test_matches_neurosim_cpp(node, name):
         want = case["expected"][field]
         got = getattr(unit, field)
         assert math.isclose(got, want, rel_tol=1e-9, abs_tol=0.0), (
-            f"{name} @ {node} nm: {field} = {got!r}, NeuroSim C++ gives {want!r}")
+            f"{name} @ {node}: {field} = {got!r}, NeuroSim C++ gives {want!r}")
 
 
 # --- the reproduced NeuroSim defects, switched off ----------------------------------------
@@ -96,18 +99,18 @@ def test_decoder_driver_write_latency_without_accumulation():
     """C++ adds each call's write delay onto the previous write latency: two calls with
     numWrite = 64 give (64 t + t) * 64 = 65 * 64 t, t = the read latency (numRead = 1).
     Corrected, the second call gives 64 t."""
-    case = _case("22", "dd_row")
+    case = _case("22nm-lstp", "dd_row")
     cpp = case["expected"]
     assert cpp["write_latency"] == pytest.approx(65 * 64 * cpp["read_latency"], rel=1e-12)
-    unit = _run(_context("22", compat_bugs=False), case)
+    unit = _run(_context("22nm-lstp", compat_bugs=False), case)
     assert unit.write_latency == pytest.approx(64 * cpp["read_latency"], rel=1e-12)
 
 
 def test_row_decoder_counts_address_inverter_columns():
     """REGULAR_ROW at a fixed height: corrected, the 7 address inverters fit one column, so
     the width grows by exactly one inverter width over NeuroSim's."""
-    case = _case("22", "rd_wl")
-    ctx = _context("22", compat_bugs=False)
+    case = _case("22nm-lstp", "rd_wl")
+    ctx = _context("22nm-lstp", compat_bugs=False)
     unit = _run(ctx, case)
     f = ctx.tech.feature_size
     _, _, w_inv = formula.calculate_gate_area(INV, 1, unit.width_inv_n, unit.width_inv_p,
@@ -119,9 +122,9 @@ def test_row_decoder_counts_address_inverter_columns():
 def test_new_mux_uses_its_transmission_gate_resistance():
     """NeuroSim's NewMux reads an unset resTg (0 -> zero read latency); corrected, the delay
     is 2.3 R_tg (C_drain + C_gn/2 + C_gp/2 + C_load) with R_tg = R_n || R_p."""
-    case = _case("22", "nmux")
+    case = _case("22nm-lstp", "nmux")
     assert case["expected"]["read_latency"] == 0.0
-    ctx = _context("22", compat_bugs=False)
+    ctx = _context("22nm-lstp", compat_bugs=False)
     unit = _run(ctx, case)
     temp = ctx.input.temperature
     r_n = formula.calculate_on_resistance_normal(unit.width_tg_n, NMOS, temp, ctx.tech)
@@ -136,9 +139,9 @@ def test_demux_folds_pass_gates_with_real_width():
     """NeuroSim truncates the DeMux pass-gate width to an int (0 m -> -1 folds, negative
     drain cap and latency at 22 nm); corrected, 16 pairs in 2560 F give 80 F per gate,
     i.e. int(80 F / (0.5 * 7.6 F)) - 1 = 20 folds."""
-    case = _case("22", "demux_w")
+    case = _case("22nm-lstp", "demux_w")
     assert case["expected"]["read_latency"] < 0
-    ctx = _context("22", compat_bugs=False)
+    ctx = _context("22nm-lstp", compat_bugs=False)
     unit = _run(ctx, case)
     _, h_tg, _ = formula.calculate_pass_gate_area(unit.width_tg_n, unit.width_tg_p, ctx.tech, 20)
     _, h_inv, _ = formula.calculate_gate_area(INV, 1, unit.width_inv_n, unit.width_inv_p,
@@ -151,8 +154,8 @@ def test_new_switch_matrix_pmos_resistance():
     """NeuroSim sizes the NewSwitchMatrix PMOS half with the NMOS on-resistance; corrected,
     R_tg = R_n(W_n) || R_p(W_p). (At FinFET/GAA nodes the N and P on-currents are equal, so
     the defect shows at planar nodes only.)"""
-    case = _case("22", "nsm")
-    ctx = _context("22", compat_bugs=False)
+    case = _case("22nm-lstp", "nsm")
+    ctx = _context("22nm-lstp", compat_bugs=False)
     unit = _run(ctx, case)
     temp = ctx.input.temperature
     r_n = formula.calculate_on_resistance_normal(unit.width_tg_n, NMOS, temp, ctx.tech)
@@ -163,7 +166,7 @@ def test_new_switch_matrix_pmos_resistance():
 
 def test_level_shifter_needs_a_fixed_side():
     from neurosim.errors import NeuroSimError
-    ctx = _context("22")
+    ctx = _context("22nm-lstp")
     unit = ctx.circuit("level_shifter")(ctx)
     unit.initialize(128, 0.5, 1e9)
     with pytest.raises(NeuroSimError, match="fixed width or height"):

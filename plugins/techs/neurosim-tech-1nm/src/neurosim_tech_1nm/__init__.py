@@ -1,4 +1,5 @@
-"""neurosim technology node 1nm: 1 nm GAA nanosheet, 4 sheets, backside power rail, dielectric wall, CFET-style SRAM cell (IRDS 2022).
+"""neurosim technology node 1nm: 1 nm GAA nanosheet, 4 sheets, backside power rail, dielectric
+wall, CFET-style SRAM cell (IRDS 2022).
 
 The node's data lives in ``node.json`` next to this file; :func:`node` loads it.
 """

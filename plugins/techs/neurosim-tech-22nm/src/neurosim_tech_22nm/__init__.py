@@ -1,4 +1,5 @@
-"""neurosim technology node 22nm: 22 nm planar bulk CMOS (PTM 22nm HP/LP models; also 2D-FET and TFET data).
+"""neurosim technology node 22nm: 22 nm planar bulk CMOS (PTM 22nm HP/LP models; also 2D-FET and
+TFET data).
 
 The node's data lives in ``node.json`` next to this file; :func:`node` loads it.
 """

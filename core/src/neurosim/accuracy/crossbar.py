@@ -1,0 +1,446 @@
+"""Vectorized compute-in-memory inference: the crossbar model behind ``layer.hardware``.
+
+:class:`CrossbarModel` plugs into the ``compute`` hook of the :mod:`neurosim.nn` layers
+(``hardware.conv2d(layer, x, weight)`` / ``hardware.linear(layer, x, weight)``; the layer
+divides the result by its WAGE ``scale`` and quantizes it to ``wl_activate`` bits). It
+implements the V1.4 wrapper's accuracy model (``spec/accuracy_model.md``, ``docs/accuracy.md``):
+
+* **full hardware path** (wrapper: WAGE, inference=1, model 'VGG8'): inputs bit-serial
+  (``I = round((2**bA-1)*x)``, LSB first), weights as the offset-binary code
+  ``X = round((2**bW-1)/2*(w+1))`` split into ``cellBit`` digits, each mapped to a
+  conductance between Gmin and Gmax by the on/off ratio, a dummy column at mid-range
+  subtracted, partial sums per subarray of ``subArray`` rows (``parallelRead`` rows when
+  smaller) of one kernel position, each partial sum ADC-quantized
+  (``LinearQuantizeOut`` range rule) and shifted-and-added with powers of two; device
+  variation (per partial product, seeded) and retention drift on the digits; the RGB first
+  layer (Cin = 3 < subArray) without bit-serial input and ADC;
+* **simplified path** (wrapper: WAGE inference=1, any other model): ``conv(Q(x), W)`` and
+  one ADC over the whole layer output;
+* **inference=0** and the **FP** mode (``float_range_quantize`` weights and inputs, one ADC).
+
+How it is computed (no Python loop over kernel positions, bits, subarrays or slices):
+the input is unfolded (im2col) once and regrouped into ``G = K*K*numSubArray`` row groups
+of ``N`` rows (one group = one subarray read of one kernel position); for a chunk of groups
+x input bits x digits, one batched matrix product gives every partial sum, the ADC is
+applied to the whole batch of partial sums at once (one range per group, bit and digit, as
+the wrapper's per-call range), and shift-and-add is a weighted sum over the chunk's axes.
+
+Exact partial sums: partial sums are kept in units of ``2*r*G`` (r = on/off ratio), where a
+cell of digit ``d`` is ``2(r-1)d + 2(R-1)`` and the dummy column is
+``2(R-1) + (r-1)(R-1)`` -- integers for an integer on/off ratio. Input bits are 0/1, so a
+partial sum is an integer below 2**24, computed exactly by a float32 matrix product in any
+summation order (float64 where the bound does not hold, for non-integer ratios and for drifted
+digits), and the ADC (:func:`~neurosim.accuracy.quant.adc_exact`) floors the exact quotient:
+ties on a bin edge are decided by the true value, not by float32 rounding as in the wrapper.
+Variation makes partial sums continuous (float32 products; ties have probability zero).
+
+Modes: ``parity`` reproduces the wrapper's defects, ``default`` corrects them (ADC range per
+input item instead of per batch, channels beyond a whole number of subarrays kept in a last
+partial subarray, ``ceil(bW/cellBit)`` digits instead of ``int(bW/cellBit)``); see
+``docs/accuracy.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from ..errors import NeuroSimError
+from .quant import adc_exact, linear_quantize_out, retention, retention_active
+
+MODES = ("parity", "default")
+PATHS = ("auto", "full", "simplified")
+
+
+@dataclass(frozen=True)
+class LayerParams:
+    """The settings of one layer the model reads (wrapper names in comments)."""
+
+    bits_in: int  # wl_input
+    bits_w: int  # wl_weight
+    inference: int
+    ratio: float  # onoffratio
+    cell_bits: int  # cellBit
+    rows: int  # subArray, or parallelRead when smaller
+    adc_bits: int  # ADCprecision
+    vari: float
+    t: float
+    v: float
+    detect: int
+    target: float
+    model: str
+    mode: str  # "WAGE" / "FP"
+
+
+def layer_params(layer: Any) -> LayerParams:
+    """:class:`LayerParams` from a :mod:`neurosim.nn` layer's attributes."""
+    rows = int(layer.sub_array)
+    pr = getattr(layer, "parallel_read", None)
+    if pr is not None and int(pr) < rows:  # the wrapper overwrites subArray (permanently)
+        rows = int(pr)
+    p = LayerParams(int(layer.wl_input), int(layer.wl_weight), int(layer.inference),
+                    float(layer.onoffratio), int(layer.cell_bit), rows,
+                    int(layer.adc_precision), float(layer.vari), float(layer.t),
+                    float(layer.v), int(layer.detect), float(layer.target),
+                    str(layer.model or ""), str(getattr(layer, "mode", "WAGE")))
+    if p.rows < 1:
+        raise NeuroSimError(f"layer {layer.name!r}: subarray rows = {p.rows} must be >= 1")
+    if p.cell_bits < 1:
+        raise NeuroSimError(f"layer {layer.name!r}: cell_bits = {p.cell_bits} must be >= 1")
+    if p.ratio <= 1:
+        raise NeuroSimError(f"layer {layer.name!r}: onoff_ratio = {p.ratio} must be > 1")
+    return p
+
+
+def _pair(v: Any) -> tuple[int, int]:
+    return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
+
+
+class CrossbarModel:
+    """Hardware-aware inference for every ``neurosim.nn`` layer it is attached to.
+
+    ``mode``: "parity" (the wrapper, defects included) or "default" (defects corrected).
+    ``path``: "auto" (the wrapper's rule: full model for model 'VGG8', simplified otherwise),
+    "full" or "simplified" for every WAGE layer. ``seed``: variation and random drift draws
+    (reproducible for the same seed, device, batch shape and ``max_elements``).
+    ``max_elements``: partial sums held at once (memory ~ 32 bytes each).
+    """
+
+    def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
+                 max_elements: int = 1 << 24) -> None:
+        if mode not in MODES:
+            raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
+        if path not in PATHS:
+            raise NeuroSimError(f"hardware path {path!r}: expected one of {', '.join(PATHS)}")
+        self.mode = mode
+        self.path = path
+        self.seed = int(seed)
+        self.max_elements = int(max_elements)
+        self.calls = 0
+        self.stats: dict[str, int] = {"partial_sums": 0, "adc_ranges": 0}
+
+    @property
+    def parity(self) -> bool:
+        return self.mode == "parity"
+
+    def reseed(self, seed: int) -> None:
+        """Restart the random stream (one network evaluation per seed)."""
+        self.seed = int(seed)
+        self.calls = 0
+
+    def _generator(self, device: torch.device) -> torch.Generator:
+        self.calls += 1
+        g = torch.Generator(device=device)
+        g.manual_seed((self.seed * 1000003 + self.calls * 7919) % (2 ** 63 - 1))
+        return g
+
+    # ---- hook entry points --------------------------------------------------------------
+    def conv2d(self, layer: Any, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        if layer.groups != 1:
+            raise NeuroSimError(f"layer {layer.name!r}: grouped convolutions do not map to "
+                                "the crossbar model")
+        if isinstance(layer.padding, str):
+            raise NeuroSimError(f"layer {layer.name!r}: padding={layer.padding!r} is not "
+                                "supported; give the padding as numbers")
+        return self._forward(layer, x, weight, conv=True)
+
+    def linear(self, layer: Any, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        return self._forward(layer, x, weight, conv=False)
+
+    def _forward(self, layer: Any, x: torch.Tensor, weight: torch.Tensor,
+                 conv: bool) -> torch.Tensor:
+        p = layer_params(layer)
+        with torch.no_grad():
+            if p.mode == "FP":
+                return self._fp(layer, p, x, conv)
+            if not p.inference:
+                w = self._retention_whole(p, weight)
+                return self._plain(layer, x, w, conv)
+            full = p.model == "VGG8" if self.path == "auto" else self.path == "full"
+            if full:
+                return self._full(layer, p, x, weight, conv)
+            return self._simplified(layer, p, x, weight, conv)
+
+    # ---- helpers --------------------------------------------------------------------------
+    def _plain(self, layer: Any, x: torch.Tensor, w: torch.Tensor, conv: bool,
+               bias: bool = True) -> torch.Tensor:
+        b = layer.bias if bias else None
+        if conv:
+            return F.conv2d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups)
+        return F.linear(x, w, b)
+
+    def _retention_whole(self, p: LayerParams, w: torch.Tensor) -> torch.Tensor:
+        # applied even when it is the identity in exact arithmetic: (x+1)/2*2-1 rounds
+        # off-grid float32 values (FP weights) exactly as the wrapper does
+        if not retention_active(p.t, p.v):
+            return retention(w, p.t, p.v, 1, p.target)
+        gen = self._generator(w.device) if p.detect != 1 else None
+        return retention(w, p.t, p.v, p.detect, p.target, generator=gen)
+
+    def _adc_whole(self, y: torch.Tensor, bits: int) -> torch.Tensor:
+        """One ADC range over the layer output: per batch (parity) or per item (default)."""
+        self.stats["adc_ranges"] += 1
+        if self.parity or y.dim() < 2:
+            return linear_quantize_out(y, bits)
+        return linear_quantize_out(y, bits, dims=tuple(range(1, y.dim())))
+
+    def _simplified(self, layer: Any, p: LayerParams, x: torch.Tensor, weight: torch.Tensor,
+                    conv: bool) -> torch.Tensor:
+        from ..nn.quantizers import Q
+
+        w = self._retention_whole(p, weight)
+        xq = Q(x, p.bits_in) if p.bits_in != -1 else x
+        return self._adc_whole(self._plain(layer, xq, w, conv), p.adc_bits)
+
+    def _fp(self, layer: Any, p: LayerParams, x: torch.Tensor, conv: bool) -> torch.Tensor:
+        if not p.inference:
+            return self._plain(layer, x, layer.weight, conv)
+        from ..nn.quantizers import float_range_quantize
+
+        wq = self._retention_whole(p, float_range_quantize(layer.weight, p.bits_w))
+        xq = float_range_quantize(x, p.bits_in)
+        if not conv and self.parity:
+            wq = layer.weight  # wrapper FLinear: the quantized weight is discarded
+        return self._adc_whole(self._plain(layer, xq, wq, conv), p.adc_bits)
+
+    # ---- the full hardware path -------------------------------------------------------------
+    def _grouping(self, cin: int, rows: int) -> tuple[int, int, int]:
+        """(subarrays per kernel position, rows per subarray, channels used)."""
+        if self.parity:
+            n = cin // rows
+            return (1, cin, cin) if n == 0 else (n, rows, n * rows)
+        if cin <= rows:
+            return 1, cin, cin
+        return math.ceil(cin / rows), rows, cin
+
+    def _digits_layout(self, p: LayerParams) -> tuple[list[int], list[int]]:
+        """Per digit k (LSB first): its number of bits and level count."""
+        c, b = p.cell_bits, p.bits_w
+        k = b // c if self.parity else math.ceil(b / c)
+        bits = [min(c, b - i * c) if not self.parity else c for i in range(k)]
+        if k == 0:
+            raise NeuroSimError(f"cell_bits = {c} exceeds synapse_bits = {b}: no weight digit "
+                                "maps to a cell (the wrapper's int(wl_weight/cellBit) = 0)")
+        return bits, [2 ** x for x in bits]
+
+    @staticmethod
+    def _group_rows(t: torch.Tensor, dim: int, n_sub: int, nn_: int, used: int) -> torch.Tensor:
+        """Keep the first ``used`` entries along ``dim``, zero-pad to ``n_sub*nn_`` and split
+        that dim into (n_sub, nn_)."""
+        t = t.narrow(dim, 0, used)
+        pad = n_sub * nn_ - used
+        if pad:
+            shape = list(t.shape)
+            shape[dim] = pad
+            t = torch.cat([t, t.new_zeros(shape)], dim=dim)
+        shape = list(t.shape)
+        return t.reshape(shape[:dim] + [n_sub, nn_] + shape[dim + 1:])
+
+    def _full(self, layer: Any, p: LayerParams, x: torch.Tensor, weight: torch.Tensor,
+              conv: bool) -> torch.Tensor:
+        bias = layer.bias
+        if conv:
+            cout, cin, kh, kw = weight.shape
+            kk = kh * kw
+            n_sub, nn_, used = self._grouping(cin, p.rows)
+            wg = weight.reshape(cout, cin, kk).permute(2, 1, 0)  # (kk, cin, cout)
+            wg = self._group_rows(wg, 1, n_sub, nn_, used).reshape(kk * n_sub, nn_, cout)
+            valid = self._group_rows(torch.ones(kk, cin, 1, device=x.device), 1, n_sub, nn_,
+                                     used).reshape(kk * n_sub, nn_, 1)
+            has_outside = kk * n_sub > 1 or used < cin
+            if cin == 3 and cin < p.rows:
+                out = self._first_layer(layer, p, x, wg, valid, has_outside, (cout, cin, kh,
+                                                                                 kw))
+            else:
+                xi = torch.round((2 ** p.bits_in - 1) / 1 * (x - 0) + 0)
+                cols = F.unfold(xi, (kh, kw), dilation=layer.dilation, padding=layer.padding,
+                                stride=layer.stride)  # (B, cin*kk, L)
+                bsz, _, nl = cols.shape
+                cols = cols.reshape(bsz, cin, kk, nl).permute(2, 1, 0, 3)  # (kk, cin, B, L)
+                cols = self._group_rows(cols, 1, n_sub, nn_, used)  # (kk, n_sub, nn, B, L)
+                cols = cols.permute(0, 1, 3, 4, 2).reshape(kk * n_sub, bsz * nl, nn_)
+                y = self._crossbar(p, cols, wg, valid, bsz, has_outside)  # (B, L, cout)
+                oh, ow = self._out_hw(layer, x, kh, kw)
+                out = y.permute(0, 2, 1).reshape(bsz, cout, oh, ow).to(x.dtype)
+            if bias is not None:
+                out = out + bias.reshape(1, -1, 1, 1)
+            return out
+        cout, cin = weight.shape
+        lead = x.shape[:-1]
+        xm = x.reshape(-1, cin)
+        m = xm.shape[0]
+        bsz = int(lead[0]) if len(lead) > 1 else m
+        n_sub, nn_, used = self._grouping(cin, p.rows)
+        wg = self._group_rows(weight.t(), 0, n_sub, nn_, used)  # (n_sub, nn, cout)
+        valid = self._group_rows(torch.ones(cin, 1, device=x.device), 0, n_sub, nn_, used)
+        xi = torch.round((2 ** p.bits_in - 1) / 1 * (xm - 0) + 0)
+        cols = self._group_rows(xi, 1, n_sub, nn_, used).permute(1, 0, 2)  # (n_sub, M, nn)
+        y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin)
+        out = y.reshape(*lead, cout).to(x.dtype)
+        if bias is not None:
+            out = out + bias
+        return out
+
+    @staticmethod
+    def _out_hw(layer: Any, x: torch.Tensor, kh: int, kw: int) -> tuple[int, int]:
+        (sh, sw), (ph, pw), (dh, dw) = (_pair(layer.stride), _pair(layer.padding),
+                                        _pair(layer.dilation))
+        h, w = x.shape[-2:]
+        return ((h + 2 * ph - dh * (kh - 1) - 1) // sh + 1,
+                (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1)
+
+    def _weight_code(self, p: LayerParams, wg: torch.Tensor, valid: torch.Tensor) -> torch.Tensor:
+        """Offset-binary weight code ``round((2**bW-1)/2*(w+1))`` (float32, as the wrapper)."""
+        return torch.round((2 ** p.bits_w - 1) / 2 * (wg + 1) + 0) * valid
+
+    def _digits(self, p: LayerParams, xcode: torch.Tensor, valid: torch.Tensor,
+                has_outside: bool, gen: torch.Generator | None) -> torch.Tensor:
+        """Digits (LSB first) of the weight code, drifted by Retention when active:
+        ``(..., nn, K, cout)``. Retention's range is per subarray read (the wrapper's masked
+        tensor, whose masked-out zeros count when the read does not cover every weight)."""
+        _, levels = self._digits_layout(p)
+        radix = 2 ** p.cell_bits
+        active = retention_active(p.t, p.v)
+        out = []
+        xc = xcode
+        for _k in range(len(levels)):  # a handful of digits, on the weights only
+            rem = torch.fmod(xc, radix) * valid
+            if active:
+                lo = torch.amin(rem, dim=(-2, -1), keepdim=True)
+                hi = torch.amax(rem, dim=(-2, -1), keepdim=True)
+                if has_outside:
+                    lo = torch.clamp(lo, max=0)
+                    hi = torch.clamp(hi, min=0)
+                rem = retention(rem, p.t, p.v, p.detect, p.target, lower=lo, upper=hi,
+                                generator=gen) * valid
+            xc = torch.round((xc - rem) / radix) * valid
+            out.append(rem)
+        return torch.stack(out, dim=-2)
+
+    def _cell(self, p: LayerParams, digits: torch.Tensor) -> torch.Tensor:
+        """Cell conductance in units of 2*r*G (r = on/off ratio, Gmax = R-1):
+        ``2(r-1)d + 2(R-1)``; integer for integer digits and ratio."""
+        r, rr = p.ratio, 2 ** p.cell_bits
+        return 2 * (r - 1) * digits.double() + 2 * (rr - 1)
+
+    def _dummy(self, p: LayerParams) -> list[float]:
+        """Dummy-column cell per digit in the same units: the mid level (R_k-1)/2 of the
+        digit's levels (``(R-1)(1+1/r)/2`` of the wrapper for a full digit)."""
+        _, levels = self._digits_layout(p)
+        r, rr = p.ratio, 2 ** p.cell_bits
+        return [2 * (rr - 1) + (r - 1) * (lv - 1) for lv in levels]
+
+    def _first_layer(self, layer: Any, p: LayerParams, x: torch.Tensor, wg: torch.Tensor,
+                     valid: torch.Tensor, has_outside: bool, shape: tuple) -> torch.Tensor:
+        """RGB layer (Cin = 3 < rows): raw input, no bit-serial decomposition, no ADC; the
+        digit columns minus the dummy column, shifted and added, form one effective weight."""
+        cout, cin, kh, kw = shape
+        gen = self._generator(x.device) if (p.vari > 0 or (retention_active(p.t, p.v)
+                                                             and p.detect != 1)) else None
+        d = self._digits(p, self._weight_code(p, wg, valid), valid, has_outside, gen)
+        cell = self._cell(p, d)  # (G, nn, K, cout)
+        if p.vari > 0:
+            cell = cell * (1 + p.vari * torch.randn(cell.shape, generator=gen,
+                                                    device=cell.device, dtype=cell.dtype))
+        dummy = torch.tensor(self._dummy(p), dtype=torch.float64, device=x.device)
+        radix = torch.tensor([float(2 ** (p.cell_bits * k)) for k in range(d.shape[-2])],
+                             dtype=torch.float64, device=x.device)
+        weff = ((cell - dummy[:, None]) * radix[:, None]).sum(-2) / (p.ratio - 1)
+        weff = (weff * valid).reshape(kh * kw, cin, cout).permute(2, 1, 0)
+        weff = weff.reshape(cout, cin, kh, kw)
+        y = F.conv2d(x.double(), weff, None, layer.stride, layer.padding, layer.dilation)
+        return (y / 2 ** p.bits_w).to(x.dtype)
+
+    def _crossbar(self, p: LayerParams, cols: torch.Tensor, wg: torch.Tensor,
+                  valid: torch.Tensor, bsz: int, has_outside: bool) -> torch.Tensor:
+        """Bit-serial crossbar product with per-read ADC.
+
+        ``cols``: input integers ``(G, M, nn)`` (M = B*L rows, item-major); ``wg``: weights
+        ``(G, nn, cout)``. Returns ``(B, L, cout)`` float64: the wrapper's
+        ``output/2**bW`` before the layer's division by ``scale``.
+        """
+        g_all, m, nn_ = cols.shape
+        cout = wg.shape[-1]
+        nl = m // bsz
+        dev = cols.device
+        nbits = p.bits_in
+        _, levels = self._digits_layout(p)
+        kd = len(levels)
+        radix = 2 ** p.cell_bits
+        ret = retention_active(p.t, p.v)
+        per_unit = p.vari > 0 or (ret and p.detect != 1)  # weights redrawn per (read, bit)
+        gen = self._generator(dev) if per_unit else None
+
+        xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
+        if not per_unit:
+            cell = self._cell(p, self._digits(p, xcode, valid, has_outside, None))
+        integral = (not per_unit and not ret and float(p.ratio).is_integer())
+        bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)
+        mm_dtype = torch.float32 if (per_unit or (integral and bound < 2 ** 24)) \
+            else torch.float64
+
+        neg = bool((cols < 0).any())
+        mag = cols.abs().to(torch.int32)
+        sgn = torch.sign(cols).to(mm_dtype) if neg else None
+        dummy = self._dummy(p)
+        coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
+                              device=dev)
+        dummy_k = torch.tensor(dummy, dtype=torch.float64, device=dev)
+
+        unit = max(m * cout, 1)
+        budget = max(self.max_elements // unit, 1)
+        kc = min(kd, budget)
+        zc = min(nbits, max(budget // kc, 1))
+        gc = min(g_all, max(budget // (kc * zc), 1))
+        parity = self.parity
+        adc_dims = (2, 3, 5) if parity else (3, 5)
+        dummy_dims = (2, 3) if parity else (3,)
+
+        acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
+        acc_d = torch.zeros(bsz, nl, dtype=torch.float64, device=dev)
+        for g0 in range(0, g_all, gc):
+            g1 = min(g0 + gc, g_all)
+            ng = g1 - g0
+            for z0 in range(0, nbits, zc):
+                z1 = min(z0 + zc, nbits)
+                nz = z1 - z0
+                shifts = torch.arange(z0, z1, device=dev, dtype=torch.int32)
+                bits = ((mag[g0:g1, None] >> shifts[None, :, None, None]) & 1).to(mm_dtype)
+                if sgn is not None:
+                    bits = bits * sgn[g0:g1, None]
+                count = bits.sum(-1, dtype=torch.float64)  # (ng, nz, M): rows read per bit
+                coef_z = torch.tensor([float(2 ** z) for z in range(z0, z1)],
+                                      dtype=torch.float64, device=dev)
+                # dummy column: n * dummy_k, one ADC range per (read, bit[, item]) per level
+                dq = torch.zeros(ng, nz, bsz, nl, kd, dtype=torch.float64, device=dev)
+                cnt = count.reshape(ng, nz, bsz, nl)
+                for lv in sorted(set(dummy)):
+                    sel = [k for k in range(kd) if dummy[k] == lv]
+                    dq[..., sel] = adc_exact(cnt * lv, p.adc_bits, dummy_dims)[..., None]
+                acc_d += torch.einsum("gzbnk,z,k->bn", dq, coef_z, coef_k)
+                if per_unit:
+                    xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
+                    cell_u = self._cell(p, self._digits(p, xu, valid[g0:g1, None],
+                                                        has_outside, gen))
+                    if p.vari > 0:
+                        cell_u = cell_u * (1 + p.vari * torch.randn(
+                            cell_u.shape, generator=gen, device=dev, dtype=torch.float64))
+                for k0 in range(0, kd, kc):
+                    k1 = min(k0 + kc, kd)
+                    nk = k1 - k0
+                    if per_unit:
+                        w = cell_u[..., k0:k1, :].reshape(ng * nz, nn_, nk * cout)
+                        ps = torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(mm_dtype))
+                    else:
+                        w = cell[g0:g1, :, k0:k1, :].reshape(ng, nn_, nk * cout)
+                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w.to(mm_dtype))
+                    ps = ps.reshape(ng, nz, bsz, nl, nk, cout).to(torch.float64)
+                    self.stats["partial_sums"] += ps.numel()
+                    q = adc_exact(ps, p.adc_bits, adc_dims)
+                    acc += torch.einsum("gzbnkc,z,k->bnc", q, coef_z, coef_k[k0:k1])
+        self.stats["adc_ranges"] += g_all * nbits * (kd + 1) * (1 if parity else bsz)
+        return (acc - acc_d[..., None]) / (p.ratio - 1) / 2 ** nbits / 2 ** p.bits_w

@@ -1,0 +1,92 @@
+"""ADC and retention primitives of the accuracy model (torch; import lazily).
+
+Two families:
+
+* wrapper-exact float32 versions (:func:`linear_quantize_out`, :func:`retention`): the
+  same torch operations in the same dtype as the V1.4 wrapper's ``LinearQuantizeOut`` and
+  ``Retention`` (``spec/accuracy_model.md`` §6-7), so where the wrapper's arithmetic is
+  exact (simplified path, inference=0) the results are bit-identical;
+* :func:`adc_exact`, the ADC of the hardware path on partial sums held as exact integers
+  (float64 holding integers): ``idx = floor((x - min) * 2**bits / (max - min))`` is the
+  correctly rounded quotient of two integers below 2**53, whose floor is the true floor
+  (the quotient is below 2**bits; its distance to the next integer is at least
+  ``1/(max-min)``, far above the float64 rounding error), so a partial sum lying exactly on
+  a bin edge goes to the bin the true value belongs to.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+
+
+def linear_quantize_out(x: torch.Tensor, bits: int,
+                        dims: Sequence[int] | None = None) -> torch.Tensor:
+    """The wrapper's ``LinearQuantizeOut``: ``2**bits`` equal bins between the minimum and
+    the maximum (floor to the lower bin edge; the maximum maps to the last bin's lower
+    edge; a constant tensor is returned unchanged).
+
+    ``dims=None``: one range over the whole tensor, the wrapper's float32 operations
+    (bit-identical). ``dims``: one range per slice over ``dims`` (same formula per slice).
+    """
+    if dims is None:
+        min_q = torch.min(x)
+        delta = torch.max(x) - torch.min(x)
+        y = x.clone()
+        if delta > 0:
+            step = 2. ** (-bits) * delta.item()
+            index = torch.clamp(torch.floor((x - min_q.item()) / step), 0, (2. ** bits - 1))
+            y = index * step + min_q.item()
+        return y
+    lo = torch.amin(x, dim=tuple(dims), keepdim=True)
+    delta = torch.amax(x, dim=tuple(dims), keepdim=True) - lo
+    step = torch.where(delta > 0, delta, torch.ones_like(delta)) * 2. ** (-bits)
+    index = torch.clamp(torch.floor((x - lo) / step), 0, 2. ** bits - 1)
+    return torch.where(delta > 0, index * step + lo, x)
+
+
+def adc_exact(x: torch.Tensor, bits: int, dims: Sequence[int]) -> torch.Tensor:
+    """ADC of partial sums given as integers in float64 (see module doc): one range per
+    slice over ``dims``; returns the lower bin edges, exact (dyadic) in float64."""
+    lo = torch.amin(x, dim=tuple(dims), keepdim=True)
+    delta = torch.amax(x, dim=tuple(dims), keepdim=True) - lo
+    levels = 2.0 ** bits
+    pos = delta > 0
+    safe = torch.where(pos, delta, torch.ones_like(delta))
+    idx = torch.floor((x - lo) * levels / safe).clamp_(0, levels - 1)
+    return torch.where(pos, lo + idx * (safe / levels), x)
+
+
+def retention(x: torch.Tensor, t: float, v: float, detect: int, target: float,
+              lower: torch.Tensor | float | None = None,
+              upper: torch.Tensor | float | None = None,
+              generator: torch.Generator | None = None) -> torch.Tensor:
+    """The wrapper's ``Retention`` (conductance drift ``G0*(t/1s)**(v*sign)``), float32.
+
+    ``lower``/``upper`` default to the tensor's min/max (the wrapper); tensors broadcast
+    against ``x`` give one range per slice. ``detect=1``: drift towards
+    ``(max-min)*target``; ``detect=0``: a random direction in {-1, 0, +1} per element.
+    """
+    if lower is None:
+        lower = torch.min(x).item()
+    if upper is None:
+        upper = torch.max(x).item()
+    if isinstance(lower, torch.Tensor):
+        tgt = ((upper.double() - lower.double()) * target + 1) / 2
+        truncate_target = tgt.to(x.dtype)
+    else:
+        truncate_target = ((upper - lower) * target + 1) / 2
+    truncate_x = (x + 1) / 2
+    if detect == 1:
+        sign = torch.sign(torch.add(torch.zeros_like(x), truncate_target) - truncate_x)
+    else:
+        sign = torch.randint(-1, 2, x.shape, generator=generator, device=x.device,
+                             dtype=x.dtype)
+    ratio = t ** (v * sign)
+    return torch.clamp((2 * truncate_x * ratio - 1), lower, upper)
+
+
+def retention_active(t: float, v: float) -> bool:
+    """False where Retention is the identity: ``t**(v*sign) == 1`` for every sign."""
+    return not (v == 0 or t == 1)

@@ -1,0 +1,92 @@
+"""Options and helpers shared by the model-driven commands (``estimate``, ``traces``,
+``network``). Torch is imported only inside the command bodies."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import click
+
+from ..config import Config, load_config
+from ..plugins import get_host
+
+
+def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> Config:
+    """The validated configuration, with the node and device checked against plugins."""
+    cfg = load_config(config_files, overrides).validate()
+    reg = get_host().registry
+    reg.entry("tech", cfg.tech)
+    reg.entry("device", cfg.device)
+    return cfg
+
+
+def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--network/--model/--checkpoint/--data/--batch/--input-shape/--config/--set."""
+    opts = [
+        click.option("--network", "-n", "network", metavar="NAME",
+                     help="A registered network (neurosim plugins --kind network)."),
+        click.option("--model", "model_ref", metavar="MODULE:FUNCTION",
+                     help="Any torch.nn.Module built of Conv2d/Linear layers: a function "
+                          "returning the model, or (model, example_inputs)."),
+        click.option("--checkpoint", type=click.Path(dir_okay=True),
+                     help="Trained weights for --network (default: seeded random weights)."),
+        click.option("--data", metavar="KIND:ARG",
+                     help="random:N (default random:1), cifar10:PATH, imagenet:PATH, "
+                          "sst2:PATH; the first item is traced, as in the wrapper."),
+        click.option("--batch", type=int, default=1, show_default=True,
+                     help="Items to load from a data set (only the first is traced)."),
+        click.option("--input-shape", metavar="C,H,W",
+                     help="Input shape of one item for --model functions returning only "
+                          "the model."),
+        click.option("--config", "config_files", multiple=True, type=click.Path(),
+                     help="TOML/YAML configuration file (repeatable)."),
+        click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                     help="Override one option; Param.cpp names and codes are accepted."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def prepare_from_options(network: str | None, model_ref: str | None, checkpoint: str | None,
+                         data: str | None, batch: int, input_shape: str | None,
+                         cfg: Config) -> Any:
+    """Build the model and capture it (imports torch)."""
+    from ..datasets import parse_data
+    from ..errors import NeuroSimError
+
+    if network is None and model_ref is None:
+        raise NeuroSimError("give --network NAME (see `neurosim plugins --kind network`) or "
+                            "--model module:function")
+    try:
+        from ..nn.pipeline import parse_shape, prepare
+    except ImportError as exc:
+        raise NeuroSimError(f"model-driven commands need PyTorch ({exc}); install torch") \
+            from None
+    return prepare(cfg, network=network, model_ref=model_ref, checkpoint=checkpoint,
+                   data=parse_data(data, batch), input_shape=parse_shape(input_shape))
+
+
+def progress_printer(quiet: bool) -> Callable[[str], None]:
+    def say(msg: str) -> None:
+        if not quiet:
+            click.echo(f"[neurosim] {msg}", err=True)
+    return say
+
+
+def layer_table_text(rows: list[tuple[int, ...]], names: list[str]) -> str:
+    """The layer table as aligned text with NeuroSim's column names."""
+    head = ("#", "layer", "IFM_H", "IFM_W", "Cin", "K_H", "K_W", "Cout", "pool", "stride")
+    body = [(str(i + 1), names[i], *(str(v) for v in r)) for i, r in enumerate(rows)]
+    widths = [max(len(h), *(len(b[j]) for b in body)) for j, h in enumerate(head)]
+    lines = ["  ".join(h.rjust(w) if j != 1 else h.ljust(w) for j, (h, w) in
+                       enumerate(zip(head, widths)))]
+    for b in body:
+        lines.append("  ".join(c.rjust(w) if j != 1 else c.ljust(w) for j, (c, w) in
+                               enumerate(zip(b, widths))))
+    return "\n".join(lines)
+
+
+def table_csv(rows: list[tuple[int, ...]]) -> str:
+    """NetWork.csv text (one row per layer, no header)."""
+    return "".join(",".join(str(v) for v in r) + "\n" for r in rows)

@@ -1,0 +1,101 @@
+"""``neurosim estimate``: model -> traces (in memory) -> hardware estimate -> report.
+
+    neurosim estimate --network vgg8 [--checkpoint PATH] [--data cifar10:PATH]
+        [--config FILE] [--set KEY=VALUE ...] [--json OUT] [--model module:function]
+
+The model runs once with forward hooks (the wrapper's ``hook.py`` traces of the first input
+item), and the estimator runs on those arrays as ``neurosim compat`` would on the files.
+The JSON has the schema of ``neurosim compat --json`` plus a ``network`` object
+(provenance, layer table, digital activation x activation operations).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from .common import build_config, layer_table_text, model_options, prepare_from_options, \
+    progress_printer
+
+
+def network_json(run: Any) -> dict[str, Any]:
+    cap = run.capture
+    return {
+        "name": run.name,
+        "weights": run.weights_source,
+        "inputs": run.inputs_source,
+        "synthetic": run.synthetic,
+        "layer_names": [layer.name for layer in cap.layers],
+        "layer_table": [list(r) for r in cap.table_rows()],
+        "digital_ops_per_item": cap.digital_ops,
+        "digital_products": [{"op": d.op, "ops_per_item": d.ops_per_item,
+                              "shapes": [list(s) for s in d.shapes]} for d in cap.digital],
+    }
+
+
+def run_estimate(cfg: Any, run: Any, progress: Any = None) -> Any:
+    """The estimator on a prepared (captured) run."""
+    from ..engine.flow import estimate
+
+    cap = run.capture
+    return estimate(cfg, cap.specs, cap.weights, cap.inputs, progress=progress)
+
+
+def header_text(run: Any) -> str:
+    cap = run.capture
+    lines = [f"Network: {run.name} ({len(cap.layers)} CIM layers)",
+             f"Weights: {run.weights_source}",
+             f"Inputs : {run.inputs_source}; traces from the first item"]
+    if run.synthetic:
+        lines.append("NOTE: synthetic run -- no checkpoint and/or no data set was given, so "
+                     "weights and/or inputs are seeded random; hardware figures depend on "
+                     "them only through the input-bit activity and weight conductances.")
+    lines += run.notes
+    lines.append("")
+    lines.append(layer_table_text(cap.table_rows(), [layer.name for layer in cap.layers]))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def digital_text(run: Any) -> str:
+    cap = run.capture
+    if not cap.digital:
+        return ""
+    return (f"Digital compute (activation x activation products, not on CIM arrays): "
+            f"{len(cap.digital)} products, {cap.digital_ops:.6g} ops per input item "
+            "(not included in the chip figures above)")
+
+
+@click.command("estimate")
+@model_options
+@click.option("--json", "json_out", type=click.Path(dir_okay=False),
+              help="Write the results (SI units, compat schema + network) to this file.")
+@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
+                 data: str | None, batch: int, input_shape: str | None,
+                 config_files: tuple[str, ...], overrides: tuple[str, ...],
+                 json_out: str | None, quiet: bool) -> None:
+    """Estimate a network's accelerator: run the model, capture traces, estimate."""
+    from .compat import format_report, write_json_atomic
+
+    cfg = build_config(config_files, overrides)
+    say = progress_printer(quiet)
+    say("building the model and capturing traces")
+    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg)
+    res = run_estimate(cfg, run, progress=say)
+    if json_out:
+        out = res.to_json()
+        out["network"] = network_json(run)
+        write_json_atomic(json_out, json.dumps(out, indent=2))
+    click.echo(header_text(run))
+    for m in dict.fromkeys(res.messages):
+        click.echo(m)
+    click.echo(format_report(res))
+    extra = digital_text(run)
+    if extra:
+        click.echo("")
+        click.echo(extra)
+    sys.stdout.flush()

@@ -1,0 +1,145 @@
+"""Model -> inputs -> captured traces, shared by ``neurosim estimate``, ``neurosim traces
+export`` and ``neurosim network show`` (imports torch)."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..config import Config
+from ..datasets import DataSpec, load_data
+from ..errors import NeuroSimError
+from ..networks import NetworkSpec, get_network
+from .capture import NetworkCapture, capture
+
+
+@dataclass
+class PreparedRun:
+    """A captured network and where its weights and inputs came from."""
+
+    name: str
+    wrapper_name: str
+    capture: NetworkCapture
+    weights_source: str
+    inputs_source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def synthetic(self) -> bool:
+        return self.weights_source.startswith("seeded random") or \
+            self.inputs_source.startswith("seeded random")
+
+
+def load_model_function(ref: str) -> Any:
+    """``module:function`` or ``path/to/file.py:function`` -> the function."""
+    mod_name, sep, func_name = ref.rpartition(":")
+    if not sep or not mod_name or not func_name:
+        raise NeuroSimError(f"--model {ref!r}: expected module:function or file.py:function")
+    try:
+        if mod_name.endswith(".py"):
+            path = Path(mod_name)
+            if not path.is_file():
+                raise NeuroSimError(f"--model {ref!r}: no such file {path}")
+            spec = importlib.util.spec_from_file_location(path.stem, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules.setdefault(path.stem, module)
+            spec.loader.exec_module(module)  # type: ignore[union-attr]
+        else:
+            module = importlib.import_module(mod_name)
+    except NeuroSimError:
+        raise
+    except ImportError as exc:
+        raise NeuroSimError(f"--model {ref!r}: cannot import {mod_name}: {exc}") from None
+    func = getattr(module, func_name, None)
+    if not callable(func):
+        raise NeuroSimError(f"--model {ref!r}: {mod_name} has no function {func_name!r}")
+    return func
+
+
+def parse_shape(text: str | None) -> tuple[int, ...] | None:
+    if not text:
+        return None
+    try:
+        shape = tuple(int(v) for v in text.replace("x", ",").split(",") if v.strip())
+    except ValueError:
+        raise NeuroSimError(f"--input-shape {text!r}: expected numbers like 3,32,32") from None
+    if not shape or min(shape) < 1:
+        raise NeuroSimError(f"--input-shape {text!r}: sizes must be positive")
+    return shape
+
+
+def _random_like(shape: tuple[int, ...], n: int, seed: int) -> torch.Tensor:
+    k = np.random.default_rng(seed).integers(0, 256, size=(n, *shape))
+    return torch.from_numpy((2 * k / 255 - 1).astype(np.float32))
+
+
+def prepare(config: Config, *, network: str | None = None, model_ref: str | None = None,
+            checkpoint: str | None = None, data: DataSpec | None = None,
+            input_shape: tuple[int, ...] | None = None) -> PreparedRun:
+    """Build the model (registered ``network`` or ``model_ref``), load its inputs and
+    capture its layer table and traces with the configuration's precisions."""
+    if (network is None) == (model_ref is None):
+        raise NeuroSimError("give exactly one of --network NAME and --model module:function")
+    data = data or DataSpec("random", "", 1)
+    seed = int(config.seed)
+    notes: list[str] = []
+    own_inputs = False
+    torch.manual_seed(seed)
+    if network is not None:
+        spec: NetworkSpec = get_network(network)
+        model = spec.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
+                           wl_activate=config.input_bits, checkpoint=checkpoint)
+        inputs = load_data(spec, data, seed, checkpoint)
+        name, wrapper = spec.name, spec.wrapper_name or spec.name
+    else:
+        if checkpoint:
+            raise NeuroSimError("--checkpoint applies to --network; a --model function "
+                                "loads its own weights")
+        if data.kind != "random":
+            raise NeuroSimError("--model takes random inputs only (--data random:N); build "
+                                "real inputs into the function's return value instead")
+        made = load_model_function(model_ref)()  # type: ignore[arg-type]
+        model, inputs = (made if isinstance(made, tuple) else (made, None))
+        own_inputs = inputs is not None
+        if not isinstance(model, torch.nn.Module):
+            raise NeuroSimError(f"--model {model_ref}: the function returned a "
+                                f"{type(model).__name__}, not a torch.nn.Module")
+        model.eval()
+        if inputs is None:
+            if input_shape is None:
+                raise NeuroSimError(f"--model {model_ref}: give --input-shape (e.g. 3,32,32) "
+                                    "or return (model, example_inputs) from the function")
+            inputs = _random_like(input_shape, data.count, seed)
+        name = wrapper = model_ref.rpartition(":")[2]  # type: ignore[union-attr]
+        notes.append("layers without NeuroSim precisions (plain torch layers) are normalized "
+                     "by max|W| and max|x| before quantization")
+    cap = capture(model, inputs, weight_bits=config.synapse_bits,
+                  input_bits=config.input_bits)
+    lo, hi = config.algo_weight_min, config.algo_weight_max
+    for layer in cap.layers:
+        w = layer.weights
+        if w.size and (w.min() < lo or w.max() > hi):
+            raise NeuroSimError(
+                f"layer {layer.name}: quantized weights span [{w.min():.4g}, {w.max():.4g}], "
+                f"outside the algorithm range [{lo:g}, {hi:g}] (algo_weight_min/max) that "
+                "NeuroSim maps to conductances; use quant_mode = WAGE or set the range")
+    if checkpoint:
+        wsrc = f"checkpoint {checkpoint}"
+    elif network is not None:
+        wsrc = f"seeded random (torch.manual_seed({seed}), the wrapper's initialization)"
+    else:
+        wsrc = f"as returned by {model_ref} (after torch.manual_seed({seed}))"
+    if model_ref is not None and own_inputs:
+        isrc = f"as returned by {model_ref}"
+    elif data.kind == "random":
+        isrc = f"seeded random ({data.count} input(s), numpy default_rng({seed}))"
+    else:
+        isrc = data.describe()
+    return PreparedRun(name, wrapper, cap, wsrc, isrc, notes)

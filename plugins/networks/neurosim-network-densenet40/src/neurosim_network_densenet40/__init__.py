@@ -1,0 +1,1 @@
+"""DenseNet40 (CIFAR-10) network plugin for neurosim."""

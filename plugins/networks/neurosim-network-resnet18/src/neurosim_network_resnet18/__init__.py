@@ -1,0 +1,1 @@
+"""ResNet18 (ImageNet) network plugin for neurosim."""

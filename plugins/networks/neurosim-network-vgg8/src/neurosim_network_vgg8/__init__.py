@@ -1,0 +1,1 @@
+"""VGG8 (CIFAR-10) network plugin for neurosim."""
