@@ -195,3 +195,22 @@ def test_column_resistance_equals_cpp_loop(cell_type, access, parallel):
         np.testing.assert_allclose(got[k], want, rtol=1e-13)
     act = activity_row_read(bits, 128)
     np.testing.assert_array_equal(act, bits.sum(axis=0) / 128.0)  # numRowSubArray denominator
+
+
+@pytest.mark.parametrize("compat", [True, False])
+def test_half_parallel_rows_compat_bug(compat):
+    """NeuroSim divides by numRowParallel/2 in int arithmetic (compat bug
+    ``subarray_half_parallel_rows_int_division``): 33 parallel rows count as 16, 1 as 0."""
+    opts = {"device": "rram", "parallel_rows": 33, "compat_bugs": compat}
+    ctx = build_context(set_options(Config(), opts).validate())
+    sa = SubArray(ctx)
+    sa.initialize_for_pe()
+    memory, bits = random_subarray(ctx, 128, 128, 8)
+    sa.evaluate_vectors(bits, memory, True)
+    half = 16 if compat else 16.5
+    assert sa.col_delay == sa.cap_col * (ctx.cell.res_mem_cell_avg / half) * 0.2
+    ctx1 = build_context(set_options(Config(), {"parallel_rows": 1, "compat_bugs": compat})
+                         .validate())
+    sram = SubArray(ctx1)
+    sram.initialize_for_pe()
+    assert sram.half_parallel_rows() == (0 if compat else 0.5)

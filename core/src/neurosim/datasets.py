@@ -73,7 +73,13 @@ def _cifar_root(path: Path) -> Path | None:
 
 
 def load_cifar10(path: str, n: int) -> Any:
-    """The first ``n`` CIFAR-10 test images, normalized like the wrapper (float32)."""
+    """The first ``n`` CIFAR-10 test images, normalized like the wrapper's test loader
+    (torchvision ToTensor then Normalize(0.5, 0.5): ``(k/255 - 0.5)/0.5`` in float32).
+
+    The python-pickle batch ``cifar-10-batches-py/test_batch`` is read directly (same
+    values as torchvision's ``CIFAR10``, without its archive checksum)."""
+    import pickle
+
     root = _cifar_root(Path(path))
     if root is None:
         raise NeuroSimError(
@@ -82,17 +88,20 @@ def load_cifar10(path: str, n: int) -> Any:
             f"(so that {Path(path) / 'cifar-10-batches-py' / 'test_batch'} exists), or on a "
             "machine with network access run: python -c \"import torchvision; "
             f"torchvision.datasets.CIFAR10('{path}', train=False, download=True)\"")
+    import numpy as np
     import torch
-    from torchvision import datasets, transforms
 
-    tf = transforms.Compose([transforms.ToTensor(),
-                             transforms.Normalize((0.5, 0.5, 0.5), (0.5, 0.5, 0.5))])
+    batch = root / "cifar-10-batches-py" / "test_batch"
     try:
-        ds = datasets.CIFAR10(root=str(root), train=False, download=False, transform=tf)
-    except RuntimeError as exc:  # corrupt archive
-        raise NeuroSimError(f"CIFAR-10 under {root} cannot be read: {exc}") from None
-    n = min(n, len(ds))
-    return torch.stack([ds[i][0] for i in range(n)])
+        with open(batch, "rb") as f:
+            entry = pickle.load(f, encoding="latin1")
+        data = np.asarray(entry["data"], dtype=np.uint8).reshape(-1, 3, 32, 32)
+    except Exception as exc:  # truncated or foreign file
+        raise NeuroSimError(f"{batch}: not a CIFAR-10 python batch ({type(exc).__name__}: "
+                            f"{exc})") from None
+    x = torch.from_numpy(np.ascontiguousarray(data[:n])).float().div(255)
+    mean = torch.tensor([0.5, 0.5, 0.5]).view(1, 3, 1, 1)
+    return x.sub_(mean).div_(mean)
 
 
 def load_imagenet(path: str, n: int) -> Any:

@@ -122,6 +122,7 @@ class CrossbarModel:
         self.max_elements = int(max_elements)
         self.calls = 0
         self.stats: dict[str, int] = {"partial_sums": 0, "adc_ranges": 0}
+        self.shims: list[Any] = []  # plain torch layers routed here by attach()
 
     @property
     def parity(self) -> bool:
@@ -265,7 +266,7 @@ class CrossbarModel:
                 cols = cols.permute(0, 1, 3, 4, 2).reshape(kk * n_sub, bsz * nl, nn_)
                 y = self._crossbar(p, cols, wg, valid, bsz, has_outside)  # (B, L, cout)
                 oh, ow = self._out_hw(layer, x, kh, kw)
-                out = y.permute(0, 2, 1).reshape(bsz, cout, oh, ow).to(x.dtype)
+                out = y.permute(0, 2, 1).reshape(bsz, cout, oh, ow).to(x.dtype).contiguous()
             if bias is not None:
                 out = out + bias.reshape(1, -1, 1, 1)
             return out
@@ -444,3 +445,63 @@ class CrossbarModel:
                     acc += torch.einsum("gzbnkc,z,k->bnc", q, coef_z, coef_k[k0:k1])
         self.stats["adc_ranges"] += g_all * nbits * (kd + 1) * (1 if parity else bsz)
         return (acc - acc_d[..., None]) / (p.ratio - 1) / 2 ** nbits / 2 ** p.bits_w
+
+
+class _PlainShim:
+    """A plain ``nn.Conv2d``/``nn.Linear`` seen as a CIM layer with configured settings."""
+
+    def __init__(self, module: Any, settings: dict[str, Any], name: str) -> None:
+        self.__dict__.update(settings)
+        self.name = name
+        self.mode = "WAGE"
+        self.bias = None
+        for attr in ("stride", "padding", "dilation", "groups"):
+            if hasattr(module, attr):
+                setattr(self, attr, getattr(module, attr))
+
+
+def attach(model: Any, hardware: CrossbarModel, settings: dict[str, Any]) -> int:
+    """Route every Conv2d/Linear of ``model`` through ``hardware``; returns how many.
+
+    ``neurosim.nn`` layers get ``layer.hardware``. Plain torch layers (e.g. RoBERTa-LoRA's
+    ``nn.Linear``) carry no NeuroSim precisions: a forward hook recomputes their output with
+    weights divided by ``max|W|`` and quantized to ``wl_weight`` bits (``Q(C(W/max|W|))``)
+    and inputs divided by ``max|x|`` (when above 1), the same normalization as the traces
+    (:mod:`neurosim.nn.capture`); the product is scaled back and the bias added.
+    ``settings``: the layer keywords (``wl_weight``, ``inference``, ``cell_bit``, ...).
+    """
+    import torch.nn as nn
+
+    from ..nn import CIMLayer, Q
+    from ..nn.quantizers import C
+
+    n = 0
+    for path, m in model.named_modules():
+        if isinstance(m, CIMLayer):
+            m.hardware = hardware
+            n += 1
+        elif isinstance(m, (nn.Conv2d, nn.Linear)):
+            shim = _PlainShim(m, settings, path)
+            hardware.shims.append(shim)
+            conv = isinstance(m, nn.Conv2d)
+
+            def hook(mod: Any, args: tuple, out: Any, _shim: Any = shim,
+                     _conv: bool = conv) -> Any:
+                if not _shim.inference:
+                    return out
+                x = args[0]
+                with torch.no_grad():
+                    w = mod.weight
+                    mw = float(w.abs().max()) or 1.0
+                    wq = Q(C(w / mw, _shim.wl_weight), _shim.wl_weight)
+                    mx = float(x.abs().max()) if x.numel() else 0.0
+                    mx = mx if mx > 1 else 1.0
+                    y = hardware._forward(_shim, x / mx, wq, _conv)
+                    y = y * (mw * mx)
+                    if mod.bias is not None:
+                        y = y + (mod.bias.reshape(1, -1, 1, 1) if _conv else mod.bias)
+                return y
+
+            m.register_forward_hook(hook)
+            n += 1
+    return n

@@ -38,6 +38,9 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--input-shape", metavar="C,H,W",
                      help="Input shape of one item for --model functions returning only "
                           "the model."),
+        click.option("--net-option", "net_options", multiple=True, metavar="KEY=VALUE",
+                     help="A network factory option (repeatable), e.g. merged=1, "
+                          "adapter=PATH, lora_r=16 for roberta-lora."),
         click.option("--config", "config_files", multiple=True, type=click.Path(),
                      help="TOML/YAML configuration file (repeatable)."),
         click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
@@ -48,9 +51,34 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def parse_net_options(items: tuple[str, ...]) -> dict[str, Any]:
+    from ..errors import NeuroSimError
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise NeuroSimError(f"--net-option {item!r}: expected KEY=VALUE")
+        out[key.strip()] = _value(value.strip())
+    return out
+
+
+def _value(text: str) -> Any:
+    """``--net-option`` value: int, float, true/false, or the string."""
+    low = text.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
 def prepare_from_options(network: str | None, model_ref: str | None, checkpoint: str | None,
                          data: str | None, batch: int, input_shape: str | None,
-                         cfg: Config) -> Any:
+                         cfg: Config, net_options: tuple[str, ...] = ()) -> Any:
     """Build the model and capture it (imports torch)."""
     from ..datasets import parse_data
     from ..errors import NeuroSimError
@@ -64,7 +92,8 @@ def prepare_from_options(network: str | None, model_ref: str | None, checkpoint:
         raise NeuroSimError(f"model-driven commands need PyTorch ({exc}); install torch") \
             from None
     return prepare(cfg, network=network, model_ref=model_ref, checkpoint=checkpoint,
-                   data=parse_data(data, batch), input_shape=parse_shape(input_shape))
+                   data=parse_data(data, batch), input_shape=parse_shape(input_shape),
+                   net_options=parse_net_options(net_options))
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None]:

@@ -76,7 +76,7 @@ def digital_text(run: Any) -> str:
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
-                 config_files: tuple[str, ...], overrides: tuple[str, ...],
+                 net_options: tuple[str, ...], config_files: tuple[str, ...], overrides: tuple[str, ...],
                  json_out: str | None, quiet: bool) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from .compat import format_report, write_json_atomic
@@ -84,7 +84,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)
     say("building the model and capturing traces")
-    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg)
+    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
+                               net_options)
     res = run_estimate(cfg, run, progress=say)
     if json_out:
         out = res.to_json()

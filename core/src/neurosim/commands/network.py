@@ -36,14 +36,16 @@ def network_list() -> None:
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def network_show(name: str | None, network: str | None, model_ref: str | None,
                  checkpoint: str | None, data: str | None, batch: int,
-                 input_shape: str | None, config_files: tuple[str, ...],
+                 input_shape: str | None, net_options: tuple[str, ...],
+                 config_files: tuple[str, ...],
                  overrides: tuple[str, ...], as_csv: bool, quiet: bool) -> None:
     """Run the model once and print its layer table (IFM_H, IFM_W, Cin, K_H, K_W, Cout,
     pool, stride), derived with forward hooks."""
     cfg = build_config(config_files, overrides)
     progress_printer(quiet)("building the model and running it once")
     run = prepare_from_options(name or network, model_ref, checkpoint, data, batch,
-                               input_shape, cfg)
+                               input_shape, cfg,
+                               net_options)
     rows = run.capture.table_rows()
     if as_csv:
         click.echo(table_csv(rows), nl=False)

@@ -89,12 +89,14 @@ def traces_group() -> None:
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def traces_export(directory: str, network: str | None, model_ref: str | None,
                   checkpoint: str | None, data: str | None, batch: int,
-                  input_shape: str | None, config_files: tuple[str, ...],
+                  input_shape: str | None, net_options: tuple[str, ...],
+                  config_files: tuple[str, ...],
                   overrides: tuple[str, ...], quiet: bool) -> None:
     """Write NetWork.csv, per-layer weight/input traces and trace_command.sh to DIRECTORY."""
     cfg = build_config(config_files, overrides)
     progress_printer(quiet)("building the model and capturing traces")
-    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg)
+    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
+                               net_options)
     script = export_traces(run, cfg, directory)
     click.echo(f"wrote {len(run.capture.layers)} layers' traces to {directory}; run "
                f"sh {script} to estimate them with neurosim compat")

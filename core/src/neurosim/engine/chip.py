@@ -291,6 +291,7 @@ class Chip:
         wmr = int(row[IFM_C] * row[K_H] * row[K_W] * rps)
         wmc = int(row[OFM_C] * cps)
         perf = Perf(f"layer {layer + 1}")
+        self.tile.pe.reset_results()
         if not calculate_clk_freq:
             for unit in (self.global_buffer, self.g_h_tree, self.g_bus, self.g_accumulation,
                          self.g_sigmoid, self.g_re_lu, self.max_pool):
@@ -346,12 +347,12 @@ class Chip:
             full = int(row[IFM_C]) * rps
             for i in range(n_tr):
                 idx = reshape_rows(memory.shape[0], int(i * P), per_row, int(npe), full)
+                t_in = inputs[idx, :cols_bits]  # the same rows for every tile column
                 for j in range(n_tc):
                     rows = int(min(P * npe, wmr - i * P * npe))
                     cols = int(min(P, wmc - j * P))
                     c0 = int(j * P)
                     t_mem = memory[idx, c0:c0 + per_col]
-                    t_in = inputs[idx, :cols_bits]
                     t = self.tile.calculate_performance(
                         t_mem, t_in, 1, npe, P, int(su_r), int(su_c), rows, cols, cols_bits,
                         calculate_clk_freq, f"tile[{i},{j}]")

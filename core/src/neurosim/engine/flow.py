@@ -19,6 +19,7 @@ from .chip import Chip
 from .compat_bugs import register_bug
 from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
 from .floorplan import MappingParams, NetRow, plan
+from .layer_memory import LayerMemory
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
 from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
 
@@ -60,13 +61,28 @@ def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any, index: int) -> n
     return np.ascontiguousarray(x)
 
 
-def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int) -> np.ndarray:
-    from .weight_mapping import load_weight_memory
-
+def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int) -> Any:
+    """The layer's memory array (``LoadInWeightData``), as a :class:`LayerMemory`."""
     w = np.asarray(weights, dtype=np.float64)
     if w.shape != (layer.weight_rows, layer.cout):
         raise NeuroSimError(f"layer {index + 1}: weights of shape {w.shape}, but the layer "
                             f"needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)")
+
+    def cells_of(values: np.ndarray) -> np.ndarray:
+        return _load(values, p)
+
+    if not (p.xnor_parallel_mode or p.xnor_sequential_mode):
+        # built tile by tile from a table of the weight levels
+        from .weight_mapping import weight_levels
+
+        levels = weight_levels(w, p.synapse_bit, p.algo_weight_max, p.algo_weight_min)
+        return LayerMemory(w, levels, cells_of, p.num_col_per_synapse)
+    return _load(w, p)  # XNOR: complement rows, the whole array
+
+
+def _load(w: np.ndarray, p: Any) -> np.ndarray:
+    from .weight_mapping import load_weight_memory
+
     return load_weight_memory(w, synapse_bit=p.synapse_bit, cell_bit=p.cell_bit,
                               max_conductance=p.max_conductance,
                               min_conductance=p.min_conductance,
@@ -116,17 +132,12 @@ def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.n
     chip.initialize()
     area = chip.calculate_area()
 
-    def layer_data(i: int) -> tuple[np.ndarray, np.ndarray]:
-        return (_prepare_memory(weights[i], layers[i], p, i),
-                _prepare_inputs(inputs[i], layers[i], p, i))
+    memories: dict[int, Any] = {}  # small (level tables), kept for both passes
 
-    cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-    def data(i: int) -> tuple[np.ndarray, np.ndarray]:
-        if i not in cache:
-            cache.clear()
-            cache[i] = layer_data(i)
-        return cache[i]
+    def data(i: int) -> tuple[Any, np.ndarray]:
+        if i not in memories:
+            memories[i] = _prepare_memory(weights[i], layers[i], p, i)
+        return memories[i], _prepare_inputs(inputs[i], layers[i], p, i)
 
     clk_period = 0.0
     if p.synchronous:
@@ -147,7 +158,7 @@ def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.n
             for f in LATENCY_FIGS:
                 r.scale(f, f"x clock period {clk_period:.6g} s", clk_period)
         perfs.append(r)
-    cache.clear()
+    memories.clear()
 
     tiles = [fp.tiles(i) for i in range(n)]
     values: list[dict[str, float]] = []

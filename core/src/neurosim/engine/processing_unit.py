@@ -11,7 +11,6 @@ energies are summed.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from math import ceil, log2, sqrt
 from typing import Any
@@ -80,6 +79,7 @@ class ProcessingUnit:
         self._p = p
         self._area_cache: dict[tuple, Area] = {}
         self._results: dict[tuple, Any] = {}
+        self._alive: list[np.ndarray] = []
         self._weights_matter: bool | None = None
 
     # ------------------------------------------------------------------------------------
@@ -175,21 +175,29 @@ class ProcessingUnit:
         """All input vectors through one subarray (the C++ loop over ``k``).
 
         Subarrays fed with the same input bits and holding the same cells give the same
-        result (one :class:`SubArray` object models them all), so results are reused. For
-        SRAM the stored values never enter the read model (NeuroSim's
-        ``GetColumnResistance`` counts activated rows only), so only the array shape is
-        part of the key: the column blocks of a layer are evaluated once.
+        result (one :class:`SubArray` object models them all), so results are reused: the
+        key is where the data lives (the same rows of the same input array, which the
+        chip and tile pass down as views). For SRAM the stored values never enter the read
+        model (NeuroSim's ``GetColumnResistance`` counts activated rows only), so only the
+        array shape is part of the key: the column blocks of a layer are evaluated once.
         """
         sa = self.sub_array
         if self._weights_matter is None:
             self._weights_matter = sa.column_model().mem_cell_type != MemCellType.SRAM
-        key = (calculate_clk_freq, sa.clk_freq, inputs.shape, _digest(inputs), memory.shape,
-               _digest(memory) if self._weights_matter else None)
+        key = (calculate_clk_freq, sa.clk_freq, _where(inputs),
+               _where(memory) if self._weights_matter else memory.shape)
         hit = self._results.get(key)
         if hit is None:
             hit = sa.evaluate_vectors(inputs, memory, calculate_clk_freq)
+            # keep the arrays alive: their ids are part of the key
             self._results[key] = hit
+            self._alive.extend((inputs, memory))
         return hit
+
+    def reset_results(self) -> None:
+        """Forget reused subarray results (called per layer and pass)."""
+        self._results.clear()
+        self._alive.clear()
 
     def calculate_performance(self, memory: np.ndarray, inputs: np.ndarray, array_dup_row: int,
                               array_dup_col: int, num_sub_array_row: int, num_sub_array_col: int,
@@ -235,12 +243,13 @@ class ProcessingUnit:
                         rows = min(nrs, weight_matrix_row - i * nrs)
                         cols = min(ncs, weight_matrix_col - j * ncs)
                         res = run(i, j, rows, cols)
-                        if calculate_clk_freq:
-                            continue
+                        # evaluated in the clock pass too (its leakage is kept)
                         adder_tree.calculate_latency(num_read_tree,
                                                      int(ceil(weight_matrix_row / nrs)), 0)
                         adder_tree.calculate_power(num_read_tree,
                                                    int(ceil(weight_matrix_row / nrs)))
+                        if calculate_clk_freq:
+                            continue
                         at_lat = leaf(tree_name, adder_tree.read_latency)
                         perf.keep_max("read_latency", "slowest subarray",
                                       total(f"subarray[{i},{j}] + adder tree",
@@ -286,10 +295,11 @@ class ProcessingUnit:
                                      ("core_latency_accum", "read_latency_accum"),
                                      ("core_latency_other", "read_latency_other")):
                             perf.keep_max(f, "slowest subarray", _sa_node(res, g, i, j))
+            # evaluated in the clock pass too (its leakage is kept)
+            n_add = int(ceil(weight_matrix_row / nrs))
+            adder_tree.calculate_latency(num_read_tree, n_add, 0)
+            adder_tree.calculate_power(num_read_tree, n_add)
             if not calculate_clk_freq:
-                n_add = int(ceil(weight_matrix_row / nrs))
-                adder_tree.calculate_latency(num_read_tree, n_add, 0)
-                adder_tree.calculate_power(num_read_tree, n_add)
                 perf.add("read_latency", tree_name, adder_tree.read_latency)
                 perf.add("core_latency_accum", tree_name, adder_tree.read_latency)
                 perf.add("read_dynamic_energy", tree_name, adder_tree.read_dynamic_energy)
@@ -350,9 +360,13 @@ class ProcessingUnit:
         return perf
 
 
-def _digest(a: np.ndarray) -> bytes:
-    """A 128-bit fingerprint of an array's contents."""
-    return hashlib.blake2b(np.ascontiguousarray(a).data, digest_size=16).digest()
+def _where(a: np.ndarray) -> tuple:
+    """Identity of an array view: its base object, offset, shape and strides."""
+    base = a
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    offset = a.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    return (id(base), offset, a.shape, a.strides, a.dtype.str)
 
 
 def _sa_node(res: Any, fig: str, i: int, j: int) -> Contribution:

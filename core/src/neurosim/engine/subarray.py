@@ -40,11 +40,18 @@ from ..primitives.constants import (
 )
 from ..primitives.function_unit import FunctionUnit
 from .array_activity import ColumnModel, activity_row_read, column_model_from_context
+from .compat_bugs import register_bug
 from .subarray_area import SubArrayArea
 from .subarray_latency import SubArrayLatency, _fdiv, _seq_sum
 from .subarray_power import SubArrayPower
 
 NONE, MAGIC, OVERRIDE = AreaModify.NONE, AreaModify.MAGIC, AreaModify.OVERRIDE
+HALF_PARALLEL_ROWS_BUG = register_bug(
+    "subarray_half_parallel_rows_int_division",
+    "SubArray divides by numRowParallel/2 in int arithmetic (mux on-resistance and the eNVM "
+    "column RC of parallel reads): odd numRowParallel is rounded down and numRowParallel = 1 "
+    "gives a division by zero (infinite resistance / delay); corrected: numRowParallel/2.0",
+)
 ROW_MODE, COL_MODE = 0, 1  # SwitchMatrix / DecoderDriver modes (NeuroSim typedef.h)
 
 
@@ -210,6 +217,13 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
         self.num_write_cell_per_operation_neuro = n
         self.fpga = False
 
+    def half_parallel_rows(self) -> float:
+        """``numRowParallel/2``, the rows assumed conducting in a parallel read; an integer
+        division in NeuroSim (0 for one parallel row, giving an infinite resistance)."""
+        if self.ctx.bug(HALF_PARALLEL_ROWS_BUG):
+            return self.num_row_parallel // 2
+        return self.num_row_parallel / 2
+
     def initialize_for_pe(self) -> None:
         """What ``ProcessingUnitInitialize`` does to the subarray: options, ``Initialize``
         with Param's geometry and ``CalculateArea``."""
@@ -364,7 +378,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
                     self.mux.initialize(
                         num_col // ncm,
                         ncm,
-                        _fdiv(self.res_cell_access, self.num_row_parallel // 2),
+                        _fdiv(self.res_cell_access, self.half_parallel_rows()),
                         self.fpga,
                     )
                     self.mux_decoder.initialize(

@@ -19,10 +19,11 @@ from ..primitives.constants import NMOS
 
 
 def _cmax(a, b):
-    """C++ ``MAX`` macro on scalars or per-vector arrays."""
-    return (
-        np.maximum(a, b) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else (max(b, a))
-    )
+    """C++ ``MAX(a, b)`` macro (``a > b ? a : b``: b when a is NaN) on scalars or per-vector
+    arrays."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.where(a > b, a, b)
+    return a if a > b else b
 
 
 def _seq_sum(values: np.ndarray) -> float:
@@ -31,10 +32,12 @@ def _seq_sum(values: np.ndarray) -> float:
     return float(np.cumsum(values)[-1]) if values.size else 0.0
 
 
-def _fdiv(a: float, b: float) -> float:
+def _fdiv(a, b):
     """C++ double division: a zero divisor gives inf / nan instead of an exception."""
     if b == 0:
-        return math.copysign(math.inf, a) if a != 0 else math.nan
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.divide(a, 0.0)
+        return float(r) if np.ndim(r) == 0 else r
     return a / b
 
 
@@ -229,7 +232,7 @@ class SubArrayLatency:
                 self._sram_col_delay()
                 if calculate_clk_freq:
                     lat = 0.0
-                    lat += max(self.wl_switch_matrix.read_latency + bufferlatency, mux_lat())
+                    lat += _cmax(self.wl_switch_matrix.read_latency + bufferlatency, mux_lat())
                     lat += self.precharger.read_latency
                     lat = lat + (adc_lat if not self.saradc else 0.0)
                     p.rowdelay = self.wl_switch_matrix.read_latency + bufferlatency
@@ -305,7 +308,7 @@ class SubArrayLatency:
                 )
                 if calculate_clk_freq:
                     lat = 0.0
-                    lat += max(row_lat, mux_lat())
+                    lat += _cmax(row_lat, mux_lat())
                     lat += self.col_delay
                     lat = lat + (adc_lat if not self.saradc else 0.0)
                     lat = lat + self.multilevel_sa_encoder.read_latency
@@ -344,7 +347,7 @@ class SubArrayLatency:
                 )
             return
         # eNVM conventional parallel
-        tau = self.cap_col * _fdiv(cell.res_mem_cell_avg, self.num_row_parallel // 2)
+        tau = self.cap_col * _fdiv(cell.res_mem_cell_avg, self.half_parallel_rows())
         _, col_ramp = formula.horowitz(tau, 0, 1e20)
         self.col_delay = tau * 0.2
         if calculate_clk_freq or not sync:
@@ -392,7 +395,7 @@ class SubArrayLatency:
                     + bufferlatency
                 )
                 lat = 0.0
-                lat += max(row, mux_lat())
+                lat += _cmax(row, mux_lat())
                 lat = lat + (adc_lat if not self.saradc else 0.0)
                 lat = lat + self.multilevel_sa_encoder.read_latency
                 lat = lat + (adc_lat if self.saradc else 0.0)
@@ -445,7 +448,7 @@ class SubArrayLatency:
         if self.num_read_pulse > 1:
             acc = acc + (ncm // ncs) * _cmax(
                 math.ceil(self.shift_add_input.adder.read_latency * clk)
-                - (self.read_latency_adc + acc) / (ncm // ncs),
+                - _fdiv(self.read_latency_adc + acc, ncm // ncs),
                 0,
             )
         self.read_latency_accum = acc
@@ -472,16 +475,16 @@ class SubArrayLatency:
                 acc += (
                     (ncs - 1)
                     * (ncm // ncs)
-                    * max(
+                    * _cmax(
                         math.ceil(self.shift_add_weight.adder.read_latency * clk)
                         - (self.read_latency_adc + acc) / ncm,
                         0,
                     )
                 )
             if self.num_read_pulse > 1:
-                acc += (ncm // ncs) * max(
+                acc += (ncm // ncs) * _cmax(
                     math.ceil(self.shift_add_input.adder.read_latency * clk)
-                    - (self.read_latency_adc + acc) / (ncm // ncs),
+                    - _fdiv(self.read_latency_adc + acc, ncm // ncs),
                     0,
                 )
             self.read_latency_accum = acc

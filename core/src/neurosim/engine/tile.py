@@ -280,6 +280,8 @@ class Tile:
         def accumulate(unit, n_read, n_add, what) -> None:
             unit.calculate_latency(n_read, int(n_add), 0)
             unit.calculate_power(n_read, int(n_add))
+            if calculate_clk_freq:
+                return  # NeuroSim evaluates it in the clock pass too; only leakage stays
             if not p.sync_data_transfer:
                 perf.add("read_latency", what, unit.read_latency)
                 perf.add("core_latency_accum", what, unit.read_latency)
@@ -314,11 +316,10 @@ class Tile:
                             gather(r, f"PE[{i},{j}]")
                     if not calculate_clk_freq:
                         divide_by_speed_up()
-                        if n_i > 1:
-                            accumulate(self.accumulation_cm,
-                                       (num_in_vector // p.num_bit_input)
-                                       * ceil(p.num_col_muxed / p.num_col_per_synapse), n_i,
-                                       "tile accumulation")
+                    if n_i > 1:  # evaluated in the clock pass too, as in NeuroSim
+                        accumulate(self.accumulation_cm, (num_in_vector // p.num_bit_input)
+                                   * ceil(p.num_col_muxed / p.num_col_per_synapse), n_i,
+                                   "tile accumulation")
             else:
                 # no duplication: the matrix is partitioned over the PEs
                 prev: tuple[Perf, str] | None = None
@@ -334,10 +335,9 @@ class Tile:
                             gather(r, f"PE[{i},{j}]")
                         elif prev is not None and self.ctx.bug(STALE_PE):
                             gather(prev[0], f"PE[{i},{j}] (empty; repeats {prev[1]})")
-                if not calculate_clk_freq:
-                    accumulate(self.accumulation_cm, (num_in_vector // p.num_bit_input)
-                               * ceil(p.num_col_muxed / p.num_col_per_synapse), num_pe,
-                               "tile accumulation")
+                accumulate(self.accumulation_cm, (num_in_vector // p.num_bit_input)
+                           * ceil(p.num_col_muxed / p.num_col_per_synapse), num_pe,
+                           "tile accumulation")
         else:
             # novel mapping: one PE per kernel position
             per_pe = int(weight_matrix_row / num_pe)

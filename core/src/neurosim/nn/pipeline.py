@@ -82,7 +82,8 @@ def _random_like(shape: tuple[int, ...], n: int, seed: int) -> torch.Tensor:
 
 def prepare(config: Config, *, network: str | None = None, model_ref: str | None = None,
             checkpoint: str | None = None, data: DataSpec | None = None,
-            input_shape: tuple[int, ...] | None = None) -> PreparedRun:
+            input_shape: tuple[int, ...] | None = None,
+            net_options: dict[str, Any] | None = None) -> PreparedRun:
     """Build the model (registered ``network`` or ``model_ref``), load its inputs and
     capture its layer table and traces with the configuration's precisions."""
     if (network is None) == (model_ref is None):
@@ -94,13 +95,21 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
     torch.manual_seed(seed)
     if network is not None:
         spec: NetworkSpec = get_network(network)
-        model = spec.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
-                           wl_activate=config.input_bits, checkpoint=checkpoint)
-        inputs = load_data(spec, data, seed, checkpoint)
+        inputs = load_data(spec, data, seed, checkpoint)  # data errors before the slow build
+        torch.manual_seed(seed)
+        try:
+            model = spec.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
+                               wl_activate=config.input_bits, checkpoint=checkpoint,
+                               **(net_options or {}))
+        except TypeError as exc:
+            if not net_options:
+                raise
+            raise NeuroSimError(f"network {spec.name!r} does not take the --net-option(s) "
+                                f"{sorted(net_options)}: {exc}") from None
         name, wrapper = spec.name, spec.wrapper_name or spec.name
     else:
-        if checkpoint:
-            raise NeuroSimError("--checkpoint applies to --network; a --model function "
+        if checkpoint or net_options:
+            raise NeuroSimError("--checkpoint and --net-option apply to --network; a --model function "
                                 "loads its own weights")
         if data.kind != "random":
             raise NeuroSimError("--model takes random inputs only (--data random:N); build "

@@ -33,6 +33,9 @@ class LevelShifter(FunctionUnit):
         super().__init__(ctx)
         self.ctx = ctx
         self.initialized = False
+        # Set by calculate_latency and read by calculate_power; a caller that skips the
+        # latency (NeuroSim's synchronous SRAM buffer) sees the zero of fresh object memory.
+        self.cap_load = 0.0
 
     def initialize(self, num_output: int, activity_row_read: float, clk_freq: float) -> None:
         tech = self.ctx.tech

@@ -30,6 +30,9 @@ class Precharger(FunctionUnit):
         super().__init__(ctx)
         self.ctx = ctx
         self.initialized = False
+        # Set by calculate_latency and read by calculate_power; a caller that skips the
+        # latency (NeuroSim's synchronous SRAM buffer) sees the zero of fresh object memory.
+        self.cap_load = 0.0
 
     def initialize(self, num_col: int, res_load: float, activity_col_write: float,
                    num_read_cell_per_operation_neuro: int,

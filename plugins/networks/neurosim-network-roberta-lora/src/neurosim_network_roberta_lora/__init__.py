@@ -1,0 +1,1 @@
+"""RoBERTa + LoRA (GLUE SST-2) network plugin for neurosim."""
