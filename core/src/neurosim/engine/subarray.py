@@ -155,8 +155,10 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
         self.adder = c("adder")(ctx)
         self.shift_add_input = c("shift_add")(ctx)
         self.shift_add_weight = c("shift_add")(ctx)
-        self.saradc = ctx.config.adc == "sar"
         adc = c("adc")(ctx)
+        # the ADC contract (see MultilevelSenseAmp / SarADC): a converter with an encoder is
+        # wired as NeuroSim's flash MLSA, one without as its SAR ADC
+        self.saradc = not getattr(adc, "needs_encoder", True)
         # exactly one of the two converters exists; the other stays an empty unit (zero
         # area / energy), as the unused C++ member object does
         self.multilevel_sense_amp = FunctionUnit(ctx) if self.saradc else adc

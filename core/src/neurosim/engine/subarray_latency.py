@@ -74,10 +74,11 @@ class SubArrayLatency:
     def _adc_latency(self, column_resistance) -> Any:
         """Converter latency of each vector (``self._adc_lat``: per vector or scalar)."""
         if self.saradc:
-            self.sar_adc.calculate_latency(1)
+            self.sar_adc.calculate_latency(num_read=1)
             self._adc_lat = _per_vector(self.sar_adc, "read_latency")
         else:
-            self.multilevel_sense_amp.calculate_latency(column_resistance, 1, 1)
+            self.multilevel_sense_amp.calculate_latency(
+                column_resistance=column_resistance, num_col_muxed=1, num_read=1)
             self.multilevel_sa_encoder.calculate_latency(1e20, 1)
             self._adc_lat = _per_vector(self.multilevel_sense_amp, "read_latency")
         return self._adc_lat
@@ -294,10 +295,11 @@ class SubArrayLatency:
                         0,
                     )
                 if self.saradc:
-                    self.sar_adc.calculate_latency(1)
+                    self.sar_adc.calculate_latency(num_read=1)
                     adc_lat = self._adc_lat = _per_vector(self.sar_adc, "read_latency")
                 else:
-                    self.multilevel_sense_amp.calculate_latency(column_resistance, 1, 1)
+                    self.multilevel_sense_amp.calculate_latency(
+                        column_resistance=column_resistance, num_col_muxed=1, num_read=1)
                     adc_lat = self._adc_lat = _per_vector(self.multilevel_sense_amp, "read_latency")
                     if self.avg_weight_bit > 1:
                         self.multilevel_sa_encoder.calculate_latency(1e20, 1)

@@ -214,6 +214,10 @@ class _Recorder(TorchFunctionMode):
                                       (tuple(a.shape), tuple(b.shape))))
 
 
+#: module-path prefix a PEFT wrapper adds (dropped from layer labels, kept in ``path``)
+_PEFT_PREFIX = "base_model.model."
+
+
 def cim_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
     """The layers mapped to CIM arrays: every Conv2d and Linear, by module path."""
     return [(p, m) for p, m in model.named_modules() if isinstance(m, (nn.Conv2d, nn.Linear))]
@@ -290,7 +294,8 @@ def capture(model: nn.Module, inputs: Any, *, weight_bits: int = 8, input_bits: 
                 kind, cout = "linear", int(module.out_features)
             seen[id(module)] = len(captured)
             rec.events.append(("layer", len(captured)))
-            captured.append(CapturedLayer(str(getattr(module, "name", "") or path), path,
+            label = str(getattr(module, "name", "") or path.removeprefix(_PEFT_PREFIX))
+            captured.append(CapturedLayer(label, path,
                                           kind, spec, weights, bits, wbits, ibits, cout))
         finally:
             rec.paused = False

@@ -142,7 +142,7 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
     if checkpoint:
         wsrc = f"checkpoint {checkpoint}"
     elif network is not None:
-        wsrc = f"seeded random (torch.manual_seed({seed}), the wrapper's initialization)"
+        wsrc = f"seeded random (torch.manual_seed({seed}), then the network's own initialization)"
     else:
         wsrc = f"as returned by {model_ref} (after torch.manual_seed({seed}))"
     if model_ref is not None and own_inputs:

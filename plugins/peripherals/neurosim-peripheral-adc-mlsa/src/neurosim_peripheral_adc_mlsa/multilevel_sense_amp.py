@@ -18,7 +18,7 @@ from neurosim.primitives.function_unit import FunctionUnit
 
 from . import column_fits as fits
 from .bugs import MLSA_INTEGER_DIVISION_SWITCHING_ENERGY
-from .vectors import as_vectors, is_hp, per_vector, sequential_sum
+from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
 
 #: GAA special-layout capacitance factors (gate, N tuning, P tuning) at 2 nm and 1 nm.
 GAA_INV_FACTORS = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}

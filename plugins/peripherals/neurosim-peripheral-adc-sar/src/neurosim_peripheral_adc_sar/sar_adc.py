@@ -14,7 +14,7 @@ from neurosim.primitives.constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_S
 from neurosim.primitives.function_unit import FunctionUnit
 
 from . import sar_fits as fits
-from .vectors import as_vectors, is_hp, per_vector, sequential_sum
+from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
 
 
 class SarADC(FunctionUnit):

@@ -17,7 +17,7 @@ from neurosim.primitives.function_unit import FunctionUnit
 from . import current_sense_amp_fits as fits
 from .bugs import CSA_CHAINED_RATIO_COMPARISON
 from .common import require_initialized
-from .vectors import as_vectors, is_hp, per_vector, sequential_sum
+from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
 
 
 class CurrentSenseAmp(FunctionUnit):
