@@ -141,3 +141,16 @@ def test_vgg8_estimate_equals_export_plus_compat(tmp_path, monkeypatch):
     est = json.loads(Path("est.json").read_text())
     est.pop("network")
     _compare(compat_json, est)
+
+
+def test_cli_and_network_plugins_load_without_torch():
+    import subprocess
+    import sys
+
+    code = ("import sys, neurosim.cli\n"
+            "from neurosim.plugins import get_host\n"
+            "names = get_host().registry.names('network')\n"
+            "print(sorted(names), 'torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert "'vgg8'" in out and out.strip().endswith("False")

@@ -107,3 +107,15 @@ def test_fp_layers_forward_is_the_plain_product():
     with torch.no_grad():
         assert torch.equal(conv(x), torch.nn.functional.conv2d(x, conv.weight, None, 1, 1))
         assert torch.equal(lin(v), v @ lin.weight.t())
+
+
+@pytest.mark.parametrize("bits", [1, 4, 8, 16])
+def test_inplace_effective_weight_equals_the_literal_formula(bits):
+    from neurosim.nn.layers import _effective_weight
+
+    torch.manual_seed(bits)
+    w = torch.nn.Parameter(torch.randn(64, 50) * 0.3)  # off-grid values
+    literal = _effective_weight(w, 16.0, bits)  # grad enabled: the wrapper's expression
+    with torch.no_grad():
+        fast = _effective_weight(w, 16.0, bits)
+    assert torch.equal(literal.detach(), fast)

@@ -53,8 +53,19 @@ def scalar_loop(sa, bits, memory, calculate_clk_freq):
     """The C++ loop over input vectors, one scalar call per vector."""
     model = sa.column_model()
     nrow = sa.ctx.param.num_row_sub_array
-    keys = ("maxlat", "lat", "adc", "accum", "other", "e", "eadc", "eaccum", "eother", "leak",
-            "leaksram")
+    keys = (
+        "maxlat",
+        "lat",
+        "adc",
+        "accum",
+        "other",
+        "e",
+        "eadc",
+        "eaccum",
+        "eother",
+        "leak",
+        "leaksram",
+    )
     out = {k: 0.0 for k in keys}
     with np.errstate(divide="ignore", invalid="ignore"):
         for k in range(bits.shape[1]):
@@ -209,8 +220,9 @@ def test_half_parallel_rows_compat_bug(compat):
     sa.evaluate_vectors(bits, memory, True)
     half = 16 if compat else 16.5
     assert sa.col_delay == sa.cap_col * (ctx.cell.res_mem_cell_avg / half) * 0.2
-    ctx1 = build_context(set_options(Config(), {"parallel_rows": 1, "compat_bugs": compat})
-                         .validate())
+    ctx1 = build_context(
+        set_options(Config(), {"parallel_rows": 1, "compat_bugs": compat}).validate()
+    )
     sram = SubArray(ctx1)
     sram.initialize_for_pe()
     assert sram.half_parallel_rows() == (0 if compat else 0.5)

@@ -77,17 +77,31 @@ def test_memory_sums_equal_cpp(tmp_path):
     cases = {c["name"]: c for c in ref["cases"]}
     repo = Path(__file__).resolve().parents[2]
     network = repo / "tests" / "golden" / "networks" / "Micro.csv"
-    subprocess.run([sys.executable, str(repo / "tests" / "golden" / "gen_traces.py"),
-                    str(network), str(tmp_path), "--synapse-bit", "8", "--input-bit", "8",
-                    "--seed", "0"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(repo / "tests" / "golden" / "gen_traces.py"),
+            str(network),
+            str(tmp_path),
+            "--synapse-bit",
+            "8",
+            "--input-bit",
+            "8",
+            "--seed",
+            "0",
+        ],
+        check=True,
+        capture_output=True,
+    )
     layer = read_network_csv(network)[3]
     w = read_weight_trace(tmp_path / "weight4.csv", layer)
     for name, cell_bit in (("rram22", 1), ("rram22_cb2", 2)):
         sub = next(s for s in cases[name]["subarrays"] if s["layer"] == 4)
-        mem = load_weight_memory(w, synapse_bit=8, cell_bit=cell_bit, max_conductance=GMAX,
-                                 min_conductance=GMIN)
+        mem = load_weight_memory(
+            w, synapse_bit=8, cell_bit=cell_bit, max_conductance=GMAX, min_conductance=GMIN
+        )
         assert mem.shape == (512, 10 * (8 // cell_bit))
-        block = mem[sub["row"]:sub["row"] + sub["rows"], sub["col"]:sub["col"] + sub["cols"]]
+        block = mem[sub["row"] : sub["row"] + sub["rows"], sub["col"] : sub["col"] + sub["cols"]]
         assert float(np.cumsum(block.ravel())[-1]) == sub["memsum"]
 
 

@@ -115,6 +115,7 @@ from .commands import estimate as _estimate, network as _network, traces as _tra
 cli.add_command(_estimate.estimate_cmd)
 cli.add_command(_network.network_group)
 cli.add_command(_traces.traces_group)
+cli.add_command(__import__("neurosim.commands.accuracy", fromlist=["_"]).accuracy_group)
 
 
 def main(argv: list[str] | None = None) -> None:

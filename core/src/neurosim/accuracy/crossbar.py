@@ -111,7 +111,8 @@ class CrossbarModel:
     """
 
     def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
-                 max_elements: int = 1 << 24) -> None:
+                 max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact")
+                 ) -> None:
         if mode not in MODES:
             raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
         if path not in PATHS:
@@ -120,6 +121,11 @@ class CrossbarModel:
         self.path = path
         self.seed = int(seed)
         self.max_elements = int(max_elements)
+        #: how a partial sum exactly on an ADC bin edge is read, for the cell columns and the
+        #: dummy column: "exact" (its true bin, the upper one), "down" (the lower one) or
+        #: "up" (upper, also for drifted-digit sums within 1e-4 of an edge); "down"/"up" are
+        #: a diagnostic: the envelope of every float rounding of the wrapper
+        self.ties = tuple(ties)
         self.calls = 0
         self.stats: dict[str, int] = {"partial_sums": 0, "adc_ranges": 0}
         self.shims: list[Any] = []  # plain torch layers routed here by attach()
@@ -363,6 +369,19 @@ class CrossbarModel:
         ``cols``: input integers ``(G, M, nn)`` (M = B*L rows, item-major); ``wg``: weights
         ``(G, nn, cout)``. Returns ``(B, L, cout)`` float64: the wrapper's
         ``output/2**bW`` before the layer's division by ``scale``.
+
+        ADC of a batch of partial sums ``y`` (one range per read, bit, digit [, item]):
+        ``idx = floor((y - min) * 2**bits / (max - min))``, clamped to ``2**bits - 1``; the
+        quantized value ``min + idx*(max-min)/2**bits`` is shifted and added as
+        ``sum(coef*min) + sum(coef*step*idx)``. With integer partial sums (integer on/off
+        ratio, no variation or drift) whose range is below 2**13, this runs in float32 and
+        is exact: ``y - min`` is an exact integer, the quotient computed with the rounded
+        reciprocal is within 2**-17 of the true one, a non-integer true quotient is at least
+        ``1/(max-min) > 2**-13`` from the next integer, so adding 2**-15 before the floor
+        gives the true floor; ``coef*step*idx`` has at most 18 significant bits and the sum
+        over reads, bits and digits is accumulated in float64. Otherwise the same formula
+        runs in float64 (exact for integer sums below 2**53 up to the rounded division;
+        continuous with variation).
         """
         g_all, m, nn_ = cols.shape
         cout = wg.shape[-1]
@@ -375,22 +394,23 @@ class CrossbarModel:
         ret = retention_active(p.t, p.v)
         per_unit = p.vari > 0 or (ret and p.detect != 1)  # weights redrawn per (read, bit)
         gen = self._generator(dev) if per_unit else None
+        amp = float(2 ** p.adc_bits)
+        top = amp - 1
 
         xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
         if not per_unit:
             cell = self._cell(p, self._digits(p, xcode, valid, has_outside, None))
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
-        bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)
-        mm_dtype = torch.float32 if (per_unit or (integral and bound < 2 ** 24)) \
-            else torch.float64
+        bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
+        fast = integral and bound < 2 ** 13
+        dt = torch.float32 if (fast or per_unit) else torch.float64
 
         neg = bool((cols < 0).any())
         mag = cols.abs().to(torch.int32)
-        sgn = torch.sign(cols).to(mm_dtype) if neg else None
+        sgn = torch.sign(cols).to(dt) if neg else None
         dummy = self._dummy(p)
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
-        dummy_k = torch.tensor(dummy, dtype=torch.float64, device=dev)
 
         unit = max(m * cout, 1)
         budget = max(self.max_elements // unit, 1)
@@ -402,7 +422,8 @@ class CrossbarModel:
         dummy_dims = (2, 3) if parity else (3,)
 
         acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
-        acc_d = torch.zeros(bsz, nl, dtype=torch.float64, device=dev)
+        acc_c = torch.zeros(bsz, dtype=torch.float64, device=dev)  # per-item constants
+        acc_d = torch.zeros(bsz, nl, dtype=torch.float64, device=dev)  # dummy columns
         for g0 in range(0, g_all, gc):
             g1 = min(g0 + gc, g_all)
             ng = g1 - g0
@@ -410,18 +431,19 @@ class CrossbarModel:
                 z1 = min(z0 + zc, nbits)
                 nz = z1 - z0
                 shifts = torch.arange(z0, z1, device=dev, dtype=torch.int32)
-                bits = ((mag[g0:g1, None] >> shifts[None, :, None, None]) & 1).to(mm_dtype)
+                bits = ((mag[g0:g1, None] >> shifts[None, :, None, None]) & 1).to(dt)
                 if sgn is not None:
                     bits = bits * sgn[g0:g1, None]
-                count = bits.sum(-1, dtype=torch.float64)  # (ng, nz, M): rows read per bit
+                count = bits.sum(-1).double()  # (ng, nz, M): rows read per bit (exact)
                 coef_z = torch.tensor([float(2 ** z) for z in range(z0, z1)],
                                       dtype=torch.float64, device=dev)
-                # dummy column: n * dummy_k, one ADC range per (read, bit[, item]) per level
+                # dummy column n*dummy_k: one ADC range per (read, bit[, item]) and level
                 dq = torch.zeros(ng, nz, bsz, nl, kd, dtype=torch.float64, device=dev)
                 cnt = count.reshape(ng, nz, bsz, nl)
                 for lv in sorted(set(dummy)):
                     sel = [k for k in range(kd) if dummy[k] == lv]
-                    dq[..., sel] = adc_exact(cnt * lv, p.adc_bits, dummy_dims)[..., None]
+                    dq[..., sel] = adc_exact(cnt * lv, p.adc_bits, dummy_dims,
+                                             down=self.ties[1] == "down")[..., None]
                 acc_d += torch.einsum("gzbnk,z,k->bn", dq, coef_z, coef_k)
                 if per_unit:
                     xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
@@ -435,16 +457,41 @@ class CrossbarModel:
                     nk = k1 - k0
                     if per_unit:
                         w = cell_u[..., k0:k1, :].reshape(ng * nz, nn_, nk * cout)
-                        ps = torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(mm_dtype))
+                        ps = torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(dt))
                     else:
                         w = cell[g0:g1, :, k0:k1, :].reshape(ng, nn_, nk * cout)
-                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w.to(mm_dtype))
-                    ps = ps.reshape(ng, nz, bsz, nl, nk, cout).to(torch.float64)
+                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w.to(dt))
+                    ps = ps.reshape(ng, nz, bsz, nl, nk, cout)
                     self.stats["partial_sums"] += ps.numel()
-                    q = adc_exact(ps, p.adc_bits, adc_dims)
-                    acc += torch.einsum("gzbnkc,z,k->bnc", q, coef_z, coef_k[k0:k1])
+                    lo = torch.amin(ps, dim=adc_dims, keepdim=True)
+                    delta = torch.amax(ps, dim=adc_dims, keepdim=True) - lo
+                    delta = torch.where(delta > 0, delta, torch.ones_like(delta))
+                    ps.sub_(lo)
+                    down = self.ties[0] == "down"
+                    if fast:
+                        ps.mul_(amp / delta).add_(-2.0 ** -15 if down else 2.0 ** -15)
+                        idx = ps.floor_()
+                    else:
+                        ps.mul_(amp).div_(delta)
+                        # "down"/"up" (diagnostic envelope): values within 1e-4 of a bin
+                        # edge count as on it (the wrapper's float32 sums of drifted
+                        # digits are that far from their true values)
+                        idx = ps.sub_(1e-4).ceil_().sub_(1) if down else \
+                            (ps.add_(1e-4).floor_() if self.ties[0] == "up" else ps.floor_())
+                    idx = idx.clamp_(min=0, max=top)
+                    wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
+                    lo64 = (wz * lo.double()).sum(dim=(0, 1, 4, 5))  # (1|B, 1)
+                    acc_c += lo64.reshape(-1)
+                    # step*idx (exact), summed over reads in the working dtype (exact in
+                    # float32: below 2**13 * 31 * reads), shifted by 2**z * R**k (exact),
+                    # then summed over bits and digits in float64
+                    part = idx.mul_(delta / amp).sum(dim=0)  # (nz, B, L, nk, cout)
+                    part.mul_(wz[0].to(dt))
+                    acc += part.sum(dim=(0, 3), dtype=torch.float64)
+                    del ps, idx
         self.stats["adc_ranges"] += g_all * nbits * (kd + 1) * (1 if parity else bsz)
-        return (acc - acc_d[..., None]) / (p.ratio - 1) / 2 ** nbits / 2 ** p.bits_w
+        total = acc + (acc_c[:, None] - acc_d)[..., None]
+        return total / (p.ratio - 1) / 2 ** nbits / 2 ** p.bits_w
 
 
 class _PlainShim:

@@ -148,11 +148,12 @@ def load_labels(spec: Any, data: Any, n: int) -> torch.Tensor | None:
 def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | None = None,
                      seeds: int = 1, device: str = "cpu", mode: str = "default",
                      path: str = "auto", batch_size: int = 200,
-                     max_elements: int = 1 << 24,
+                     max_elements: int = 1 << 26, build_kwargs: dict | None = None,
                      progress: Callable[[int], None] | None = None) -> AccuracyResult:
     """Accuracy of ``network`` under the configured hardware model (see module doc).
 
     ``progress(n)`` is called with the number of items finished after each batch.
+    ``build_kwargs``: extra keywords for the network factory (e.g. a tiny RoBERTa config).
     """
     from ..datasets import load_data
     from ..networks import get_network
@@ -168,7 +169,8 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
     settings = layer_settings(cfg)
     torch.manual_seed(int(cfg.seed))
     model = spec.build(mode=cfg.quant_mode, wl_weight=cfg.synapse_bits,
-                       wl_activate=cfg.input_bits, checkpoint=checkpoint, **settings)
+                       wl_activate=cfg.input_bits, checkpoint=checkpoint, **settings,
+                       **(build_kwargs or {}))
     model = model.to(device).eval()
     hw = CrossbarModel(mode=mode, path=path, seed=int(cfg.seed), max_elements=max_elements)
     shim_settings = dict(settings, wl_input=cfg.input_bits, wl_activate=cfg.input_bits,

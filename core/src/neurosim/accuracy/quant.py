@@ -46,15 +46,18 @@ def linear_quantize_out(x: torch.Tensor, bits: int,
     return torch.where(delta > 0, index * step + lo, x)
 
 
-def adc_exact(x: torch.Tensor, bits: int, dims: Sequence[int]) -> torch.Tensor:
+def adc_exact(x: torch.Tensor, bits: int, dims: Sequence[int],
+              down: bool = False) -> torch.Tensor:
     """ADC of partial sums given as integers in float64 (see module doc): one range per
-    slice over ``dims``; returns the lower bin edges, exact (dyadic) in float64."""
+    slice over ``dims``; returns the lower bin edges, exact (dyadic) in float64.
+    ``down``: a value exactly on a bin edge is read in the lower bin (diagnostic)."""
     lo = torch.amin(x, dim=tuple(dims), keepdim=True)
     delta = torch.amax(x, dim=tuple(dims), keepdim=True) - lo
     levels = 2.0 ** bits
     pos = delta > 0
     safe = torch.where(pos, delta, torch.ones_like(delta))
-    idx = torch.floor((x - lo) * levels / safe).clamp_(0, levels - 1)
+    q = (x - lo) * levels / safe
+    idx = (torch.ceil(q) - 1 if down else torch.floor(q)).clamp_(0, levels - 1)
     return torch.where(pos, lo + idx * (safe / levels), x)
 
 

@@ -76,8 +76,8 @@ def digital_text(run: Any) -> str:
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
-                 net_options: tuple[str, ...], config_files: tuple[str, ...], overrides: tuple[str, ...],
-                 json_out: str | None, quiet: bool) -> None:
+                 net_options: tuple[str, ...], config_files: tuple[str, ...],
+                 overrides: tuple[str, ...], json_out: str | None, quiet: bool) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from .compat import format_report, write_json_atomic
 

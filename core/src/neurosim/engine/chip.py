@@ -16,6 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..primitives.constants import AreaModify
+from .compat_bugs import register_bug
 from .contributions import Contribution, Perf, leaf, total
 from .floorplan import (IFM_C, IFM_H, IFM_W, K_H, K_W, OFM_C, POOL, STRIDE, Floorplan,
                         NetRow)
@@ -23,6 +24,11 @@ from .processing_unit import num_bit_subarray_output
 from .tile import ENERGIES, LATENCIES, Tile
 
 NONE = AreaModify.NONE
+
+TOTAL_INPUT = register_bug(
+    "sync_total_input_current_layer",
+    "Chip.cpp (sync_data_transfer): totalInput adds the current layer's input once per "
+    "network layer instead of every layer's input")
 
 
 @dataclass
@@ -47,6 +53,14 @@ def num_in_vector(row: NetRow) -> int:
     """Input vectors of a layer: a valid convolution, computed in doubles and truncated."""
     return int((row[IFM_H] - row[K_H] + 1) / row[STRIDE] * (row[IFM_W] - row[K_W] + 1)
                / row[STRIDE])
+
+
+def _input_volume(row: NetRow, nm: bool) -> float:
+    """Input values a layer sends to its tiles (``fraction`` in ChipCalculatePerformance):
+    rows of the unrolled kernel (NM: one kernel column) x input vectors, in doubles."""
+    k = row[K_W] if nm else row[K_H] * row[K_W]
+    return (row[IFM_C] * k * (row[IFM_H] - row[K_H] + 1) / row[STRIDE]
+            * (row[IFM_W] - row[K_W] + 1) / row[STRIDE])
 
 
 def reshape_rows(num_rows: int, position_row: int, rows_per_pe: int, num_pe: int,
@@ -301,13 +315,9 @@ class Chip:
         total_input = 0
         for i in range(len(net)):
             total_tiles = int(total_tiles + fp.tiles(i))
-            if fp.mark_nm[layer] == 0:
-                frac = (row[IFM_C] * row[K_H] * row[K_W] * (row[IFM_H] - row[K_H] + 1)
-                        / row[STRIDE] * (row[IFM_W] - row[K_W] + 1) / row[STRIDE])
-            else:
-                frac = (row[IFM_C] * row[K_W] * (row[IFM_H] - row[K_H] + 1) / row[STRIDE]
-                        * (row[IFM_W] - row[K_W] + 1) / row[STRIDE])
-            total_input = int(total_input + frac)
+            # NeuroSim sums the input of the current layer once per layer of the network
+            other = row if self.ctx.bug(TOTAL_INPUT) else net[i]
+            total_input = int(total_input + _input_volume(other, fp.mark_nm[layer] == 1))
         total_rows = ceil(sqrt(total_tiles))
         total_cols = ceil(total_tiles / total_rows)
         su_r, su_c = fp.speed_up_each_layer[0][layer], fp.speed_up_each_layer[1][layer]
@@ -404,12 +414,7 @@ class Chip:
             bits_out = float(wmr * nbi * niv)
             th, tw = ca.cm_tile_height, ca.cm_tile_width
         bits_in = ceil(wmc // cps) * nbi * niv / (4 if row[POOL] else 1)
-        if nm:
-            frac = (row[IFM_C] * row[K_W] * (row[IFM_H] - row[K_H] + 1) / row[STRIDE]
-                    * (row[IFM_W] - row[K_W] + 1) / row[STRIDE])
-        else:
-            frac = (row[IFM_C] * row[K_H] * row[K_W] * (row[IFM_H] - row[K_H] + 1)
-                    / row[STRIDE] * (row[IFM_W] - row[K_W] + 1) / row[STRIDE])
+        frac = _input_volume(row, nm)
         ic_lat = 0.0
         ic_energy = 0.0
         if self.htree_global:

@@ -540,6 +540,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
                         self.num_read_pulse,
                     )
         self._column_model = None
+        self._power_cache = {}  # circuit energies per row activity (see _circuit_power)
         self.initialized = True
 
     def _size_buffers(self) -> None:
@@ -650,13 +651,19 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
                 "read_dynamic_energy_other",
             )
         }
+        # the ADC once for all vectors, the other circuits once per distinct activity
+        adc_all = None
+        if self.has_adc():
+            adc_all = np.broadcast_to(
+                np.asarray(self.adc_energy(col_res, activity), dtype=float), (nvec,)
+            )
         uniq = np.unique(counts)
         last = counts[-1]
         order = [u for u in uniq if u != last] + [last]
         for u in order:
             idx = np.flatnonzero(counts == u)
             self.activity_row_read = float(activity[idx[0]])
-            self.calculate_power(col_res[idx])
+            self.calculate_power(col_res[idx], None if adc_all is None else adc_all[idx])
             for k, arr in energy.items():
                 arr[idx] = getattr(self, k)
         out.read_dynamic_energy_j = _seq_sum(energy["read_dynamic_energy"])

@@ -23,7 +23,7 @@ def _cmax(a, b):
     arrays."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.where(a > b, a, b)
-    return a if a > b else b
+    return max(b, a)
 
 
 def _seq_sum(values: np.ndarray) -> float:
@@ -78,7 +78,8 @@ class SubArrayLatency:
             self._adc_lat = _per_vector(self.sar_adc, "read_latency")
         else:
             self.multilevel_sense_amp.calculate_latency(
-                column_resistance=column_resistance, num_col_muxed=1, num_read=1)
+                column_resistance=column_resistance, num_col_muxed=1, num_read=1
+            )
             self.multilevel_sa_encoder.calculate_latency(1e20, 1)
             self._adc_lat = _per_vector(self.multilevel_sense_amp, "read_latency")
         return self._adc_lat
@@ -299,7 +300,8 @@ class SubArrayLatency:
                     adc_lat = self._adc_lat = _per_vector(self.sar_adc, "read_latency")
                 else:
                     self.multilevel_sense_amp.calculate_latency(
-                        column_resistance=column_resistance, num_col_muxed=1, num_read=1)
+                        column_resistance=column_resistance, num_col_muxed=1, num_read=1
+                    )
                     adc_lat = self._adc_lat = _per_vector(self.multilevel_sense_amp, "read_latency")
                     if self.avg_weight_bit > 1:
                         self.multilevel_sa_encoder.calculate_latency(1e20, 1)

@@ -19,8 +19,47 @@ from ..primitives.constants import INV
 class SubArrayPower:
     """``CalculatePower`` of :class:`~neurosim.engine.subarray.SubArray` (mixin)."""
 
+    #: circuits whose read energy / leakage depend only on the row activity (cached per value)
+    POWER_CIRCUITS = (
+        "wl_decoder",
+        "wl_new_decoder_driver",
+        "wl_decoder_driver",
+        "wl_switch_matrix",
+        "wl_new_switch_matrix",
+        "sl_switch_matrix",
+        "precharger",
+        "sram_write_driver",
+        "sense_amp",
+        "mux",
+        "mux_decoder",
+        "adder",
+        "dff",
+        "shift_add_weight",
+        "shift_add_input",
+        "multilevel_sa_encoder",
+    )
+
+    def has_adc(self) -> bool:
+        """Whether a read goes through the ADC (all designs but the SRAM row-by-row read)."""
+        return not (self.is_sram and self.conventional_sequential)
+
+    def adc_num_read(self, activity: Any) -> Any:
+        """ADC conversions per column of one vector: ``numAdd`` in parallel reads, the
+        activated rows ``numRow*activityRowRead`` in sequential eNVM reads."""
+        if self.conventional_sequential:
+            return self.num_row * activity
+        return self.num_add
+
+    def adc_energy(self, column_resistance: Any, activity: Any) -> Any:
+        """ADC energy of the vectors in ``column_resistance`` (a per-vector array when 2-D;
+        ``activity`` a scalar or one value per vector)."""
+        p = self.ctx.param
+        if self.is_sram and self.conventional_parallel:
+            vdd = self.ctx.tech.vdd
+            p.reference_energy_peri = self.cap_row1 / p.num_col_sub_array * vdd * vdd * self.num_row
+        return self._adc_power(column_resistance, self.adc_num_read(activity))
+
     def _adc_power(self, column_resistance, num_read) -> Any:
-        """ADC energy of the vectors in ``column_resistance`` (per vector when 2-D)."""
         adc = self.sar_adc if self.saradc else self.multilevel_sense_amp
         res = np.asarray(column_resistance, dtype=float)
         if res.ndim == 2 and res.shape[0] > 1:
@@ -28,30 +67,38 @@ class SubArrayPower:
             per = getattr(adc, "read_dynamic_energy_per_vector", None)
             if per is not None:
                 return np.asarray(per, dtype=float)
+            reads = np.broadcast_to(np.asarray(num_read, dtype=float), (res.shape[0],))
             out = np.empty(res.shape[0])  # an ADC without the vector API: one call per vector
             for k in range(res.shape[0]):
-                adc.calculate_power(res[k], num_read)
+                adc.calculate_power(res[k], float(reads[k]))
                 out[k] = adc.read_dynamic_energy
             return out
-        adc.calculate_power(res.reshape(-1) if res.ndim == 2 else res, num_read)
+        reads = float(np.asarray(num_read, dtype=float).reshape(-1)[0])
+        adc.calculate_power(res.reshape(-1) if res.ndim == 2 else res, reads)
         return adc.read_dynamic_energy
 
-    def calculate_power(self, column_resistance: Any) -> None:
-        """``SubArray::CalculatePower`` for the current ``activity_row_read`` (scalar). With a
-        2-D ``column_resistance`` (vectors x columns, all of this activity) the energies are
-        per-vector arrays."""
-        if not self.initialized:
-            raise RuntimeError("SubArray.calculate_power called before initialize")
-        tech, p, cell = self.ctx.tech, self.ctx.param, self.ctx.cell
-        temp = self.ctx.input.temperature
-        act = float(self.activity_row_read)
+    def _circuit_power(self, act: float) -> None:
+        """The ``CalculatePower`` calls of the non-ADC circuits for one row activity; their
+        results are kept per activity value, so a layer evaluates each circuit at most once
+        per distinct number of activated rows."""
+        cache = self.__dict__.setdefault("_power_cache", {})
+        snap = cache.get(act)
+        if snap is not None:
+            for name, (energy, leak) in snap.items():
+                circuit = getattr(self, name)
+                circuit.read_dynamic_energy, circuit.leakage = energy, leak
+            return
+        self._run_circuit_power(act)
+        cache[act] = {
+            name: (getattr(self, name).read_dynamic_energy, getattr(self, name).leakage)
+            for name in self.POWER_CIRCUITS
+        }
+
+    def _run_circuit_power(self, act: float) -> None:
+        p = self.ctx.param
         nrow, ncol, ncm, nadd = self.num_row, self.num_col, self.num_col_muxed, self.num_add
         ncs, nrp = self.num_cell_per_synapse, self.num_read_pulse
         nreadcell = self.num_read_cell_per_operation_neuro
-        vdd = tech.vdd
-        self.read_dynamic_energy = 0.0
-        self.write_dynamic_energy = 0.0
-        self.read_dynamic_energy_array = 0.0
         nrop = ncol / nreadcell if ncol > nreadcell else 1
         nwcell = self.num_write_cell_per_operation_neuro
         nwop_f = (
@@ -61,6 +108,100 @@ class SubArrayPower:
         )
         arw = self.activity_row_write
         muxed = ncm > 1
+        if self.is_sram and self.conventional_sequential:
+            self.wl_decoder.calculate_power(nrow * act, nrow * arw)
+            self.precharger.calculate_power(nrop * nrow * act, nwop_f * nrow * arw)
+            self.sram_write_driver.calculate_power(nwop_f * nrow * arw)
+            self.adder.calculate_power(nrop * nrow * act, nreadcell // ncs)
+            self.dff.calculate_power(
+                nrop * nrow * act,
+                nreadcell // ncs * (math.ceil(math.log2(nrow)) / 2 + 1),
+                p.validated,
+            )
+            self.sense_amp.calculate_power(nrop * nrow * act)
+            if ncs > 1:
+                self.shift_add_weight.calculate_power(ncs - 1)
+            if nrp > 1:
+                self.shift_add_input.calculate_power(1)
+            return
+        if self.is_sram:
+            self.wl_switch_matrix.calculate_power(
+                ncm, 2 * nwop_f * nrow * arw, act, self.activity_col_write
+            )
+            self.precharger.calculate_power(ncm * nadd, nwop_f * nrow * arw)
+            self.sram_write_driver.calculate_power(nwop_f * nrow * arw)
+            if muxed:
+                self.mux.calculate_power(ncm)
+                self.mux_decoder.calculate_power(ncm, 1)
+            if not self.saradc:
+                self.multilevel_sa_encoder.calculate_power(ncm * nadd)
+            self._partial_sum_power()
+            return
+        num_read_cells = float(math.ceil(ncol / ncm))
+        nwop = math.ceil(ncol * self.activity_col_write / nwcell)
+        if self.conventional_sequential:
+            num_write_cells = float(ncol)
+            self.wl_decoder.calculate_power(nrow * act * ncm, 2 * nwop * nrow * arw)
+            if self.cmos_access:
+                self.wl_new_decoder_driver.calculate_power(nrow * act * ncm, 2 * nwop * nrow * arw)
+            else:
+                self.wl_decoder_driver.calculate_power(
+                    num_read_cells, num_write_cells, nrow * act * ncm, 2 * nwop * nrow * arw
+                )
+            self.sl_switch_matrix.calculate_power(
+                0, 2 * nwop * nrow * arw, act, self.activity_col_write
+            )
+            if muxed:
+                self.mux.calculate_power(ncm)
+                self.mux_decoder.calculate_power(ncm, 1)
+            if not self.saradc and self.avg_weight_bit > 1:
+                self.multilevel_sa_encoder.calculate_power(nrow * act * ncm)
+            self.adder.calculate_power(ncm * nrow * act, num_read_cells)
+            self.dff.calculate_power(
+                ncm * nrow * act,
+                num_read_cells * (math.ceil(math.log2(nrow)) / 2 + self.avg_weight_bit),
+                p.validated,
+            )
+            if ncs > 1:
+                self.shift_add_weight.calculate_power((ncs - 1) * (ncm // ncs))
+            if nrp > 1:
+                self.shift_add_input.calculate_power(ncm // ncs)
+            return
+        if self.cmos_access:
+            self.wl_new_switch_matrix.calculate_power(ncm, 2 * nwop * nrow * arw, act)
+        else:
+            self.wl_switch_matrix.calculate_power(
+                ncm, 2 * nwop * nrow * arw, act, self.activity_col_write
+            )
+        self.sl_switch_matrix.calculate_power(
+            0, 2 * nwop * nrow * arw, act, self.activity_col_write
+        )
+        if muxed:
+            self.mux.calculate_power(ncm)
+            self.mux_decoder.calculate_power(ncm, 1)
+        if not self.saradc:
+            self.multilevel_sa_encoder.calculate_power(ncm * nadd)
+        self._partial_sum_power()
+
+    def calculate_power(self, column_resistance: Any, adc_energy: Any = None) -> None:
+        """``SubArray::CalculatePower`` for the current ``activity_row_read`` (scalar). With a
+        2-D ``column_resistance`` (vectors x columns, all of this activity) the energies are
+        per-vector arrays; ``adc_energy`` passes the ADC energies when already computed."""
+        if not self.initialized:
+            raise RuntimeError("SubArray.calculate_power called before initialize")
+        tech, p, cell = self.ctx.tech, self.ctx.param, self.ctx.cell
+        temp = self.ctx.input.temperature
+        act = float(self.activity_row_read)
+        nrow, ncol, ncm = self.num_row, self.num_col, self.num_col_muxed
+        vdd = tech.vdd
+        self.read_dynamic_energy = 0.0
+        self.write_dynamic_energy = 0.0
+        self.read_dynamic_energy_array = 0.0
+        muxed = ncm > 1
+        self._circuit_power(act)
+        adc_e = 0.0
+        if self.has_adc():
+            adc_e = self.adc_energy(column_resistance, act) if adc_energy is None else adc_energy
         if self.is_sram:
             fs, fin = tech.feature_size, self._fin()
             leak = (
@@ -78,20 +219,6 @@ class SubArrayPower:
             self.leakage_sram_in_use = leak
             leakage = leak * nrow * ncol
             if self.conventional_sequential:
-                self.wl_decoder.calculate_power(nrow * act, nrow * arw)
-                self.precharger.calculate_power(nrop * nrow * act, nwop_f * nrow * arw)
-                self.sram_write_driver.calculate_power(nwop_f * nrow * arw)
-                self.adder.calculate_power(nrop * nrow * act, nreadcell // ncs)
-                self.dff.calculate_power(
-                    nrop * nrow * act,
-                    nreadcell // ncs * (math.ceil(math.log2(nrow)) / 2 + 1),
-                    p.validated,
-                )
-                self.sense_amp.calculate_power(nrop * nrow * act)
-                if ncs > 1:
-                    self.shift_add_weight.calculate_power(ncs - 1)
-                if nrp > 1:
-                    self.shift_add_input.calculate_power(1)
                 self.read_dynamic_energy_array = self.cap_row1 * vdd * vdd * nrow * act
                 e = 0.0
                 e += self.wl_decoder.read_dynamic_energy
@@ -128,17 +255,6 @@ class SubArrayPower:
                 self.leakage_sram_in_use *= (nrow - 1) * ncol
                 return
             # SRAM conventional parallel
-            self.wl_switch_matrix.calculate_power(
-                ncm, 2 * nwop_f * nrow * arw, act, self.activity_col_write
-            )
-            self.precharger.calculate_power(ncm * nadd, nwop_f * nrow * arw)
-            self.sram_write_driver.calculate_power(nwop_f * nrow * arw)
-            p.reference_energy_peri = self.cap_row1 / p.num_col_sub_array * vdd * vdd * nrow
-            if muxed:
-                self.mux.calculate_power(ncm)
-                self.mux_decoder.calculate_power(ncm, 1)
-            adc_e = self._parallel_adc_power(column_resistance)
-            self._partial_sum_power()
             arr = self.cap_row1 * vdd * vdd * nrow * act
             arr += (
                 (self.drivecapin + self.drivecapout) * vdd * vdd * p.buffernumber * 2 * nrow * act
@@ -191,36 +307,8 @@ class SubArrayPower:
         # eNVM / FeFET
         self.leakage_sram_in_use = 0.0
         num_read_cells = float(math.ceil(ncol / ncm))
-        nwop = math.ceil(ncol * self.activity_col_write / nwcell)
         cap_bl = self.length_col * 0.2e-15 / 1e-6
         if self.conventional_sequential:
-            num_write_cells = float(ncol)
-            self.wl_decoder.calculate_power(nrow * act * ncm, 2 * nwop * nrow * arw)
-            if self.cmos_access:
-                self.wl_new_decoder_driver.calculate_power(nrow * act * ncm, 2 * nwop * nrow * arw)
-            else:
-                self.wl_decoder_driver.calculate_power(
-                    num_read_cells, num_write_cells, nrow * act * ncm, 2 * nwop * nrow * arw
-                )
-            self.sl_switch_matrix.calculate_power(
-                0, 2 * nwop * nrow * arw, act, self.activity_col_write
-            )
-            if muxed:
-                self.mux.calculate_power(ncm)
-                self.mux_decoder.calculate_power(ncm, 1)
-            adc_e = self._adc_power(column_resistance, nrow * act)
-            if not self.saradc and self.avg_weight_bit > 1:
-                self.multilevel_sa_encoder.calculate_power(nrow * act * ncm)
-            self.adder.calculate_power(ncm * nrow * act, num_read_cells)
-            self.dff.calculate_power(
-                ncm * nrow * act,
-                num_read_cells * (math.ceil(math.log2(nrow)) / 2 + self.avg_weight_bit),
-                p.validated,
-            )
-            if ncs > 1:
-                self.shift_add_weight.calculate_power((ncs - 1) * (ncm // ncs))
-            if nrp > 1:
-                self.shift_add_input.calculate_power(ncm // ncs)
             arr = 0.0
             arr += cap_bl * cell.read_voltage * cell.read_voltage * num_read_cells
             arr += self.cap_row2 * vdd * vdd
@@ -277,20 +365,6 @@ class SubArrayPower:
             self.leakage = leakage
             return
         # eNVM conventional parallel
-        if self.cmos_access:
-            self.wl_new_switch_matrix.calculate_power(ncm, 2 * nwop * nrow * arw, act)
-        else:
-            self.wl_switch_matrix.calculate_power(
-                ncm, 2 * nwop * nrow * arw, act, self.activity_col_write
-            )
-        self.sl_switch_matrix.calculate_power(
-            0, 2 * nwop * nrow * arw, act, self.activity_col_write
-        )
-        if muxed:
-            self.mux.calculate_power(ncm)
-            self.mux_decoder.calculate_power(ncm, 1)
-        adc_e = self._parallel_adc_power(column_resistance)
-        self._partial_sum_power()
         arr = 0.0
         arr += self.cap_row2 * vdd * vdd * nrow * act
         arr += (self.drivecapin + self.drivecapout) * vdd * vdd * p.buffernumber * 2 * nrow * act
@@ -345,13 +419,6 @@ class SubArrayPower:
         leakage += self.dff.leakage
         leakage += self.adder.leakage
         self.leakage = leakage
-
-    def _parallel_adc_power(self, column_resistance) -> Any:
-        ncm, nadd = self.num_col_muxed, self.num_add
-        adc_e = self._adc_power(column_resistance, nadd)
-        if not self.saradc:
-            self.multilevel_sa_encoder.calculate_power(ncm * nadd)
-        return adc_e
 
     def _partial_sum_power(self) -> None:
         ncm, nadd, ncs, ncol = (

@@ -157,7 +157,8 @@ def trace_weights(module: nn.Module, weight_bits: int) -> tuple[np.ndarray, int]
     mode = getattr(module, "mode", None)
     bits = int(getattr(module, "wl_weight", weight_bits))
     if mode == "WAGE":
-        q = Q(w, bits)
+        q = Q(w, bits) if bits == 1 or bits > 15 else \
+            w.mul(2.0 ** (bits - 1)).round_().div_(2.0 ** (bits - 1))  # Q, in place
     elif mode == "FP":
         q = float_range_quantize(w, bits)
     else:

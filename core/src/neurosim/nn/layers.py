@@ -93,10 +93,24 @@ class _LinearCompute(CIMLayer):
         return F.linear(x, weight, self.bias)
 
 
+def _effective_weight(w: torch.Tensor, scale: float, bits: int) -> torch.Tensor:
+    """``weight1 + (Q(weight1) - weight1)`` with ``weight1 = w*scale + (w - w*scale)``,
+    computed in place (same float32 operations, fewer temporaries) when no gradient is
+    needed; IEEE addition is commutative, so ``d + weight1`` equals ``weight1 + d``."""
+    if torch.is_grad_enabled() and w.requires_grad:
+        weight1 = w * scale + (w - w * scale).detach()
+        return weight1 + (Q(weight1, bits) - weight1).detach()
+    ws = w.detach() * scale
+    weight1 = torch.sub(w.detach(), ws).add_(ws)
+    del ws
+    if bits == 1 or bits > 15:  # sign / identity: Q may return weight1 itself
+        return weight1 + (Q(weight1, bits) - weight1)
+    q = weight1.mul(2.0 ** (bits - 1)).round_().div_(2.0 ** (bits - 1))
+    return q.sub_(weight1).add_(weight1)
+
+
 def _wage_forward(layer: Any, x: torch.Tensor) -> torch.Tensor:
-    w = layer.weight
-    weight1 = w * layer.scale + (w - w * layer.scale).detach()
-    weight = weight1 + (Q(weight1, layer.wl_weight) - weight1).detach()
+    weight = _effective_weight(layer.weight, layer.scale, layer.wl_weight)
     y = layer.compute(x, weight)
     y = y / layer.scale
     return wage_quantize_f(y, layer.wl_activate, layer.wl_error)

@@ -109,8 +109,8 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
         name, wrapper = spec.name, spec.wrapper_name or spec.name
     else:
         if checkpoint or net_options:
-            raise NeuroSimError("--checkpoint and --net-option apply to --network; a --model function "
-                                "loads its own weights")
+            raise NeuroSimError("--checkpoint and --net-option apply to --network; a --model "
+                                "function loads its own weights")
         if data.kind != "random":
             raise NeuroSimError("--model takes random inputs only (--data random:N); build "
                                 "real inputs into the function's return value instead")
