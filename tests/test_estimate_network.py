@@ -36,6 +36,21 @@ SMALLNET = textwrap.dedent('''
     def build():
         return Small(), torch.rand(2, 3, 8, 8) * 2 - 1
 
+    class Dense(torch.nn.Module):  # DenseNet-style growth: a 3x3 conv's output is concatenated
+        def __init__(self):
+            super().__init__()
+            self.c1 = QConv2d(3, 16, 3, padding=1, name="Conv0_")
+            self.c2 = QConv2d(16, 8, 3, padding=1, name="Conv1_")
+            self.c3 = QConv2d(24, 16, 1, name="Conv2_")
+
+        def forward(self, x):
+            y = torch.relu(self.c1(x))
+            y = torch.cat([torch.relu(self.c2(y)), y], 1)
+            return torch.nn.functional.avg_pool2d(torch.relu(self.c3(y)), 2)
+
+    def dense():
+        return Dense(), torch.rand(1, 3, 8, 8) * 2 - 1
+
     def plain():
         return torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(),
                                    torch.nn.Flatten(), torch.nn.Linear(8 * 6 * 6, 4))
@@ -130,14 +145,41 @@ def test_user_errors_exit_2_with_one_message(args, message):
     assert "Traceback" not in r.output
 
 
-@pytest.mark.slow
-def test_vgg8_estimate_equals_export_plus_compat(tmp_path, monkeypatch):
+def test_concatenating_model_estimates_like_its_exported_files(tmp_path, monkeypatch):
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
     monkeypatch.chdir(tmp_path)
     runner = CliRunner()
-    _, compat_json, _ = _export_then_compat(runner, tmp_path, ["--network", "vgg8"])
-    r = runner.invoke(cli, ["estimate", "--network", "vgg8", "--json", "est.json", "--quiet"])
+    args = ["--model", "smallnet.py:dense", "--set", "subarray_rows=16",
+            "--set", "subarray_cols=16"]
+    out, compat_json, _ = _export_then_compat(runner, tmp_path, args)
+    assert (out / "NetWork_dense.csv").read_text() == \
+        "8,8,3,3,3,16,0,1\n8,8,16,3,3,24,0,1\n8,8,24,1,1,16,1,1\n"
+    r = runner.invoke(cli, ["estimate", *args, "--json", "est.json", "--quiet"])
     assert r.exit_code == 0, r.output
-    assert "synthetic run" in r.output
+    est = json.loads(Path("est.json").read_text())
+    est.pop("network")
+    _compare(compat_json, est)
+
+
+def _densenet_checkpoint():
+    from neurosim.testing.golden import find_golden
+
+    p = find_golden("checkpoints/DenseNet40.pth", "accuracy/networks/DenseNet40.pth")
+    if p is None:
+        pytest.skip("DenseNet40.pth not available")
+    return ["--checkpoint", str(p)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("network", ["vgg8", "densenet40"])
+def test_network_estimate_equals_export_plus_compat(tmp_path, monkeypatch, network):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    args = ["--network", network] + (_densenet_checkpoint() if network == "densenet40" else [])
+    _, compat_json, _ = _export_then_compat(runner, tmp_path, args)
+    r = runner.invoke(cli, ["estimate", *args, "--json", "est.json", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "synthetic run" in r.output  # no --data: seeded random inputs
     est = json.loads(Path("est.json").read_text())
     est.pop("network")
     _compare(compat_json, est)

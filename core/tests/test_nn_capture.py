@@ -97,6 +97,9 @@ def test_pool_flag_and_concatenated_channels_in_the_table():
     cap = capture(Net(), torch.zeros(1, 3, 8, 8))
     assert cap.table_rows() == [(8, 8, 3, 3, 3, 4, 0, 1), (8, 8, 4, 1, 1, 6, 0, 1),
                                 (8, 8, 6, 3, 3, 8, 1, 1)]
+    # the concatenated layer's arrays follow the table: 2 own columns + 4 weight-0 columns
+    w = cap.layers[1].weights
+    assert w.shape == (4, 6) and not w[:, 2:].any() and w[:, :2].any()
 
 
 def test_attention_products_are_counted_as_digital_ops():

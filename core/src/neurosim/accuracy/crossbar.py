@@ -54,6 +54,7 @@ from .quant import adc_exact, linear_quantize_out, retention, retention_active
 
 MODES = ("parity", "default")
 PATHS = ("auto", "full", "simplified")
+FIXES = ("channels", "adc_range", "digits", "flinear")
 
 
 @dataclass(frozen=True)
@@ -111,13 +112,27 @@ class CrossbarModel:
     """
 
     def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
-                 max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact")
-                 ) -> None:
+                 max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact"),
+                 fixes: Any = None) -> None:
         if mode not in MODES:
             raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
         if path not in PATHS:
             raise NeuroSimError(f"hardware path {path!r}: expected one of {', '.join(PATHS)}")
         self.mode = mode
+        #: the wrapper defects corrected: "channels" (inputs beyond a whole number of
+        #: subarrays read in a last partial subarray instead of dropped), "adc_range" (ADC
+        #: range per input item instead of per batch), "digits" (ceil(bW/cellBit) weight
+        #: digits instead of int(bW/cellBit)), "flinear" (FP linear layers use their
+        #: quantized weights). mode "parity": none; "default": all; ``fixes`` overrides.
+        chosen = set(FIXES if mode == "default" else ()) if fixes is None else set(fixes)
+        unknown = chosen - set(FIXES)
+        if unknown:
+            raise NeuroSimError(f"unknown fixes {sorted(unknown)}: expected {FIXES}")
+        self.fixes = tuple(f for f in FIXES if f in chosen)
+        self.fix_channels = "channels" in chosen
+        self.fix_adc_range = "adc_range" in chosen
+        self.fix_digits = "digits" in chosen
+        self.fix_flinear = "flinear" in chosen
         self.path = path
         self.seed = int(seed)
         self.max_elements = int(max_elements)
@@ -129,10 +144,12 @@ class CrossbarModel:
         self.calls = 0
         self.stats: dict[str, int] = {"partial_sums": 0, "adc_ranges": 0}
         self.shims: list[Any] = []  # plain torch layers routed here by attach()
+        self._cells: dict[tuple, torch.Tensor] = {}  # mapped weights per layer
 
     @property
     def parity(self) -> bool:
-        return self.mode == "parity"
+        """No wrapper defect corrected."""
+        return not self.fixes
 
     def reseed(self, seed: int) -> None:
         """Restart the random stream (one network evaluation per seed)."""
@@ -191,7 +208,7 @@ class CrossbarModel:
     def _adc_whole(self, y: torch.Tensor, bits: int) -> torch.Tensor:
         """One ADC range over the layer output: per batch (parity) or per item (default)."""
         self.stats["adc_ranges"] += 1
-        if self.parity or y.dim() < 2:
+        if not self.fix_adc_range or y.dim() < 2:
             return linear_quantize_out(y, bits)
         return linear_quantize_out(y, bits, dims=tuple(range(1, y.dim())))
 
@@ -210,14 +227,14 @@ class CrossbarModel:
 
         wq = self._retention_whole(p, float_range_quantize(layer.weight, p.bits_w))
         xq = float_range_quantize(x, p.bits_in)
-        if not conv and self.parity:
+        if not conv and not self.fix_flinear:
             wq = layer.weight  # wrapper FLinear: the quantized weight is discarded
         return self._adc_whole(self._plain(layer, xq, wq, conv), p.adc_bits)
 
     # ---- the full hardware path -------------------------------------------------------------
     def _grouping(self, cin: int, rows: int) -> tuple[int, int, int]:
         """(subarrays per kernel position, rows per subarray, channels used)."""
-        if self.parity:
+        if not self.fix_channels:
             n = cin // rows
             return (1, cin, cin) if n == 0 else (n, rows, n * rows)
         if cin <= rows:
@@ -227,8 +244,8 @@ class CrossbarModel:
     def _digits_layout(self, p: LayerParams) -> tuple[list[int], list[int]]:
         """Per digit k (LSB first): its number of bits and level count."""
         c, b = p.cell_bits, p.bits_w
-        k = b // c if self.parity else math.ceil(b / c)
-        bits = [min(c, b - i * c) if not self.parity else c for i in range(k)]
+        k = math.ceil(b / c) if self.fix_digits else b // c
+        bits = [min(c, b - i * c) if self.fix_digits else c for i in range(k)]
         if k == 0:
             raise NeuroSimError(f"cell_bits = {c} exceeds synapse_bits = {b}: no weight digit "
                                 "maps to a cell (the wrapper's int(wl_weight/cellBit) = 0)")
@@ -270,7 +287,8 @@ class CrossbarModel:
                 cols = cols.reshape(bsz, cin, kk, nl).permute(2, 1, 0, 3)  # (kk, cin, B, L)
                 cols = self._group_rows(cols, 1, n_sub, nn_, used)  # (kk, n_sub, nn, B, L)
                 cols = cols.permute(0, 1, 3, 4, 2).reshape(kk * n_sub, bsz * nl, nn_)
-                y = self._crossbar(p, cols, wg, valid, bsz, has_outside)  # (B, L, cout)
+                y = self._crossbar(p, cols, wg, valid, bsz, has_outside,
+                                   key=self._key(layer, p))  # (B, L, cout)
                 oh, ow = self._out_hw(layer, x, kh, kw)
                 out = y.permute(0, 2, 1).reshape(bsz, cout, oh, ow).to(x.dtype).contiguous()
             if bias is not None:
@@ -286,7 +304,8 @@ class CrossbarModel:
         valid = self._group_rows(torch.ones(cin, 1, device=x.device), 0, n_sub, nn_, used)
         xi = torch.round((2 ** p.bits_in - 1) / 1 * (xm - 0) + 0)
         cols = self._group_rows(xi, 1, n_sub, nn_, used).permute(1, 0, 2)  # (n_sub, M, nn)
-        y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin)
+        y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin,
+                           key=self._key(layer, p))
         out = y.reshape(*lead, cout).to(x.dtype)
         if bias is not None:
             out = out + bias
@@ -362,8 +381,16 @@ class CrossbarModel:
         y = F.conv2d(x.double(), weff, None, layer.stride, layer.padding, layer.dilation)
         return (y / 2 ** p.bits_w).to(x.dtype)
 
+    def _key(self, layer: Any, p: LayerParams) -> tuple | None:
+        """Cache key of a layer's mapped weights (they change only with the parameter)."""
+        w = getattr(layer, "weight", None)
+        if not isinstance(w, torch.Tensor):
+            return None
+        return (id(layer), w.data_ptr(), w._version, w.device, p, self.fixes)
+
     def _crossbar(self, p: LayerParams, cols: torch.Tensor, wg: torch.Tensor,
-                  valid: torch.Tensor, bsz: int, has_outside: bool) -> torch.Tensor:
+                  valid: torch.Tensor, bsz: int, has_outside: bool,
+                  key: tuple | None = None) -> torch.Tensor:
         """Bit-serial crossbar product with per-read ADC.
 
         ``cols``: input integers ``(G, M, nn)`` (M = B*L rows, item-major); ``wg``: weights
@@ -397,13 +424,24 @@ class CrossbarModel:
         amp = float(2 ** p.adc_bits)
         top = amp - 1
 
-        xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
-        if not per_unit:
-            cell = self._cell(p, self._digits(p, xcode, valid, has_outside, None))
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
         bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
         fast = integral and bound < 2 ** 13
         dt = torch.float32 if (fast or per_unit) else torch.float64
+        xcode = cell = None
+        if per_unit:
+            xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
+        else:  # mapped once per weight tensor (inference: weights do not change)
+            ckey = None if key is None else key + (dt, has_outside)
+            hit = self._cells.get(ckey) if ckey is not None else None
+            if hit is None:
+                xcode = self._weight_code(p, wg, valid)
+                cell = self._cell(p, self._digits(p, xcode, valid, has_outside, None)).to(dt)
+                if ckey is not None:
+                    self._cells = {k: v for k, v in self._cells.items() if k[0] != ckey[0]}
+                    self._cells[ckey] = cell
+            else:
+                cell = hit
 
         neg = bool((cols < 0).any())
         mag = cols.abs().to(torch.int32)
@@ -417,7 +455,7 @@ class CrossbarModel:
         kc = min(kd, budget)
         zc = min(nbits, max(budget // kc, 1))
         gc = min(g_all, max(budget // (kc * zc), 1))
-        parity = self.parity
+        parity = not self.fix_adc_range  # one ADC range over the whole batch
         adc_dims = (2, 3, 5) if parity else (3, 5)
         dummy_dims = (2, 3) if parity else (3,)
 
@@ -460,7 +498,7 @@ class CrossbarModel:
                         ps = torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(dt))
                     else:
                         w = cell[g0:g1, :, k0:k1, :].reshape(ng, nn_, nk * cout)
-                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w.to(dt))
+                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w)
                     ps = ps.reshape(ng, nz, bsz, nl, nk, cout)
                     self.stats["partial_sums"] += ps.numel()
                     lo = torch.amin(ps, dim=adc_dims, keepdim=True)

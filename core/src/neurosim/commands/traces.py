@@ -66,12 +66,16 @@ def export_traces(run: Any, cfg: Any, directory: str | os.PathLike) -> Path:
         files += [w, x]
     args = ["neurosim", "compat", net_name, str(cfg.synapse_bits), str(cfg.input_bits),
             str(cfg.subarray_rows), str(cfg.effective_parallel_rows), *files]
+    main_args = args[2:]
     for p in compat_params(cfg):
         args += ["--param", p]
     script = d / "trace_command.sh"
     script.write_text("#!/bin/sh\n"
                       f"# neurosim traces export: network {run.name}\n"
                       f"# weights: {run.weights_source}\n# inputs: {run.inputs_source}\n"
+                      "# NeuroSim V1.4's binary takes the same arguments (options other than "
+                      "the four numbers are compiled into its Param.cpp):\n"
+                      f"#   ./NeuroSIM/main {' '.join(main_args)}\n"
                       'cd "$(dirname "$0")" || exit 1\n'
                       f"exec {' '.join(shlex.quote(a) for a in args)} \"$@\"\n")
     script.chmod(0o755)

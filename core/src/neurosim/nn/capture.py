@@ -24,7 +24,10 @@ Layer-table rows (``IFM_H, IFM_W, Cin, K_h, K_w, Cout, pool, stride``) come from
 shapes. A linear layer on a sequence (``batch x T x in``) is a 1x1 conv on a ``T x 1`` map,
 so NeuroSim reads ``T`` input vectors. ``pool`` is 1 when a pooling op runs between this
 layer and the next CIM layer; ``Cout`` is the channel count after a channel concatenation
-that runs in that interval (DenseNet), as in the wrapper's ``NetWork_*.csv``.
+that runs in that interval (DenseNet), as in the wrapper's ``NetWork_*.csv``. Such a
+layer's weight trace is padded with weight-0 columns up to that ``Cout`` so the arrays are
+those of the table (the wrapper writes only the conv's own columns, and NeuroSim then reads
+past the end of its weight matrix).
 
 Activation x activation products (``matmul``/``bmm``/``scaled_dot_product_attention`` on
 tensors that are not parameters, e.g. attention scores and context) are not CIM work; they
@@ -333,6 +336,11 @@ def _apply_events(layers: Sequence[CapturedLayer], events: list[tuple[str, Any]]
     for i, layer in enumerate(layers):
         s = layer.spec
         cout = cat.get(i, s.cout) if layer.kind == "conv" else s.cout
+        if cout > layer.weights.shape[1]:
+            # the table counts the concatenated channels (upstream's NetWork_DenseNet40.csv);
+            # the pass-through channels get weight-0 columns so the arrays match the table
+            # (the wrapper writes only the conv's own columns and NeuroSim reads past them)
+            layer.weights = np.pad(layer.weights, ((0, 0), (0, cout - layer.weights.shape[1])))
         layer.spec = LayerSpec(s.ifm_h, s.ifm_w, s.cin, s.kh, s.kw, cout, pool.get(i, False),
                                s.stride)
 
