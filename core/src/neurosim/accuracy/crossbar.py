@@ -54,7 +54,7 @@ from .quant import adc_exact, linear_quantize_out, retention, retention_active
 
 MODES = ("parity", "default")
 PATHS = ("auto", "full", "simplified")
-FIXES = ("channels", "adc_range", "digits", "flinear")
+FIXES = ("channels", "adc_range", "digits", "flinear", "saturate")
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,10 @@ class CrossbarModel:
         #: subarrays read in a last partial subarray instead of dropped), "adc_range" (ADC
         #: range per input item instead of per batch), "digits" (ceil(bW/cellBit) weight
         #: digits instead of int(bW/cellBit)), "flinear" (FP linear layers use their
-        #: quantized weights). mode "parity": none; "default": all; ``fixes`` overrides.
+        #: quantized weights), "saturate" (bit-serial inputs beyond the 2**bA-1 levels of
+        #: the input driver saturate instead of losing their high bits; only inputs above 1,
+        #: which WAGE-quantized activations never are). mode "parity": none; "default":
+        #: all; ``fixes`` overrides.
         chosen = set(FIXES if mode == "default" else ()) if fixes is None else set(fixes)
         unknown = chosen - set(FIXES)
         if unknown:
@@ -133,6 +136,7 @@ class CrossbarModel:
         self.fix_adc_range = "adc_range" in chosen
         self.fix_digits = "digits" in chosen
         self.fix_flinear = "flinear" in chosen
+        self.fix_saturate = "saturate" in chosen
         self.path = path
         self.seed = int(seed)
         self.max_elements = int(max_elements)
@@ -280,7 +284,7 @@ class CrossbarModel:
                 out = self._first_layer(layer, p, x, wg, valid, has_outside, (cout, cin, kh,
                                                                                  kw))
             else:
-                xi = torch.round((2 ** p.bits_in - 1) / 1 * (x - 0) + 0)
+                xi = self._input_code(p, x)
                 cols = F.unfold(xi, (kh, kw), dilation=layer.dilation, padding=layer.padding,
                                 stride=layer.stride)  # (B, cin*kk, L)
                 bsz, _, nl = cols.shape
@@ -302,7 +306,7 @@ class CrossbarModel:
         n_sub, nn_, used = self._grouping(cin, p.rows)
         wg = self._group_rows(weight.t(), 0, n_sub, nn_, used)  # (n_sub, nn, cout)
         valid = self._group_rows(torch.ones(cin, 1, device=x.device), 0, n_sub, nn_, used)
-        xi = torch.round((2 ** p.bits_in - 1) / 1 * (xm - 0) + 0)
+        xi = self._input_code(p, xm)
         cols = self._group_rows(xi, 1, n_sub, nn_, used).permute(1, 0, 2)  # (n_sub, M, nn)
         y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin,
                            key=self._key(layer, p))
@@ -310,6 +314,15 @@ class CrossbarModel:
         if bias is not None:
             out = out + bias
         return out
+
+    def _input_code(self, p: LayerParams, x: torch.Tensor) -> torch.Tensor:
+        """Bit-serial input integers ``round((2**bA-1)*x)`` (the wrapper's float32 op); the
+        wrapper reads only their ``bA`` low bits (sign-magnitude for negative inputs)."""
+        xi = torch.round((2 ** p.bits_in - 1) / 1 * (x - 0) + 0)
+        if self.fix_saturate:
+            top = 2 ** p.bits_in - 1
+            xi = xi.clamp(-top, top)
+        return xi
 
     @staticmethod
     def _out_hw(layer: Any, x: torch.Tensor, kh: int, kw: int) -> tuple[int, int]:
@@ -520,12 +533,12 @@ class CrossbarModel:
                     wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
                     lo64 = (wz * lo.double()).sum(dim=(0, 1, 4, 5))  # (1|B, 1)
                     acc_c += lo64.reshape(-1)
-                    # step*idx (exact), summed over reads in the working dtype (exact in
-                    # float32: below 2**13 * 31 * reads), shifted by 2**z * R**k (exact),
-                    # then summed over bits and digits in float64
-                    part = idx.mul_(delta / amp).sum(dim=0)  # (nz, B, L, nk, cout)
-                    part.mul_(wz[0].to(dt))
-                    acc += part.sum(dim=(0, 3), dtype=torch.float64)
+                    # step*idx (exact), summed over reads (exact in float32: below
+                    # 2**13 * reads), then shifted by 2**z * R**k and summed over bits and
+                    # digits in float64 (exact)
+                    part = idx.mul_(delta / amp).sum(dim=0).double()  # (nz, B, L, nk, cout)
+                    part.mul_(wz[0])
+                    acc += part.sum(dim=(0, 3))
                     del ps, idx
         self.stats["adc_ranges"] += g_all * nbits * (kd + 1) * (1 if parity else bsz)
         total = acc + (acc_c[:, None] - acc_d)[..., None]

@@ -168,9 +168,15 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
     spec = get_network(network)
     settings = layer_settings(cfg)
     torch.manual_seed(int(cfg.seed))
-    model = spec.build(mode=cfg.quant_mode, wl_weight=cfg.synapse_bits,
-                       wl_activate=cfg.input_bits, checkpoint=checkpoint, **settings,
-                       **(build_kwargs or {}))
+    try:
+        model = spec.build(mode=cfg.quant_mode, wl_weight=cfg.synapse_bits,
+                           wl_activate=cfg.input_bits, checkpoint=checkpoint,
+                           **{**settings, **(build_kwargs or {})})
+    except TypeError as exc:
+        if not build_kwargs:
+            raise
+        raise NeuroSimError(f"network {spec.name!r} does not take the --net-option(s) "
+                            f"{sorted(build_kwargs)}: {exc}") from None
     model = model.to(device).eval()
     hw = CrossbarModel(mode=mode, path=path, seed=int(cfg.seed), max_elements=max_elements)
     shim_settings = dict(settings, wl_input=cfg.input_bits, wl_activate=cfg.input_bits,

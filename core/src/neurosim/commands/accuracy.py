@@ -52,9 +52,12 @@ def accuracy_options(func: Any) -> Any:
 
 def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | None,
                  seeds: int, device: str, acc_mode: str, hw_path: str, batch_size: int,
-                 quiet: bool) -> Any:
+                 quiet: bool, net_options: tuple[str, ...] = ()) -> Any:
     """Evaluate with a progress bar on stderr; returns the AccuracyResult."""
     from ..datasets import parse_data
+    from .common import parse_net_options
+
+    build_kwargs = parse_net_options(net_options)
 
     try:
         import torch  # noqa: F401
@@ -76,10 +79,11 @@ def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | Non
         with bar:
             return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
                                     device=device, mode=acc_mode, path=hw_path,
-                                    batch_size=batch_size, progress=bar.update)
+                                    batch_size=batch_size, progress=bar.update,
+                                    build_kwargs=build_kwargs)
     return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
                             device=device, mode=acc_mode, path=hw_path,
-                            batch_size=batch_size)
+                            batch_size=batch_size, build_kwargs=build_kwargs)
 
 
 def accuracy_json(res: Any, cfg: Any, *, mode: str, path: str, device: str,
@@ -117,6 +121,8 @@ def accuracy_text(res: Any) -> str:
               help="random:N (default random:1), cifar10:PATH, imagenet:PATH, sst2:PATH.")
 @click.option("--checkpoint", type=click.Path(dir_okay=True),
               help="Trained weights (default: seeded random weights).")
+@click.option("--net-option", "net_options", multiple=True, metavar="KEY=VALUE",
+              help="A network factory option (repeatable), e.g. lora_r=16 for roberta-lora.")
 @click.option("--config", "config_files", multiple=True, type=click.Path(),
               help="TOML/YAML configuration file (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
@@ -127,7 +133,8 @@ def accuracy_text(res: Any) -> str:
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
-                   checkpoint: str | None, config_files: tuple[str, ...],
+                   checkpoint: str | None, net_options: tuple[str, ...],
+                   config_files: tuple[str, ...],
                    overrides: tuple[str, ...], seeds: int, device: str, acc_mode: str,
                    hw_path: str, batch_size: int, json_out: str | None, quiet: bool) -> None:
     """Inference accuracy with the compute-in-memory hardware model (bit-serial inputs,
@@ -142,7 +149,7 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
 
     cfg = load_config(config_files, _overrides(overrides))
     res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
-                       batch_size, quiet)
+                       batch_size, quiet, net_options)
     if json_out:
         write_json_atomic(json_out, json.dumps(
             accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data),

@@ -74,10 +74,19 @@ def digital_text(run: Any) -> str:
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the results (SI units, compat schema + network) to this file.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--with-accuracy", is_flag=True,
+              help="Also run the inference-accuracy simulation (neurosim accuracy) on --data "
+                   "with the same network, options and configuration.")
+@click.option("--accuracy-mode", type=click.Choice(["default", "parity"]), default="default",
+              show_default=True, help="With --with-accuracy: see neurosim accuracy --mode.")
+@click.option("--device", default="cpu", show_default=True,
+              help="With --with-accuracy: torch device of the accuracy run.")
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
                  net_options: tuple[str, ...], config_files: tuple[str, ...],
-                 overrides: tuple[str, ...], json_out: str | None, quiet: bool) -> None:
+                 overrides: tuple[str, ...], json_out: str | None, quiet: bool,
+                 with_accuracy: bool = False, accuracy_mode: str = "default",
+                 device: str = "cpu") -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from .compat import format_report, write_json_atomic
 
@@ -87,9 +96,22 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
                                net_options)
     res = run_estimate(cfg, run, progress=say)
+    acc = None
+    if with_accuracy:  # the accuracy side (neurosim.commands.accuracy), same network/config
+        from ..errors import NeuroSimError
+        from .accuracy import accuracy_json, run_accuracy
+
+        if network is None:
+            raise NeuroSimError("--with-accuracy needs --network (a registered network)")
+        say("running the accuracy simulation")
+        acc = run_accuracy(cfg, network, data or f"random:{batch}", checkpoint, 1, device,
+                           accuracy_mode, "auto", 200, quiet, net_options)
     if json_out:
         out = res.to_json()
         out["network"] = network_json(run)
+        if acc is not None:
+            out["accuracy"] = accuracy_json(acc, cfg, mode=accuracy_mode, path="auto",
+                                            device=device, data=data)
         write_json_atomic(json_out, json.dumps(out, indent=2))
     click.echo(header_text(run))
     for m in dict.fromkeys(res.messages):
@@ -99,4 +121,10 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     if extra:
         click.echo("")
         click.echo(extra)
+    if acc is not None:
+        from .accuracy import accuracy_text
+
+        click.echo("")
+        click.echo("Inference accuracy (hardware-aware; see neurosim accuracy):")
+        click.echo(accuracy_text(acc))
     sys.stdout.flush()

@@ -64,12 +64,16 @@ def _input_volume(row: NetRow, nm: bool) -> float:
 
 
 def reshape_rows(num_rows: int, position_row: int, rows_per_pe: int, num_pe: int,
-                 weight_matrix_row: int) -> np.ndarray:
-    """Row indices ``ReshapeArray``/``ReshapeInput`` gather for a novel-mapped tile: block
-    k (kernel position) starts at ``position_row + k*weight_matrix_row``. NeuroSim reads
-    past the matrix when the blocks do not tile it; those rows are clipped here."""
-    k = np.arange(num_pe)[:, None] * weight_matrix_row
-    idx = (position_row + k + np.arange(rows_per_pe)[None, :]).ravel()
+                 weight_matrix_row: int, num_tile_rows: int) -> np.ndarray:
+    """Row indices of a novel-mapped tile (``ReshapeArray``/``ReshapeInput``): block k
+    (kernel position) is rows ``position_row + k*weight_matrix_row + 0..rows_per_pe-1``.
+
+    ``num_tile_rows`` is how many tile rows the PEs read; where that is more than the
+    ``num_pe`` blocks NeuroSim built (it then reads past the end of its vectors, undefined
+    behaviour) the block pattern is continued, clipped to the last matrix row."""
+    blocks = max(num_pe, -(-num_tile_rows // rows_per_pe))
+    k = np.arange(blocks)[:, None] * weight_matrix_row
+    idx = (position_row + k + np.arange(rows_per_pe)[None, :]).ravel()[:num_tile_rows]
     return np.minimum(idx, num_rows - 1)
 
 
@@ -353,16 +357,23 @@ class Chip:
             n_tr = int(ceil(row[IFM_C] * rps / P))
             n_tc = int(ceil(row[OFM_C] * cps / P))
             per_row = int(row[IFM_C]) * rps // n_tr
-            per_col = int(row[OFM_C]) * cps // n_tc
             full = int(row[IFM_C]) * rps
             for i in range(n_tr):
-                idx = reshape_rows(memory.shape[0], int(i * P), per_row, int(npe), full)
+                rows = int(min(P * npe, wmr - i * P * npe))
+                # rows the tile's PEs read (TileCalculatePerformance, novel mapping)
+                per_pe = int(rows / npe)
+                need = max(int(k * min(P, per_pe)) + per_pe for k in range(int(npe)))
+                idx = reshape_rows(memory.shape[0], int(i * P), per_row, int(npe), full,
+                                   max(int(npe) * per_row, need))
                 t_in = inputs[idx, :cols_bits]  # the same rows for every tile column
                 for j in range(n_tc):
-                    rows = int(min(P * npe, wmr - i * P * npe))
                     cols = int(min(P, wmc - j * P))
                     c0 = int(j * P)
-                    t_mem = memory[idx, c0:c0 + per_col]
+                    # NeuroSim's tile holds per_col columns but its PEs read ``cols``; past
+                    # per_col it reads beyond its vectors (undefined behaviour): the
+                    # matrix's own next columns stand in (exact for SRAM, where the stored
+                    # values do not enter the model)
+                    t_mem = memory[idx, c0:c0 + cols]
                     t = self.tile.calculate_performance(
                         t_mem, t_in, 1, npe, P, int(su_r), int(su_c), rows, cols, cols_bits,
                         calculate_clk_freq, f"tile[{i},{j}]")

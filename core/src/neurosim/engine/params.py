@@ -32,11 +32,12 @@ Members that circuits write while they are evaluated (``unitcap``, ``unitres``,
 ``arraywidthunit``, ``resCellAccess``, ``ADClatency``, ``rowdelay``, ``muxdelay``,
 ``totaltile_num``) start at 0.
 
-``validated = false``: NeuroSim leaves ``alpha`` ... ``zeta`` uninitialised. Every read of them
-in V1.4 is guarded by ``validated`` (LevelShifter, Adder, DFF, Comparator, MaxPooling,
-MultilevelSAEncoder, RowDecoder, SubArray's ``beta``, the TOPS/W ``zeta``), so their value
-never reaches a printed number (golden case ``micro_sram_t22_notvalidated``). We set them to
-1.0, the neutral factor: an unguarded use then means "no calibration" rather than garbage.
+``validated = false``: NeuroSim leaves ``alpha`` ... ``zeta`` uninitialised. Almost every read
+of them is guarded by ``validated``, but the register-file Buffer calls the DFF power model with
+a hard-coded ``true``, so ``gamma`` is read: on NeuroSim's freshly allocated (zeroed) ``Param``
+it is 0, which the golden case ``micro_sram_t22_notvalidated`` confirms. With ``compat_bugs``
+(the default) the factors are therefore 0; without, they are 1.0, the neutral factor
+(compat bug ``calibration_factors_uninitialised``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..primitives.constants import IR_DROP_TOLERANCE
 from ..primitives.wire import wire_model
+from .compat_bugs import register_bug
 
 #: NeuroSim's calibration factors (validated by silicon data), used when ``validated``.
 CALIBRATION_FACTORS: dict[str, float] = {
@@ -60,8 +62,14 @@ CALIBRATION_FACTORS: dict[str, float] = {
     "epsilon": 0.05,  # switching activity of control circuits
     "zeta": 1.22,     # post-layout energy increase
 }
-#: Value of the calibration factors when ``validated`` is false (see module docstring).
+#: Value of the calibration factors when ``validated`` is false: NeuroSim's (zeroed memory)
+#: and the corrected, neutral one (see module docstring).
+UNCALIBRATED_FACTOR_NEUROSIM = 0.0
 UNCALIBRATED_FACTOR = 1.0
+BUG_UNCALIBRATED = register_bug(
+    "calibration_factors_uninitialised",
+    "validated=false leaves alpha..zeta uninitialised (0 on a fresh heap) although the "
+    "register-file buffer's DFF power still reads gamma; corrected: 1.0")
 
 #: Config ``device`` -> ``memcelltype`` (1 SRAM, 2 RRAM, 3 FeFET). Other device plugins are
 #: treated as eNVM (2) unless :meth:`NeuroSimParams.from_config` gets ``memcelltype``.
@@ -352,7 +360,8 @@ class NeuroSimParams:
         if config.validated:
             factors = dict(CALIBRATION_FACTORS)
         else:
-            factors = {k: UNCALIBRATED_FACTOR for k in CALIBRATION_FACTORS}
+            value = UNCALIBRATED_FACTOR_NEUROSIM if config.compat_bugs else UNCALIBRATED_FACTOR
+            factors = {k: value for k in CALIBRATION_FACTORS}
 
         # wires: one cell pitch per row / column of the array
         wires = wire_model(wire_width, float(pc.metal0), float(pc.metal1),

@@ -370,11 +370,5 @@ def _where(a: np.ndarray) -> tuple:
 
 
 def _sa_node(res: Any, fig: str, i: int, j: int) -> Contribution:
-    """The contribution of subarray (i, j) to ``fig`` (with its circuits when known)."""
-    tree = getattr(res, "contribution", None)
-    if tree is not None:
-        node = tree(fig)
-        if node is not None:
-            node.name = f"subarray[{i},{j}]"
-            return node
-    return leaf(f"subarray[{i},{j}]", getattr(res, fig))
+    """The contribution of subarray (i, j) to ``fig`` (its summed input vectors)."""
+    return Contribution(f"subarray[{i},{j}]", getattr(res, fig), [], "leaf")
