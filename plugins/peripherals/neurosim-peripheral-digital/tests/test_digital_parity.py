@@ -745,19 +745,7 @@ FIELDS = ("area", "height", "width", "read_latency", "read_dynamic_energy", "lea
 def _params():
     for config, cases in REFERENCE.items():
         for name, expected in cases.items():
-            marks = []
-            if name == "Sigmoid_rram":
-                # VoltageSenseAmp.calculate_area(0) (C++ passes NULL) must give height = inf;
-                # the sense plugin's port divides by zero in Python.
-                marks.append(pytest.mark.xfail(raises=ZeroDivisionError, strict=False,
-                                               reason="voltage_sense_amp: width 0 not IEEE"))
-            if name == "Buffer_sram" and config[1]:
-                # synchronous mode skips Precharger.CalculateLatency, so its capLoad is the
-                # zeroed member in C++; the drivers plugin's port leaves it unset.
-                marks.append(pytest.mark.xfail(raises=AttributeError, strict=False,
-                                               reason="precharger: cap_load unset before "
-                                                      "calculate_latency"))
-            yield pytest.param(config, name, expected, marks=marks,
+            yield pytest.param(config, name, expected,
                                id=f"{config[0]}-{'sync' if config[1] else 'async'}-"
                                   f"special{config[2]}-{name}")
 

@@ -71,7 +71,9 @@ class VoltageSenseAmp(FunctionUnit):
         self.width_voltage_sense_amp = width_voltage_sense_amp
         self.area = self.area_unit * self.num_read_col
         self.width = width_voltage_sense_amp * self.num_read_col
-        self.height = self.area_unit / width_voltage_sense_amp
+        # a zero width (NeuroSim's callers pass NULL) gives an infinite height, as in IEEE math
+        self.height = (self.area_unit / width_voltage_sense_amp if width_voltage_sense_amp
+                       else math.inf)
 
     def calculate_latency(self, cap_input_load: float, num_read: float) -> None:
         """Precharge plus current-integration time, times ``num_read``."""
