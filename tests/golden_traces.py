@@ -58,9 +58,20 @@ CASES = load_cases()
 
 
 def network_path(case: dict) -> Path:
+    """The case's network CSV: the repo copy, else the shared one, else written (once) from the
+    rows recorded in the case itself (``network_rows``)."""
     name = Path(case["network_csv"]).name
-    local = GOLDEN / "networks" / name
-    return local if local.exists() else SHARED_NETWORKS / name
+    for candidate in (GOLDEN / "networks" / name, SHARED_NETWORKS / name):
+        if candidate.exists():
+            return candidate
+    out = CACHE / "networks" / name
+    if not out.exists():
+        out.parent.mkdir(parents=True, exist_ok=True)
+        text = "".join(",".join(f"{v:g}" for v in row) + "\n" for row in case["network_rows"])
+        part = out.with_name(f"{name}.{os.getpid()}")
+        part.write_text(text)
+        os.replace(part, out)
+    return out
 
 
 def case_params(case: dict) -> list[str]:
