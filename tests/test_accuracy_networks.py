@@ -201,3 +201,47 @@ def test_accuracy_cli_user_errors():
     assert r.exit_code == 2 and "parallel" in r.output
     r = _cli(["accuracy", "--network", "vgg8", "--data", "random:1", "--seeds", "0"])
     assert r.exit_code == 2 and "--seeds" in r.output
+
+
+def test_estimate_with_accuracy(tmp_path):
+    """``neurosim estimate --with-accuracy``: hardware figures and accuracy in one run and
+    one JSON."""
+    out = tmp_path / "both.json"
+    r = _cli(["estimate", "--network", "densenet40", "--data", "random:1", "--with-accuracy",
+              "--json", str(out), "--quiet"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(out.read_text())
+    assert res["chip"]["area_m2"] > 0
+    acc = res["accuracy"]
+    assert acc["network"] == "densenet40" and acc["n_items"] == 1
+    assert acc["settings"]["adc_bits"] == 5 and acc["mode"] == "default"
+    assert "Inference accuracy" in r.output
+
+
+def test_fp_mode_flinear_defect():
+    """FP mode, inference=1: the wrapper's FLinear multiplies by the unquantized weight
+    (parity); default mode uses the float_range_quantize'd weight. FConv2d uses it in both."""
+    from neurosim.nn import FConv2d, FLinear
+    from neurosim.nn.quantizers import float_range_quantize
+
+    torch.manual_seed(3)
+    lin = FLinear(16, 4, inference=1, adc_precision=8, wl_weight=4, wl_input=8)
+    x = torch.rand(2, 16)
+    xq = float_range_quantize(x, 8)
+    with torch.no_grad():
+        lin.hardware = CrossbarModel("parity")
+        y_par = lin(x)
+        lin.hardware = CrossbarModel("default")
+        y_def = lin(x)
+        ref_par = torch.nn.functional.linear(xq, lin.weight)
+        wq = float_range_quantize(lin.weight, 4)
+        ref_def = torch.nn.functional.linear(xq, 2 * ((wq + 1) / 2) - 1)
+    from neurosim.accuracy.quant import linear_quantize_out
+
+    assert torch.equal(y_par, linear_quantize_out(ref_par, 8))
+    assert torch.allclose(y_def, linear_quantize_out(ref_def, 8, dims=(1,)), atol=1e-6)
+    conv = FConv2d(3, 4, 3, padding=1, inference=0)
+    conv.hardware = CrossbarModel("default")
+    xi = torch.rand(1, 3, 8, 8)
+    with torch.no_grad():
+        assert torch.equal(conv(xi), torch.nn.functional.conv2d(xi, conv.weight, padding=1))

@@ -30,8 +30,9 @@ cell of digit ``d`` is ``2(r-1)d + 2(R-1)`` and the dummy column is
 ``2(R-1) + (r-1)(R-1)`` -- integers for an integer on/off ratio. Input bits are 0/1, so a
 partial sum is an integer below 2**24, computed exactly by a float32 matrix product in any
 summation order (float64 where the bound does not hold, for non-integer ratios and for drifted
-digits), and the ADC (:func:`~neurosim.accuracy.quant.adc_exact`) floors the exact quotient:
-ties on a bin edge are decided by the true value, not by float32 rounding as in the wrapper.
+digits), and the ADC takes the true floor of the bin quotient (``CrossbarModel._crossbar``,
+:func:`~neurosim.accuracy.quant.adc_exact`): ties on a bin edge are decided by the true value,
+not by float32 rounding as in the wrapper.
 Variation makes partial sums continuous (float32 products; ties have probability zero).
 
 Modes: ``parity`` reproduces the wrapper's defects, ``default`` corrects them (ADC range per
@@ -414,12 +415,13 @@ class CrossbarModel:
         ``idx = floor((y - min) * 2**bits / (max - min))``, clamped to ``2**bits - 1``; the
         quantized value ``min + idx*(max-min)/2**bits`` is shifted and added as
         ``sum(coef*min) + sum(coef*step*idx)``. With integer partial sums (integer on/off
-        ratio, no variation or drift) whose range is below 2**13, this runs in float32 and
-        is exact: ``y - min`` is an exact integer, the quotient computed with the rounded
-        reciprocal is within 2**-17 of the true one, a non-integer true quotient is at least
-        ``1/(max-min) > 2**-13`` from the next integer, so adding 2**-15 before the floor
-        gives the true floor; ``coef*step*idx`` has at most 18 significant bits and the sum
-        over reads, bits and digits is accumulated in float64. Otherwise the same formula
+        ratio, no variation or drift) whose range is below 2**13 and ADCs of at most 8 bits,
+        this runs in float32 and is exact: ``y - min`` is an exact integer, the quotient
+        (at most 2**bits) computed with the rounded reciprocal is within 2**(bits-23) <=
+        2**-15 of the true one, a non-integer true quotient is at least
+        ``1/(max-min) > 2**-13`` from the next integer, so adding 2**-14 before the floor
+        gives the true floor; ``step*idx`` is exact and summed over reads exactly in
+        float32, then shifted and summed over bits and digits in float64. Otherwise the same formula
         runs in float64 (exact for integer sums below 2**53 up to the rounded division;
         continuous with variation).
         """
@@ -439,7 +441,7 @@ class CrossbarModel:
 
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
         bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
-        fast = integral and bound < 2 ** 13
+        fast = integral and bound < 2 ** 13 and p.adc_bits <= 8
         dt = torch.float32 if (fast or per_unit) else torch.float64
         xcode = cell = None
         if per_unit:
@@ -463,7 +465,9 @@ class CrossbarModel:
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
 
-        unit = max(m * cout, 1)
+        # one (read, bit, digit) unit holds M x cout partial sums, and with per-unit
+        # weights (variation, random drift) also nn x cout cells
+        unit = max((m + (nn_ if per_unit else 0)) * cout, 1)
         budget = max(self.max_elements // unit, 1)
         kc = min(kd, budget)
         zc = min(nbits, max(budget // kc, 1))
@@ -499,10 +503,10 @@ class CrossbarModel:
                 if per_unit:
                     xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
                     cell_u = self._cell(p, self._digits(p, xu, valid[g0:g1, None],
-                                                        has_outside, gen))
+                                                        has_outside, gen)).to(dt)
                     if p.vari > 0:
                         cell_u = cell_u * (1 + p.vari * torch.randn(
-                            cell_u.shape, generator=gen, device=dev, dtype=torch.float64))
+                            cell_u.shape, generator=gen, device=dev, dtype=dt))
                 for k0 in range(0, kd, kc):
                     k1 = min(k0 + kc, kd)
                     nk = k1 - k0
@@ -520,7 +524,7 @@ class CrossbarModel:
                     ps.sub_(lo)
                     down = self.ties[0] == "down"
                     if fast:
-                        ps.mul_(amp / delta).add_(-2.0 ** -15 if down else 2.0 ** -15)
+                        ps.mul_(amp / delta).add_(-2.0 ** -14 if down else 2.0 ** -14)
                         idx = ps.floor_()
                     else:
                         ps.mul_(amp).div_(delta)

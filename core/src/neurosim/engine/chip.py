@@ -382,7 +382,6 @@ class Chip:
             return perf
 
         sync = p.sync_data_transfer
-        other_parts: list[Contribution] = []
         if p.chip_activation:
             if p.re_lu:
                 u, what = self.g_re_lu, "global ReLU"

@@ -91,11 +91,6 @@ def _load(w: np.ndarray, p: Any) -> np.ndarray:
                               operation_mode=p.operationmode)
 
 
-def _scaled(perf: Perf, fig: str, factor: float, what: str) -> Contribution:
-    node = perf.node(fig)
-    return Contribution(f"{perf.name} ({what})", node.value * factor, [node], "scale", factor)
-
-
 def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
              inputs: Sequence[np.ndarray], progress: Progress | None = None,
              ctx: Any = None) -> EstimateResult:

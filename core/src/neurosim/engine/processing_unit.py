@@ -171,7 +171,7 @@ class ProcessingUnit:
 
     # ------------------------------------------------------------------------------------
     def _subarray(self, memory: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
-                  name: str) -> Any:
+                  where: tuple) -> Any:
         """All input vectors through one subarray (the C++ loop over ``k``).
 
         Subarrays fed with the same input bits and holding the same cells give the same
@@ -182,10 +182,7 @@ class ProcessingUnit:
         array shape is part of the key: the column blocks of a layer are evaluated once.
         """
         sa = self.sub_array
-        if self._weights_matter is None:
-            self._weights_matter = sa.column_model().mem_cell_type != MemCellType.SRAM
-        key = (calculate_clk_freq, sa.clk_freq, _where(inputs),
-               _where(memory) if self._weights_matter else memory.shape)
+        key = (calculate_clk_freq, sa.clk_freq, where)
         hit = self._results.get(key)
         if hit is None:
             hit = sa.evaluate_vectors(inputs, memory, calculate_clk_freq)
@@ -216,12 +213,20 @@ class ProcessingUnit:
         num_read_tree = (num_in_vector // p.num_bit_input) * (p.num_col_muxed //
                                                               p.num_col_per_synapse)
         last = None
+        if self._weights_matter is None:
+            self._weights_matter = (self.sub_array.column_model().mem_cell_type
+                                    != MemCellType.SRAM)
+        in_at = _where(inputs)
+        mem_at = _where(memory) if self._weights_matter else None
 
         def run(i: int, j: int, rows: int, cols: int):
             nonlocal last
             r0, c0 = i * nrs, j * ncs
+            # where the subarray's data lives (SRAM: the stored values do not matter)
+            where = (in_at, r0, rows, mem_at, r0 if mem_at else 0, c0 if mem_at else 0,
+                     rows, cols)
             res = self._subarray(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
-                                 calculate_clk_freq, f"subarray[{i},{j}]")
+                                 calculate_clk_freq, where)
             if calculate_clk_freq:
                 perf.clk_period = max(perf.clk_period, res.clk_period)
             else:
