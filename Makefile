@@ -19,10 +19,10 @@ $(VENV)/.installed: core/pyproject.toml $(wildcard plugins/*/*/pyproject.toml) r
 	touch $@
 
 test: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 parity: install
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -n 2 -m slow
 
 demo: install
 	$(BIN)/neurosim estimate --network vgg8

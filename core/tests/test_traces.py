@@ -214,3 +214,28 @@ def test_input_trace_errors(tmp_path, content, line, needle):
 def test_missing_file_is_an_input_file_error(tmp_path):
     with pytest.raises(InputFileError, match="cannot read"):
         read_weight_trace(tmp_path / "nope.csv", LAYER)
+
+
+@pytest.mark.parametrize("scale", [1.0, 9.99999, 1234.0])
+def test_fixed_width_paths_equal_strtod(scale, tmp_path):
+    """Small (|v| < 10, SWAR) and wide (table) fixed-width paths: bit-identical to float()."""
+    rng = np.random.default_rng(11)
+    w = np.round(rng.uniform(-scale, scale, size=(37, 13)), 5)
+    w[0, :4] = [-0.0, 0.0, scale, -scale]
+    data = format_weight_trace(w)
+    parsed = traces.parse_weight_trace(_write(tmp_path / "w.csv", data))
+    ref = np.array([float(v) for v in data.decode().replace("\n", ",").rstrip(",").split(",")])
+    assert np.array_equal(parsed.ravel(), ref)
+    assert np.array_equal(np.signbit(parsed.ravel()), np.signbit(ref))
+
+
+@pytest.mark.parametrize("field", [b"  -0.1234x", b"  +0.12345", b" 0  .12345", b"   0:12345",
+                                   b"  --0.1234", b" x 0.12345", b"   0.1/345"])
+def test_fixed_width_small_path_rejects_other_spellings(field):
+    data = b"   0.50000," + field + b"\n"
+    assert traces._parse_small_10_5(data) is None
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path

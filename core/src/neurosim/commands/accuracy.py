@@ -126,7 +126,8 @@ def accuracy_text(res: Any) -> str:
 @click.option("--config", "config_files", multiple=True, type=click.Path(),
               help="TOML/YAML configuration file (repeatable).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-              help="Override options, e.g. --set adc_bits=4 cell_bits=2 variation=0.05.")
+              help="Override one option (repeatable), e.g. --set adc_bits=4 --set "
+                   "variation=0.05; Param.cpp / wrapper names are accepted.")
 @accuracy_options
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the result to this JSON file (atomic).")

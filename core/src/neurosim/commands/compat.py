@@ -23,6 +23,8 @@ import click
 from ..config import NEUROSIM_NODES_NM, Config, load_config, parse_overrides
 from ..errors import ConfigError, NeuroSimError
 from ..engine.results import EstimateResult
+from ..outputs import check_explain_args, check_output_args, explain_text, output_options, \
+    validate_outputs, write_outputs
 
 
 def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, parallel_rows: int,
@@ -180,14 +182,25 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the results (SI units) to this JSON file.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@output_options
 def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: tuple[str, ...], params: tuple[str, ...],
-               json_out: str | None, quiet: bool) -> None:
+               json_out: str | None, quiet: bool, csv_out: str | None = None,
+               plot_out: str | None = None, explain: tuple[str, ...] = (),
+               explain_depth: int = 3) -> None:
     """Run NeuroSim's estimator with NeuroSim's own arguments:
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
+    check_output_args(csv_out, plot_out)
+    check_explain_args(explain, explain_depth)
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
-                     params, json_out, progress=not quiet)
+                     params, None, progress=not quiet)
+    validate_outputs(res, explain)
+    cfg = compat_config(weight_bits, input_bits, subarray_rows, parallel_rows, params)
+    write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out)
     for m in dict.fromkeys(res.messages):
         click.echo(m)
     click.echo(format_report(res))
+    if explain:
+        click.echo("")
+        click.echo(explain_text(res, explain, explain_depth))
     sys.stdout.flush()

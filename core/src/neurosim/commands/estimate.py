@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from ..outputs import output_options
 from .common import build_config, layer_table_text, model_options, prepare_from_options, \
     progress_printer
 
@@ -81,15 +82,22 @@ def digital_text(run: Any) -> str:
               show_default=True, help="With --with-accuracy: see neurosim accuracy --mode.")
 @click.option("--device", default="cpu", show_default=True,
               help="With --with-accuracy: torch device of the accuracy run.")
+@output_options
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
                  net_options: tuple[str, ...], config_files: tuple[str, ...],
                  overrides: tuple[str, ...], json_out: str | None, quiet: bool,
                  with_accuracy: bool = False, accuracy_mode: str = "default",
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", csv_out: str | None = None,
+                 plot_out: str | None = None, explain: tuple[str, ...] = (),
+                 explain_depth: int = 3) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
-    from .compat import format_report, write_json_atomic
+    from ..outputs import check_explain_args, check_output_args, explain_text, \
+        validate_outputs, write_outputs
+    from .compat import format_report
 
+    check_output_args(csv_out, plot_out)
+    check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)
     say("building the model and capturing traces")
@@ -106,13 +114,17 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         say("running the accuracy simulation")
         acc = run_accuracy(cfg, network, data or f"random:{batch}", checkpoint, 1, device,
                            accuracy_mode, "auto", 200, quiet, net_options)
+    validate_outputs(res, explain)
+    json_text = None
     if json_out:
         out = res.to_json()
         out["network"] = network_json(run)
         if acc is not None:
             out["accuracy"] = accuracy_json(acc, cfg, mode=accuracy_mode, path="auto",
                                             device=device, data=data)
-        write_json_atomic(json_out, json.dumps(out, indent=2))
+        json_text = json.dumps(out, indent=2)
+    write_outputs(res, cfg, json_out=json_out, json_text=json_text, csv_out=csv_out,
+                  plot_out=plot_out, layer_names=[layer.name for layer in run.capture.layers])
     click.echo(header_text(run))
     for m in dict.fromkeys(res.messages):
         click.echo(m)
@@ -127,4 +139,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         click.echo("")
         click.echo("Inference accuracy (hardware-aware; see neurosim accuracy):")
         click.echo(accuracy_text(acc))
+    if explain:
+        click.echo("")
+        click.echo(explain_text(res, explain, explain_depth))
     sys.stdout.flush()

@@ -8,8 +8,10 @@ Entry points: :func:`estimate` (in-memory network and traces) and
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -91,12 +93,36 @@ def _load(w: np.ndarray, p: Any) -> np.ndarray:
                               operation_mode=p.operationmode)
 
 
+@contextlib.contextmanager
+def _few_gc_passes() -> Iterator[None]:
+    """Run the engine with the objects alive before it (imported modules, a torch model)
+    frozen out of the cyclic garbage collector and with rarer young-generation passes: the
+    engine allocates tens of thousands of small contribution nodes, and every collection
+    would otherwise rescan the whole heap. Nothing the engine computes depends on it."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
 def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
              inputs: Sequence[np.ndarray], progress: Progress | None = None,
              ctx: Any = None) -> EstimateResult:
     """Estimate area, latency, energy and throughput of ``layers`` with the given weight
     traces (rows ``cin*kh*kw`` x ``cout``, algorithm values) and input bit traces (rows
     ``cin*kh*kw`` x ``numInVector*numBitInput`` or more), as NeuroSim's main does."""
+    with _few_gc_passes():
+        return _estimate(config, layers, weights, inputs, progress, ctx)
+
+
+def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
+              inputs: Sequence[np.ndarray], progress: Progress | None,
+              ctx: Any) -> EstimateResult:
+    """:func:`estimate` itself."""
     from .context import build_context
 
     n = len(layers)

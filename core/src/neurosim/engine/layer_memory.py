@@ -46,7 +46,8 @@ class LayerMemory:
         c1 = max(c1, c0)
         w0 = c0 // self._ncol
         w1 = -(-c1 // self._ncol)
-        block = self._table[self._index[rows, w0:w1]]  # rows x weights x cells
+        # rows x weights x cells; take() copies whole table rows (3x fancy indexing)
+        block = self._table.take(self._index[rows, w0:w1], axis=0)
         block = block.reshape(block.shape[0], -1)
         off = w0 * self._ncol
         return block[:, c0 - off:c1 - off]

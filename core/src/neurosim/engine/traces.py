@@ -16,6 +16,7 @@ file raises :class:`neurosim.errors.InputFileError` naming the file and the line
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -254,6 +255,7 @@ def read_input_trace(
 
 # ---------------------------------------------------------------------------------------
 # Weight traces
+@functools.lru_cache(maxsize=None)
 def _head_table() -> np.ndarray:
     """Sign of every valid 4-character integer part (spaces, optional '-', digits), 0 = invalid.
 
@@ -278,7 +280,6 @@ _CLASS = np.full(256, 12, dtype=np.uint8)
 _CLASS[_ZERO : _ZERO + 10] = np.arange(10)
 _CLASS[_SPACE] = 10
 _CLASS[_MINUS] = 11
-_HEAD_SIGN = _head_table()
 _DIGIT_WEIGHT = np.array([10**8, 10**7, 10**6, 10**5, 0, 10**4, 1000, 100, 10, 1], dtype=np.int32)
 _CHUNK = 1 << 14  # fields per block: keeps the temporaries in cache
 
@@ -288,7 +289,9 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
 
     Each value is rebuilt as the exact integer N = |value|*1e5 divided by 1e5, a single
     correctly rounded operation, so the result equals strtod's (C++ ``>>``) bit for bit.
-    Returns None when the bytes are not exactly this layout.
+    Values below 10 in magnitude (every weight in [-1, 1]) take :func:`_parse_small_10_5`;
+    wider integer parts the table-driven loop below. Returns None when the bytes are not
+    exactly this layout.
     """
     nl = data.find(b"\n")
     if nl <= 0 or (nl + 1) % 11 or len(data) % (nl + 1):
@@ -296,9 +299,12 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
     ncol = (nl + 1) // 11
     buf = np.frombuffer(data, dtype=np.uint8).reshape(-1, 11)
     sep = buf[:, 10].reshape(-1, ncol)
-    if not (
-        np.all(sep[:, :-1] == _COMMA) and np.all(sep[:, -1] == _NL) and np.all(buf[:, 4] == _DOT)
-    ):
+    if not (np.all(sep[:, :-1] == _COMMA) and np.all(sep[:, -1] == _NL)):
+        return None
+    small = _parse_small_10_5(data)
+    if small is not None:
+        return small.reshape(-1, ncol)
+    if not np.all(buf[:, 4] == _DOT):
         return None
     out = np.empty(buf.shape[0], dtype=np.float64)
     for start in range(0, buf.shape[0], _CHUNK):
@@ -307,7 +313,8 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
         if digit[:, 5:].max() > 9:
             return None
         cls = _CLASS[field[:, :4]].astype(np.uint16)
-        sign = _HEAD_SIGN[(cls[:, 0] << 12) | (cls[:, 1] << 8) | (cls[:, 2] << 4) | cls[:, 3]]
+        code = (cls[:, 0] << 12) | (cls[:, 1] << 8) | (cls[:, 2] << 4) | cls[:, 3]
+        sign = _head_table()[code]
         if not sign.all():
             return None
         digit[digit > 9] = 0
@@ -315,6 +322,53 @@ def _parse_fixed_10_5(data: bytes) -> np.ndarray | None:
         np.divide(digit.astype(np.int32) @ _DIGIT_WEIGHT, 100000.0, out=block)
         np.negative(block, out=block, where=sign < 0)
     return out.reshape(-1, ncol)
+
+
+# Bytes 2..9 of a field "  sd.ddddd" read as one little-endian uint64 (byte k = character
+# k+2): s (' ' or '-'), the integer digit, '.', five decimals. XOR with the template leaves
+# the digit values and a zero '.' byte; adding 6 to a digit byte stays below 16 only for 0-9.
+_U64 = np.uint64
+_TAIL_TEMPLATE = _U64(0x30303030302E3000)
+_TAIL_CHECK = _U64(0xF0F0F0F0F0FFF000)
+_TAIL_SIX = _U64(0x0606060606000600)
+_TAIL_DECIMALS = _U64(0xFFFFFFFFFF000000)
+_TAIL_INTEGER = _U64(0x0F00)
+_SMALL_CHUNK = 1 << 15  # fields per block: keeps the temporaries in cache
+
+
+def _swar_decimal(z: np.ndarray) -> np.ndarray:
+    """Value of 8 digit bytes packed in uint64 (first byte most significant)."""
+    z = ((z & _U64(0x0F0F0F0F0F0F0F0F)) * _U64(2561)) >> _U64(8)
+    z = ((z & _U64(0x00FF00FF00FF00FF)) * _U64(6553601)) >> _U64(16)
+    return ((z & _U64(0x0000FFFF0000FFFF)) * _U64(42949672960001)) >> _U64(32)
+
+
+def _parse_small_10_5(data: bytes) -> np.ndarray | None:
+    """``'%10.5f'`` fields of magnitude below 10 (``"   d.ddddd"`` or ``"  -d.ddddd"``), all
+    separators already checked; flat float64, or None when any field is spelled otherwise.
+
+    Eight characters of a field are read as one uint64 (unaligned strided view), checked
+    and turned into N = d*1e5 + decimals with integer SWAR arithmetic.
+    """
+    n = len(data) // 11
+    tail = np.ndarray((n,), dtype="<u8", buffer=data, offset=2, strides=(11,))
+    head = np.ndarray((n,), dtype="<u2", buffer=data, offset=0, strides=(11,))
+    out = np.empty(n, dtype=np.float64)
+    for start in range(0, n, _SMALL_CHUNK):
+        stop = start + _SMALL_CHUNK
+        t = tail[start:stop] ^ _TAIL_TEMPLATE
+        if ((t | (t + _TAIL_SIX)) & _TAIL_CHECK).any() or (head[start:stop] != 0x2020).any():
+            return None
+        sign = (t & _U64(0xFF)).astype(np.uint8)
+        negative = sign == _MINUS
+        if not (negative | (sign == _SPACE)).all():
+            return None
+        # "0 0 d d d d d d": the integer digit moves next to the decimals
+        digits = (t & _TAIL_DECIMALS) | ((t & _TAIL_INTEGER) << _U64(8))
+        block = out[start:stop]
+        np.divide(_swar_decimal(digits), 100000.0, out=block)
+        np.negative(block, out=block, where=negative)
+    return out
 
 
 def parse_weight_trace(path: str | os.PathLike) -> np.ndarray:
@@ -345,6 +399,8 @@ def read_weight_trace(
             f"weight trace is {rows} x {cols} (lines x values), but the "
             f"layer needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)",
         )
+    if w.min() >= weight_min and w.max() <= weight_max:  # NaN fails both
+        return w
     bad = ~((w >= weight_min) & (w <= weight_max))
     if bad.any():
         r, c = np.argwhere(bad)[0]
