@@ -9,12 +9,18 @@ installed names.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from .errors import DuplicateComponentError, UnknownComponentError
 
 KINDS = ("tech", "device", "interconnect", "peripheral", "network")
+
+
+def _natural(name: str) -> tuple:
+    """Sort key putting numbers in numeric order ("1nm" < "2nm" < "10nm" < "130nm")."""
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
 
 
 @dataclass(frozen=True)
@@ -66,7 +72,8 @@ class Registry:
             self._aliases[(entry.kind, entry.role, a)] = entry.name
 
     def __iter__(self) -> Iterator[Entry]:
-        return iter(sorted(self.entries.values(), key=lambda e: (e.kind, e.role or "", e.name)))
+        return iter(sorted(self.entries.values(),
+                           key=lambda e: (e.kind, e.role or "", _natural(e.name))))
 
     def names(self, kind: str, role: str | None = None) -> list[str]:
         return sorted(e.name for e in self if e.kind == kind and e.role == role)

@@ -39,14 +39,28 @@ def weight_levels(
     algo_weight_max: float = 1.0,
     algo_weight_min: float = -1.0,
 ) -> np.ndarray:
-    """Integer level of every weight (int64), NeuroSim's normalisation to [0, 2^synapseBit]."""
+    """Integer level of every weight (int64), NeuroSim's normalisation to [0, 2^synapseBit].
+
+    Computed in cache-sized blocks, each with the C++ operations in the C++ order:
+    ``scale * (f - max) + 2^synapseBit``, then +/- 0.5 (half away from zero) and a
+    truncating conversion.
+    """
     f = np.asarray(weights, dtype=np.float64)
     normalized_max = math.pow(2, synapse_bit)
     normalized_min = 0.0
     scale = (normalized_max - normalized_min) / (algo_weight_max - algo_weight_min)
-    newdata = scale * (f - algo_weight_max) + normalized_max
-    newdata = np.where(newdata >= 0, newdata + 0.5, newdata - 0.5)
-    return np.trunc(newdata).astype(np.int64)
+    flat = f.reshape(-1)
+    out = np.empty(flat.size, dtype=np.int64)
+    for start in range(0, flat.size, _LEVEL_CHUNK):
+        block = flat[start:start + _LEVEL_CHUNK] - algo_weight_max
+        block *= scale
+        block += normalized_max
+        block += np.where(block >= 0, 0.5, -0.5)
+        out[start:start + _LEVEL_CHUNK] = block  # float -> int truncates toward zero
+    return out.reshape(f.shape)
+
+
+_LEVEL_CHUNK = 1 << 15  # weights per block of weight_levels
 
 
 def num_col_per_synapse(synapse_bit: int, cell_bit: int, operation_mode: int = 2) -> int:
