@@ -207,3 +207,35 @@ def test_format_quantity() -> None:
 def test_unknown_path_raises(result) -> None:
     with pytest.raises(NeuroSimError, match="layer '5' does not exist"):
         explain_text(result, ["layers.5.read_energy_j"])
+
+
+def test_explain_command_on_a_model(tmp_path: Path, monkeypatch) -> None:
+    """``neurosim explain`` prints the trees of ``neurosim estimate``'s figures."""
+    pytest.importorskip("torch")
+    import json
+
+    from click.testing import CliRunner
+
+    from neurosim.cli import cli
+    from test_outputs import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    r = runner.invoke(cli, ["estimate", "--model", "smallnet.py:build", "--quiet",
+                            "--json", "e.json"])
+    assert r.exit_code == 0, r.output
+    est = json.loads(Path("e.json").read_text())
+    r = runner.invoke(cli, ["explain", "chip.read_energy_j", "layers.3.read_latency_s",
+                            "--model", "smallnet.py:build", "--quiet", "--depth", "2"])
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("Network: build (3 CIM layers: 1=Conv0_, 2=Conv1_, 3=FC0_)")
+    assert "ChipArea" not in r.output  # the trees only
+    energy = parse_tree(section(r.output, "chip.read_energy_j"))
+    assert energy[0]["value"] == pytest.approx(est["chip"]["read_energy_j"], rel=1e-5)
+    check_printed(energy)
+    lat = parse_tree(section(r.output, "layers.3.read_latency_s"))
+    assert lat[0]["value"] == pytest.approx(est["layers"][2]["read_latency_s"], rel=1e-5)
+    r = runner.invoke(cli, ["explain", "layers.4.read_energy_j", "--model",
+                            "smallnet.py:build", "--quiet"])
+    assert r.exit_code == 2 and "layers are numbered 1..3" in r.output

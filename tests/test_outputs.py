@@ -195,3 +195,21 @@ def test_estimate_csv_plot_explain(tmp_path: Path, monkeypatch) -> None:
     tree = r.output[r.output.index("== chip.read_energy_j"):].splitlines()
     assert tree[1].startswith("chip (sum over layers): ")
     assert sum(1 for line in tree if line.startswith("  layer ")) == 3
+
+
+def test_plot_without_matplotlib_is_a_user_error(tmp_path: Path) -> None:
+    code = textwrap.dedent(f"""
+        import sys
+        sys.modules["matplotlib"] = None  # as if it were not installed
+        from click.testing import CliRunner
+        from neurosim.cli import cli
+        r = CliRunner().invoke(cli, ["compat", {str(NET)!r}, "8", "8", "128", "128",
+                                     *{trace_files(CASE)!r}, "--quiet", "--csv",
+                                     {str(tmp_path / "a.csv")!r}, "--plot",
+                                     {str(tmp_path / "a.png")!r}])
+        assert r.exit_code == 2, r.output
+        assert "--plot needs matplotlib: pip install 'neurosim-core[plot]'" in r.output
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert list(tmp_path.iterdir()) == []  # neither the figure nor the CSV

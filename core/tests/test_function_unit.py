@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from neurosim.primitives.function_unit import SUMMARY_KEYS, FunctionUnit
+from types import SimpleNamespace
+
+from neurosim.primitives.constants import AreaModify
+from neurosim.primitives.function_unit import (
+    SUMMARY_KEYS,
+    FunctionUnit,
+    apply_area_option,
+    finfet_width_factor,
+    require_initialized,
+)
 
 
 def test_starts_at_zero_and_keeps_ctx():
@@ -53,3 +62,30 @@ def test_summary_units_and_report():
     text = unit.print_property("Unit")
     assert "Area = 1um x 2um = 2um^2" in text and "Read Latency = 3ns" in text
     assert "Read Dynamic Energy = 4pJ" in text and "Leakage Power = 5uW" in text
+
+
+def test_require_initialized_names_class_and_method():
+    unit = FunctionUnit()
+    with pytest.raises(RuntimeError, match=r"FunctionUnit\.calculate_area: call initialize"):
+        require_initialized(unit, "calculate_area")
+    unit.initialized = True
+    require_initialized(unit, "calculate_area")
+
+
+@pytest.mark.parametrize("option,height,width,area", [
+    (AreaModify.NONE, 3e-6, 4e-6, 12e-12),
+    (AreaModify.MAGIC, 2e-6, 6e-6, 12e-12),
+    (AreaModify.OVERRIDE, 2e-6, 5e-6, 10e-12),
+])
+def test_apply_area_option(option, height, width, area):
+    unit = FunctionUnit()
+    unit.area, unit.height, unit.width = 12e-12, 3e-6, 4e-6
+    apply_area_option(unit, 2e-6, 5e-6, option)
+    assert (unit.new_height, unit.new_width) == (2e-6, 5e-6)
+    assert (unit.height, unit.width, unit.area) == pytest.approx((height, width, area))
+
+
+def test_finfet_width_factor():
+    assert finfet_width_factor(SimpleNamespace(feature_size=22e-9)) == 1
+    assert finfet_width_factor(SimpleNamespace(feature_size=14e-9)) == 2
+    assert finfet_width_factor(SimpleNamespace(feature_size=7e-9)) == 2

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 
 from neurosim.errors import ConfigError
+from neurosim.primitives.global_wire import unit_length_res_ohm_per_m
 from neurosim.primitives.wire import (
     aspect_ratio_and_resistivity,
     barrier_corrected_resistivity,
@@ -95,3 +97,17 @@ def test_barrier_correction_uses_nanometres_as_neurosim():
     x = (2 * 1.9 * 40 + 40) * 2.5e-9 / (1.9 * 1600)
     assert barrier_corrected_resistivity(2.97e-8, 1.9, 40, 2.5e-9) == 2.97e-8 / (1 - x)
     assert close(unit_length_resistance(2.97e-8, 40, 1.9), 2.97e-8 / (40e-9 ** 2 * 1.9), 1e-15)
+
+
+# Global (tile-to-tile) wire of HTree.cpp / XYBus.cpp ``GetUnitLengthRes``.
+def test_global_wire_resistance_by_hand():
+    # 22 nm node, wireWidth 40 nm; a 1 mm wire is 45454 F long -> drawn 2 x 40 = 80 nm:
+    # AR 1.7, rho 2.37e-8 ohm*m, barrier 5e-9 m; at 300 K
+    # R' = rho / (1 - (2*1.7*80 + 80) * 5e-9 / (1.7 * 80^2)) / (80e-9^2 * 1.7)
+    rho = 2.37e-8 / (1 - (2 * 1.7 * 80 + 80) * 5e-9 / (1.7 * 80 ** 2))
+    expected = rho / (80e-9 * 80e-9 * 1.7)
+    assert math.isclose(unit_length_res_ohm_per_m(1e-3, 22e-9, 40, 300), expected,
+                        rel_tol=1e-12)
+    # at 350 K the copper TCR 0.00451/K scales it by 1 + 0.00451 * 50
+    assert math.isclose(unit_length_res_ohm_per_m(1e-3, 22e-9, 40, 350),
+                        expected * (1 + 0.00451 * 50), rel_tol=1e-12)

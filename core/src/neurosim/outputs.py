@@ -266,6 +266,15 @@ def config_title(cfg: Any) -> str:
             f"bits, {'pipelined' if cfg.pipeline else 'layer-by-layer'}")
 
 
+def _axis_unit(largest: float, unit: str) -> tuple[float, str]:
+    """The factor and prefixed unit that put ``largest`` in [1, 1000)."""
+    scale, prefix = 1.0, ""
+    for s, p in _PREFIXES:
+        if largest >= s * 0.9999995:
+            scale, prefix = s, p
+    return 1.0 / scale, prefix + unit
+
+
 _COLORS = {"array": "#4c72b0", "ADC": "#dd8452", "accumulation": "#55a868",
            "buffer": "#8172b3", "interconnect": "#c44e52", "other": "#937860",
            "unattributed": "#bbbbbb"}
@@ -348,17 +357,20 @@ def render_plot(res: EstimateResult, cfg: Any, fmt: str = "png",
             ax.grid(axis="y", alpha=0.3)
             ax.set_ylim(0, max(bottom + [1e-30]) * 1.45)
 
+        energy = [energy_breakdown(r) for r in layers]
         e_chip = _finite(chip["read_energy_j"])
-        stacked(axes[1], [energy_breakdown(r) for r in layers], 1e9, "dynamic energy (nJ)",
-                f"(b) dynamic energy per layer (chip {e_chip * 1e9:.4g} nJ)")
+        scale, unit = _axis_unit(max([sum(r.values()) for r in energy] + [0.0]), "J")
+        stacked(axes[1], energy, scale, f"dynamic energy ({unit})",
+                f"(b) dynamic energy per layer (chip {format_quantity(e_chip, 'J')})")
         lat = [latency_breakdown(r) for r in layers]
         pipe = res.performance.mode.startswith("Pipelined")
         t_chip = _finite(chip["read_latency_s"])
-        stacked(axes[2], lat, 1e6, "read latency (us)",
+        scale, unit = _axis_unit(max([sum(r.values()) for r in lat] + [t_chip]), "s")
+        stacked(axes[2], lat, scale, f"read latency ({unit})",
                 f"(c) latency per layer ({'pipeline cycle' if pipe else 'chip'} "
-                f"{t_chip * 1e6:.4g} us)")
+                f"{format_quantity(t_chip, 's')})")
         if pipe and t_chip:
-            axes[2].axhline(t_chip * 1e6, color="k", ls="--", lw=1, label="pipeline cycle")
+            axes[2].axhline(t_chip * scale, color="k", ls="--", lw=1, label="pipeline cycle")
             axes[2].legend(fontsize=8, loc="upper right", ncol=2)
         perf = res.performance.to_json()
         fig.text(0.5, 0.01,

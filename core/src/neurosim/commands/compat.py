@@ -2,12 +2,13 @@
 
     neurosim compat NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS \\
         W1.csv I1.csv W2.csv I2.csv ... [--param technode=7 --param memcelltype=2 ...] \\
-        [--json OUT.json]
+        [--json OUT.json] [--csv OUT.csv] [--plot OUT.png] [--explain chip.read_energy_j]
 
 The positional arguments are exactly those of NeuroSim's ``main``; ``--param`` takes
 Param.cpp member names with NeuroSim's values. The report follows NeuroSim's printout
 (floorplan, per-layer figures, chip summary, performance); ``--json`` writes the numbers
-in SI units, atomically (nothing is written when the run fails).
+in SI units, atomically (nothing is written when the run fails); ``--csv``, ``--plot`` and
+``--explain`` are described in :mod:`neurosim.outputs` and ``docs/cli.md``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
     neurosim estimate --network vgg8 [--checkpoint PATH] [--data cifar10:PATH]
         [--config FILE] [--set KEY=VALUE ...] [--json OUT] [--model module:function]
+        [--csv OUT.csv] [--plot OUT.png] [--explain PATH ...]
 
 The model runs once with forward hooks (the wrapper's ``hook.py`` traces of the first input
 item), and the estimator runs on those arrays as ``neurosim compat`` would on the files.

@@ -17,11 +17,13 @@ import numpy as np
 
 from ..config import Config
 from ..errors import NeuroSimError
+from ..primitives.constants import MemCellType
+from .array_activity import column_model_from_context
 from .chip import Chip
 from .compat_bugs import register_bug
 from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
 from .floorplan import MappingParams, NetRow, plan
-from .layer_memory import LayerMemory
+from .layer_memory import LayerMemory, ShapeOnlyMemory
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
 from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
 
@@ -63,12 +65,18 @@ def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any, index: int) -> n
     return np.ascontiguousarray(x)
 
 
-def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int) -> Any:
-    """The layer's memory array (``LoadInWeightData``), as a :class:`LayerMemory`."""
-    w = np.asarray(weights, dtype=np.float64)
+def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int,
+                    values_matter: bool = True) -> Any:
+    """The layer's memory array (``LoadInWeightData``), as a :class:`LayerMemory`; a
+    :class:`ShapeOnlyMemory` when the cell's read model ignores the stored values."""
+    w = np.asarray(weights)
     if w.shape != (layer.weight_rows, layer.cout):
         raise NeuroSimError(f"layer {index + 1}: weights of shape {w.shape}, but the layer "
                             f"needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)")
+    if not values_matter:
+        return ShapeOnlyMemory((w.shape[0] * p.num_row_per_synapse,
+                                w.shape[1] * p.num_col_per_synapse))
+    w = np.asarray(w, dtype=np.float64)
 
     def cells_of(values: np.ndarray) -> np.ndarray:
         return _load(values, p)
@@ -154,10 +162,12 @@ def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.
     area = chip.calculate_area()
 
     memories: dict[int, Any] = {}  # small (level tables), kept for both passes
+    # SRAM reads count activated rows only: the stored values never enter the model
+    values_matter = column_model_from_context(ctx).mem_cell_type != MemCellType.SRAM
 
     def data(i: int) -> tuple[Any, np.ndarray]:
         if i not in memories:
-            memories[i] = _prepare_memory(weights[i], layers[i], p, i)
+            memories[i] = _prepare_memory(weights[i], layers[i], p, i, values_matter)
         return memories[i], _prepare_inputs(inputs[i], layers[i], p, i)
 
     clk_period = 0.0

@@ -55,3 +55,37 @@ class LayerMemory:
     def dense(self) -> np.ndarray:
         """The whole array (for small layers and tests)."""
         return self[:, :]
+
+
+class ShapeOnlyMemory:
+    """Stand-in for the memory array of a cell whose read model ignores the stored values
+    (SRAM: NeuroSim's ``GetColumnResistance`` counts activated rows only).
+
+    Supports the same ``[rows, col_slice]`` indexing and ``shape`` as :class:`LayerMemory`
+    but returns read-only zero-stride blocks of NaN (any use of a value would show), so no
+    weight level is computed and no block of conductances is gathered.
+    """
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.shape = (int(shape[0]), int(shape[1]))
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        rows, cols = key
+        if not isinstance(cols, slice) or cols.step not in (None, 1):
+            raise TypeError("columns must be a contiguous slice")
+        return np.broadcast_to(np.float64(np.nan), (_length(rows, self.shape[0]),
+                                                    _length(cols, self.shape[1])))
+
+    def dense(self) -> np.ndarray:
+        """The whole (placeholder) array."""
+        return self[:, :]
+
+
+def _length(index: Any, size: int) -> int:
+    """Number of elements ``index`` (a slice or a 1-D integer array) selects of ``size``."""
+    if isinstance(index, slice):
+        return len(range(*index.indices(size)))
+    idx = np.asarray(index)
+    if idx.ndim != 1 or (idx.size and (idx.max() >= size or idx.min() < -size)):
+        raise IndexError(f"row index out of range for {size} rows")
+    return int(idx.size)

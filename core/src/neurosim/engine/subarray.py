@@ -587,11 +587,18 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
 
     def _column_resistance(self, bits: np.ndarray, memory: np.ndarray) -> np.ndarray:
         """Column resistances of all vectors; the clock pass and the energy pass of a layer
-        see the same subarray contents, so the last result is kept (keyed by content)."""
-        mem = np.ascontiguousarray(memory, dtype=np.float64)
+        see the same subarray contents, so the last result is kept (keyed by content: the
+        input bits, and the stored values unless the cell is SRAM, whose model ignores
+        them)."""
         b = np.ascontiguousarray(bits)
+        mem = memory
+        keyed = [b]
+        if self.column_model().mem_cell_type != MemCellType.SRAM:
+            mem = np.ascontiguousarray(memory, dtype=np.float64)
+            keyed.append(mem)
         h = hashlib.blake2b(digest_size=16)
-        for a in (b, mem):
+        h.update(repr(memory.shape).encode())
+        for a in keyed:
             h.update(repr((a.shape, a.dtype.str)).encode())
             h.update(a.data)
         key = h.digest()

@@ -5,6 +5,9 @@
   ``neurosim_registry`` and ``neurosim_host_factory``.
 * :mod:`neurosim.testing.conformance` holds the standard checks a plugin's test suite
   inherits: ``class TestMyNode(TechConformance): tech_name = "22nm"; distribution = ...``.
+* :mod:`neurosim.testing.reference` compares figures with numbers from NeuroSim V1.4's C++
+  (``mismatches``, ``check``; for sensing and ADC circuits also the C++ driver's context and
+  input column resistances).
 """
 
 from __future__ import annotations

@@ -1,13 +1,12 @@
 """The ``fefet`` device: the standard checks, and its cell against NeuroSim V1.4's C++."""
 
-import math
-
 import pytest
 
 from neurosim.config import load_config
 from neurosim.engine.context import build_context
 from neurosim.primitives.constants import CellAccessType, MemCellType
 from neurosim.testing.conformance_device import DeviceConformance
+from neurosim.testing.reference import mismatches
 
 
 class TestFeFETConformance(DeviceConformance):
@@ -43,9 +42,7 @@ def test_fefet_cell_matches_neurosim(tech, access):
     assert cell.mem_cell_type == MemCellType.FeFET and cell.family == "envm"
     assert cell.access_type == (CellAccessType.CMOS_ACCESS if access == "cmos"
                                 else CellAccessType.NONE_ACCESS)
-    bad = {k: (getattr(cell, k), v) for k, v in NEUROSIM_CELL[(tech, access)].items()
-           if not math.isclose(getattr(cell, k), v, rel_tol=1e-12, abs_tol=0.0)}
-    assert bad == {}
+    assert mismatches(cell, NEUROSIM_CELL[(tech, access)], rel_tol=1e-12) == {}
 
 
 def test_fefet_param_is_neurosims_memcelltype_3():

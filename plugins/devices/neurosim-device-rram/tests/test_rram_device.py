@@ -1,7 +1,5 @@
 """The ``rram`` device: the standard checks, and its cell against NeuroSim V1.4's C++."""
 
-import math
-
 import numpy as np
 import pytest
 
@@ -11,6 +9,7 @@ from neurosim.engine.context import build_context
 from neurosim.errors import RejectedConfiguration
 from neurosim.primitives.constants import CellAccessType, MemCellType
 from neurosim.testing.conformance_device import DeviceConformance
+from neurosim.testing.reference import mismatches
 from neurosim_device_rram import RRAMDevice
 
 
@@ -45,9 +44,7 @@ NEUROSIM_CELL = {
 def test_rram_cell_matches_neurosim(access):
     cell = build_context(load_config(overrides={"device": "rram", "access_type": access})).cell
     assert cell.mem_cell_type == MemCellType.RRAM and cell.family == "envm"
-    bad = {k: (getattr(cell, k), v) for k, v in NEUROSIM_CELL[access].items()
-           if not math.isclose(getattr(cell, k), v, rel_tol=1e-12, abs_tol=0.0)}
-    assert bad == {}
+    assert mismatches(cell, NEUROSIM_CELL[access], rel_tol=1e-12) == {}
 
 
 def test_rram_sram_members_corrected_without_compat_bugs():

@@ -1,7 +1,5 @@
 """The ``sram`` device: the standard checks, and its cell against NeuroSim V1.4's C++."""
 
-import math
-
 import numpy as np
 import pytest
 
@@ -10,6 +8,7 @@ from neurosim.devices import DeviceError
 from neurosim.engine.context import build_context
 from neurosim.primitives.constants import CellAccessType, MemCellType
 from neurosim.testing.conformance_device import DeviceConformance
+from neurosim.testing.reference import mismatches
 from neurosim_device_sram import SRAMDevice
 
 
@@ -43,9 +42,7 @@ def test_sram_cell_matches_neurosim(tech):
     assert cell.mem_cell_type == MemCellType.SRAM
     assert cell.access_type == CellAccessType.CMOS_ACCESS
     assert cell.family == "sram"
-    bad = {k: (getattr(cell, k), v) for k, v in NEUROSIM_CELL[tech].items()
-           if not math.isclose(getattr(cell, k), v, rel_tol=1e-12, abs_tol=0.0)}
-    assert bad == {}
+    assert mismatches(cell, NEUROSIM_CELL[tech], rel_tol=1e-12) == {}
     # the derived geometry: area H*W in F^2 (280 F^2 above 14 nm, manual Table V)
     assert cell.area == pytest.approx(cell.height_in_feature_size * cell.width_in_feature_size)
 

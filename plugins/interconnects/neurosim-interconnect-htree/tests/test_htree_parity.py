@@ -8,12 +8,11 @@ latency/power, two leaf-to-leaf latencies/powers (the second reuses the first's 
 the C++ object does), and an asynchronous root-to-leaf latency.
 """
 
-import math
-
 import pytest
 
 from neurosim.config import load_config
 from neurosim.engine.context import build_context
+from neurosim.testing.reference import mismatches
 from neurosim_interconnect_htree import HTree
 
 # From NeuroSim V1.4 C++ (see the module docstring).
@@ -189,9 +188,7 @@ def test_htree_matches_neurosim(case):
     got = _run(case)
     expected = case["expected"]
     assert set(got) == set(expected)
-    bad = {k: (got[k], v) for k, v in expected.items()
-           if not math.isclose(got[k], v, rel_tol=1e-9, abs_tol=0.0)}
-    assert bad == {}
+    assert mismatches(got, expected, rel_tol=1e-9) == {}
 
 
 def test_htree_requires_initialize():

@@ -8,14 +8,12 @@ tile as Chip.cpp calls them (``x_end = cols / 2``, ``y_init = rows / 2``), and a
 latency to tile (0, 0).
 """
 
-import math
-
 import pytest
 
 from neurosim.config import load_config
 from neurosim.engine.context import build_context
+from neurosim.testing.reference import mismatches
 from neurosim_interconnect_xybus import XYBus
-from neurosim_interconnect_xybus.global_wire import unit_length_res_ohm_per_m
 
 # From NeuroSim V1.4 C++ (see the module docstring).
 CASES = [{'tech': '22nm',
@@ -124,19 +122,4 @@ def test_xybus_matches_neurosim(case):
     got = _run(case)
     expected = case["expected"]
     assert set(got) == set(expected)
-    bad = {k: (got[k], v) for k, v in expected.items()
-           if not math.isclose(got[k], v, rel_tol=1e-9, abs_tol=0.0)}
-    assert bad == {}
-
-
-def test_global_wire_resistance_by_hand():
-    # 22 nm node, wireWidth 40 nm; a 1 mm wire is 45454 F long -> drawn 2 x 40 = 80 nm:
-    # AR 1.7, rho 2.37e-8 ohm*m, barrier 5e-9 m; at 300 K
-    # R' = rho / (1 - (2*1.7*80 + 80) * 5e-9 / (1.7 * 80^2)) / (80e-9^2 * 1.7)
-    rho = 2.37e-8 / (1 - (2 * 1.7 * 80 + 80) * 5e-9 / (1.7 * 80 ** 2))
-    expected = rho / (80e-9 * 80e-9 * 1.7)
-    assert math.isclose(unit_length_res_ohm_per_m(1e-3, 22e-9, 40, 300), expected,
-                        rel_tol=1e-12)
-    # at 350 K the copper TCR 0.00451/K scales it by 1 + 0.00451 * 50
-    assert math.isclose(unit_length_res_ohm_per_m(1e-3, 22e-9, 40, 350),
-                        expected * (1 + 0.00451 * 50), rel_tol=1e-12)
+    assert mismatches(got, expected, rel_tol=1e-9) == {}

@@ -5,22 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from neurosim.primitives.constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NMOS, PMOS
-from neurosim.primitives.formula import (
-    calculate_gate_area,
-    calculate_gate_capacitance,
-    calculate_gate_leakage,
-    calculate_on_resistance,
-)
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.repeated_wire import UNIT_LENGTH_WIRE_CAP_F_PER_M, RepeatedWire
 
-from .global_wire import unit_length_res_ohm_per_m
-
-#: Wire capacitance per unit length, 0.2 fF/um, in F/m.
-UNIT_LENGTH_WIRE_CAP_F_PER_M = 0.2e-15 / 1e-6
+__all__ = ["HTree", "UNIT_LENGTH_WIRE_CAP_F_PER_M"]
 
 
-class HTree(FunctionUnit):
+class HTree(RepeatedWire):
     """A repeated, balanced H-tree connecting ``num_row x num_col`` units (tiles or PEs).
 
     Model (NeuroSim V1.4):
@@ -30,16 +20,18 @@ class HTree(FunctionUnit):
       ``sqrt(2 R_inv (C_inv,out + C_inv,in) / (R_wire' C_wire'))``; with a delay tolerance the
       size is halved and the spacing shrunk by 10 % until the per-length Elmore delay
       ``0.7 (R_rep (C_in + C_out + C' d) + 0.54 R' d C' d + R' d C_in) / d`` exceeds the
-      optimum by the tolerance (trading delay for energy).
+      optimum by the tolerance (trading delay for energy). Shared with the X-Y bus:
+      :class:`neurosim.primitives.repeated_wire.RepeatedWire`.
     * Topology: ``2 ceil(log2(max(rows, cols))) + 1`` stages; each level halves the vertical
       and the horizontal wire; the tree is grown to a square power of two; a main bus runs
       from the nearest chip edge to the centre.
     * Area: bus width x (repeater width or wire width) / folding ratio per stage, over half
       of each stage's length, plus the main bus.
     * Latency: per-length Elmore delay of each stage (wire resistance per stage width from
-      :mod:`.global_wire`) times its length, root to leaf (plus the main bus) or between two
-      leaves from the level where their zones separate; in synchronous mode rounded up to
-      clock cycles (``critical_latency`` keeps the fraction), then times ``num_read``.
+      :mod:`neurosim.primitives.global_wire`) times its length, root to leaf (plus the main
+      bus) or between two leaves from the level where their zones separate; in synchronous
+      mode rounded up to clock cycles (``critical_latency`` keeps the fraction), then times
+      ``num_read``.
     * Energy: ``(C_in + C_out + C' d) Vdd^2 / d / 2`` per metre with repeaters (``C' Vdd^2 / 2``
       without) along the same path, per bit and per read; leakage of the repeaters along
       the whole tree, per bit.
@@ -51,96 +43,21 @@ class HTree(FunctionUnit):
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
-        self.initialized = False
         # members read before assignment in some call orders (a fresh C++ object's zeros)
-        self.unit_latency_rep = 0.0
-        self.unit_latency_wire = 0.0
-        self.unit_length_leakage = 0.0
-        self.unit_length_energy_rep = 0.0
-        self.unit_length_energy_wire = 0.0
-        self.total_wire_length = 0.0
-        self.cap_inv_input = 0.0
-        self.cap_inv_output = 0.0
-        self.critical_latency = 0.0
         self.find_stage = 0.0
         self.hit = 0
         self.skip_ver = 0
 
     # ---------------------------------------------------------------------------------------
-    def _res_on_inverter(self, width_n: float, width_p: float) -> float:
-        tech, temp = self.ctx.tech, self.ctx.input.temperature
-        return (calculate_on_resistance(width_n, NMOS, temp, tech)
-                + calculate_on_resistance(width_p, PMOS, temp, tech)) / 2
-
-    def _repeater(self, size: int) -> tuple[float, float, float]:
-        """Input cap, output cap and on-resistance of a repeater of ``size`` min inverters."""
-        tech = self.ctx.tech
-        fs = tech.feature_size
-        wn = MIN_NMOS_SIZE * fs * size
-        wp = tech.pn_size_ratio * MIN_NMOS_SIZE * fs * size
-        _, self.h_rep, self.w_rep = calculate_gate_area(INV, 1, wn, wp,
-                                                        fs * MAX_TRANSISTOR_HEIGHT, tech)
-        cap_in, cap_out = calculate_gate_capacitance(INV, 1, wn, wp, self.h_rep, tech)
-        return cap_in, cap_out, self._res_on_inverter(wn, wp)
-
-    def _unit_delay(self, res_on: float, cap_in: float, cap_out: float, res_wire: float) -> float:
-        """Elmore delay per metre of a repeated line (s/m)."""
-        c, d = self.unit_length_wire_cap, self.min_dist
-        return 0.7 * (res_on * (cap_in + cap_out + c * d) + 0.54 * res_wire * d * c * d
-                      + res_wire * d * cap_in) / d
-
-    def get_unit_length_res(self, wire_length: float) -> float:
-        """Resistance per metre (ohm/m) of a stage of length ``wire_length`` (m)."""
-        p = self.ctx.param
-        return unit_length_res_ohm_per_m(wire_length, self.ctx.tech.feature_size,
-                                         p.wire_width, p.temp)
-
-    def _repeated(self, wire_length: float) -> bool:
-        """C++ ``ceil(wireLength / minDist) > 0``: the stage holds at least one repeater."""
-        return wire_length / self.min_dist > 0
-
-    # ---------------------------------------------------------------------------------------
     def initialize(self, num_row: int, num_col: int, delaytolerance: float, bus_width: float,
                    clk_freq: float) -> None:
-        tech = self.ctx.tech
-        fs = tech.feature_size
         self.num_row, self.num_col = int(num_row), int(num_col)
         self.delaytolerance = delaytolerance
         self.bus_width = bus_width
         self.clk_freq = clk_freq
 
         self.num_stage = 2 * math.ceil(math.log2(float(max(self.num_row, self.num_col)))) + 1.0
-        self.unit_length_wire_resistance = self.ctx.param.unit_length_wire_resistance
-        self.unit_length_wire_cap = UNIT_LENGTH_WIRE_CAP_F_PER_M
-
-        # minimum inverter -> delay-optimal repeater
-        self.width_min_inv_n = MIN_NMOS_SIZE * fs
-        self.width_min_inv_p = tech.pn_size_ratio * MIN_NMOS_SIZE * fs
-        _, self.h_min_inv, self.w_min_inv = calculate_gate_area(
-            INV, 1, self.width_min_inv_n, self.width_min_inv_p, fs * MAX_TRANSISTOR_HEIGHT, tech)
-        self.cap_min_inv_input, self.cap_min_inv_output = calculate_gate_capacitance(
-            INV, 1, self.width_min_inv_n, self.width_min_inv_p, self.h_min_inv, tech)
-        res_on_rep = self._res_on_inverter(self.width_min_inv_n, self.width_min_inv_p)
-        r, c = self.unit_length_wire_resistance, self.unit_length_wire_cap
-        self.repeater_size = int(math.floor(math.sqrt(res_on_rep * c / self.cap_min_inv_input
-                                                      / r)))
-        self.min_dist = math.sqrt(2 * res_on_rep * (self.cap_min_inv_output
-                                                    + self.cap_min_inv_input) / (r * c))
-        self.cap_rep_input, self.cap_rep_output, res_on_rep = self._repeater(self.repeater_size)
-        min_unit_length_delay = self._unit_delay(res_on_rep, self.cap_rep_input,
-                                                 self.cap_rep_output, r)
-
-        if self.delaytolerance:  # relax the delay to save energy
-            delay = 0.0
-            while delay < min_unit_length_delay * (1 + self.delaytolerance):
-                self.repeater_size //= 2
-                self.min_dist *= 0.9
-                self.cap_rep_input, self.cap_rep_output, res_on_rep = self._repeater(
-                    self.repeater_size)
-                delay = self._unit_delay(res_on_rep, self.cap_rep_input, self.cap_rep_output, r)
-
-        self.width_inv_n = max(1, self.repeater_size) * MIN_NMOS_SIZE * fs
-        self.width_inv_p = max(1, self.repeater_size) * tech.pn_size_ratio * MIN_NMOS_SIZE * fs
+        self._size_repeaters()
 
         # grow to a square power-of-two tree; centre (int members in the C++)
         self.num_row = int(math.pow(2, (self.num_stage - 1) / 2))
@@ -158,10 +75,6 @@ class HTree(FunctionUnit):
         self.skip_ver = 0
         self.initialized = True
 
-    def _require_initialized(self) -> None:
-        if not self.initialized:
-            raise RuntimeError("HTree: initialize() must be called first")
-
     @property
     def _levels(self) -> int:
         """``(numStage - 1) / 2``: the number of vertical (and horizontal) levels."""
@@ -174,10 +87,7 @@ class HTree(FunctionUnit):
     # ---------------------------------------------------------------------------------------
     def calculate_area(self, unit_height: float, unit_width: float, foldedratio: float) -> None:
         self._require_initialized()
-        tech = self.ctx.tech
-        _, self.h_inv, self.w_inv = calculate_gate_area(
-            INV, 1, self.width_inv_n, self.width_inv_p, tech.feature_size * MAX_TRANSISTOR_HEIGHT,
-            tech)
+        self._size_repeater_inverter()
         self.area = 0.0
         self.total_wire_length = 0.0
         wire_length_v = unit_height * math.pow(2, (self.num_stage - 1) / 2) / 2
@@ -201,17 +111,11 @@ class HTree(FunctionUnit):
             self.total_wire_length += wire_length_v + wire_length_h
         self.total_wire_length += self._main_bus_units * unit_width
         self.area += (self.bus_width * self.h_inv / foldedratio) * self._main_bus_units * unit_width
-        self.cap_inv_input, self.cap_inv_output = calculate_gate_capacitance(
-            INV, 1, self.width_inv_n, self.width_inv_p, self.h_inv, tech)
 
     # ---------------------------------------------------------------------------------------
     def _stage_latency(self, wire_length: float, res_on_rep: float) -> float:
         """Delay of one stage, updating the per-length delays from its wire resistance."""
-        res_wire = self.get_unit_length_res(wire_length)
-        self.unit_latency_rep = self._unit_delay(res_on_rep, self.cap_inv_input,
-                                                 self.cap_inv_output, res_wire)
-        self.unit_latency_wire = (0.7 * res_wire * self.min_dist * self.unit_length_wire_cap
-                                  * self.min_dist / self.min_dist)
+        self._set_unit_latencies(res_on_rep, self.get_unit_length_res(wire_length))
         return self._stage_cost(wire_length, self.unit_latency_rep, self.unit_latency_wire)
 
     def _stage_cost(self, wire_length: float, per_m_repeated: float, per_m_wire: float) -> float:
@@ -271,20 +175,11 @@ class HTree(FunctionUnit):
                         num_read: float) -> None:
         self._require_initialized()
         x_init, y_init, x_end, y_end = int(x_init), int(y_init), int(x_end), int(y_end)
-        tech = self.ctx.tech
         self.leakage = 0.0
         self.read_dynamic_energy = 0.0
 
-        self.unit_length_leakage = (calculate_gate_leakage(INV, 1, self.width_inv_n,
-                                                           self.width_inv_p,
-                                                           self.ctx.input.temperature, tech)
-                                    * tech.vdd / self.min_dist)
+        self._set_unit_length_power()
         self.leakage = self.unit_length_leakage * self.total_wire_length * num_bit_access
-
-        c, d, vdd = self.unit_length_wire_cap, self.min_dist, tech.vdd
-        self.unit_length_energy_rep = ((self.cap_inv_input + self.cap_inv_output + c * d)
-                                       * vdd * vdd / d * 0.5)
-        self.unit_length_energy_wire = (c * d) * vdd * vdd / d * 0.5
         rep, wire = self.unit_length_energy_rep, self.unit_length_energy_wire
 
         wire_length_v = unit_height * math.pow(2, (self.num_stage - 1) / 2) / 2

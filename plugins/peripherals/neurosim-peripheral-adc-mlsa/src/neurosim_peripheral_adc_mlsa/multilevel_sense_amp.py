@@ -281,7 +281,19 @@ class MultilevelSenseAmp(FunctionUnit):
 
     # -- power ---------------------------------------------------------------------------------
     def get_column_power(self, column_res: Any) -> Any:
-        """Static power (W) of one ADC on a column of ``column_res`` ohm (scalar or array)."""
+        """Static power (W) of one ADC on a column of ``column_res`` ohm (scalar or array).
+
+        The formula is elementwise, so a 2-D array whose rows each hold one value (SRAM:
+        every column of a vector sees the same resistance) is evaluated on its first column
+        and repeated: the same numbers for a fraction of the work.
+        """
+        res = np.asarray(column_res, dtype=float)
+        if res.ndim == 2 and res.shape[1] > 1 and (res == res[:, :1]).all():
+            return np.repeat(self._column_power(res[:, :1]), res.shape[1], axis=1)
+        return self._column_power(res)
+
+    def _column_power(self, column_res: np.ndarray) -> Any:
+        """:meth:`get_column_power` on every element."""
         param = self.ctx.param
         levels = self.level_output
         r = np.asarray(column_res, dtype=float) * (0.5 / param.read_voltage)

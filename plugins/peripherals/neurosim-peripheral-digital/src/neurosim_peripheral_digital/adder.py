@@ -14,9 +14,9 @@ from neurosim.primitives.constants import (
     PMOS,
     AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
-from .common import apply_area_option, gaa_node, require_initialized
+from .common import gaa_node
 
 #: GAA special-layout factors of the NAND2 capacitances: (gate factor, N tuning, P tuning).
 _GAA_NAND_FACTORS = {2e-9: (1.0, 22.0 / 15.0, 8.0 / 15.0),

@@ -6,10 +6,10 @@ import math
 from typing import Any
 
 from neurosim.primitives.constants import AreaModify
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 from .bugs import ADDER_TREE_INT_HALVING
-from .common import CircuitSizeError, apply_area_option, cycles, require_initialized
+from .common import CircuitSizeError, cycles
 
 
 class AdderTree(FunctionUnit):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from neurosim.primitives.constants import AreaModify
-from neurosim.primitives.function_unit import FunctionUnit
-
-from .common import apply_area_option, require_initialized
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 
 class BitShifter(FunctionUnit):

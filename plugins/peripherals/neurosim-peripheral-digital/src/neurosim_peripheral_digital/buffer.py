@@ -6,21 +6,20 @@ import math
 from typing import Any
 
 from neurosim.primitives import formula
-from neurosim.primitives.constants import (
-    MAX_TRANSISTOR_HEIGHT,
-    NMOS,
-    PMOS,
-    AreaModify,
-    DecoderMode,
+from neurosim.primitives.constants import NMOS, AreaModify, DecoderMode
+from neurosim.primitives.function_unit import (
+    FunctionUnit,
+    apply_area_option,
+    finfet_width_factor,
+    require_initialized,
 )
-from neurosim.primitives.function_unit import FunctionUnit
 
 from .bugs import (
     BUFFER_DFF_DECODER_ARGS,
     BUFFER_DFF_DECODER_INT_ROWS,
     BUFFER_SENSE_AMP_UNSIZED,
 )
-from .common import CircuitSizeError, apply_area_option, finfet_width_factor, require_initialized
+from .common import CircuitSizeError, add_sram_cell_loads
 
 
 class Buffer(FunctionUnit):
@@ -61,31 +60,11 @@ class Buffer(FunctionUnit):
         self.num_col = float(self.interface_width)
         self.num_row = lines
         if self.sram:
-            k = finfet_width_factor(tech)
-            temp = ctx.input.temperature
-            height = MAX_TRANSISTOR_HEIGHT * f
             self.length_row = float(self.interface_width) * param.width_in_feature_size_sram * f
             self.length_col = lines * param.height_in_feature_size_sram * f
             self.cap_row1 = self.length_row * 0.2e-15 / 1e-6
             self.cap_col = self.length_col * 0.2e-15 / 1e-6
-            self.res_cell_access = formula.calculate_on_resistance(
-                cell.width_access_cmos * k * f, NMOS, temp, tech)
-            self.cap_cell_access = formula.calculate_drain_cap(
-                cell.width_access_cmos * k * f, NMOS, height, tech)
-            self.cap_sram_cell = (
-                self.cap_cell_access
-                + formula.calculate_drain_cap(cell.width_sram_cell_nmos * k * f, NMOS, height, tech)
-                + formula.calculate_drain_cap(cell.width_sram_cell_pmos * k * f, PMOS, height, tech)
-                + formula.calculate_gate_cap(cell.width_sram_cell_nmos * k * f, tech)
-                + formula.calculate_gate_cap(cell.width_sram_cell_pmos * k * f, tech))
-            self.cap_row1 += 2 * formula.calculate_gate_cap(
-                cell.width_access_cmos * k * f, tech) * self.num_col
-            if f <= 14 * 1e-9:
-                self.cap_col += tech.cap_draintotal * cell.width_access_cmos \
-                    * tech.effective_width * self.num_row
-            else:
-                self.cap_col += formula.calculate_drain_cap(
-                    cell.width_access_cmos * k * f, NMOS, height, tech) * self.num_row
+            add_sram_cell_loads(self, ctx)
             self.res_row = self.length_row * param.metal0_unitwireresis
             self.res_col = self.length_col * param.metal1_unitwireresis
             iw = self.interface_width

@@ -14,10 +14,10 @@ from neurosim.primitives.constants import (
     PMOS,
     BusMode,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
 from .bugs import BUS_WIRE_WIDTH_ACCUMULATES
-from .common import cycles, require_initialized
+from .common import cycles
 
 
 class Bus(FunctionUnit):

@@ -1,4 +1,8 @@
-"""Helpers shared by the digital circuits: initialisation check, layout option, errors."""
+"""Helpers shared by the digital circuits: errors, SRAM cell loads, GAA layout, clock cycles.
+
+The initialisation check, the layout option and the FinFET width factor every circuit plugin
+uses are in :mod:`neurosim.primitives.function_unit`.
+"""
 
 from __future__ import annotations
 
@@ -6,32 +10,46 @@ import math
 from typing import Any
 
 from neurosim.errors import NeuroSimError
-from neurosim.primitives.constants import AreaModify
+from neurosim.primitives import formula
+from neurosim.primitives.constants import MAX_TRANSISTOR_HEIGHT, NMOS, PMOS
+from neurosim.primitives.function_unit import finfet_width_factor
 
 
 class CircuitSizeError(NeuroSimError):
     """A circuit cannot be laid out in the floor-plan size it was given."""
 
 
-def require_initialized(unit: Any, method: str) -> None:
-    """Raise when a calculation is asked of a circuit that was never initialised."""
-    if not getattr(unit, "initialized", False):
-        raise RuntimeError(f"{type(unit).__name__}.{method}: call initialize() first")
+def add_sram_cell_loads(unit: Any, ctx: Any) -> None:
+    """The 6T SRAM cell seen from the array of a Buffer or Sigmoid (NeuroSim V1.4).
 
-
-def apply_area_option(unit: Any, new_height: float, new_width: float, option: int) -> None:
-    """Record the requested floor-plan size and apply the MAGIC / OVERRIDE layout option."""
-    unit.new_height = new_height
-    unit.new_width = new_width
-    if option == AreaModify.MAGIC:
-        unit.magic_layout()
-    elif option == AreaModify.OVERRIDE:
-        unit.override_layout()
-
-
-def finfet_width_factor(tech: Any) -> int:
-    """NeuroSim V1.4 doubles SRAM-cell device widths at 14 nm and below (FinFET/GAA)."""
-    return 2 if tech.feature_size <= 14 * 1e-9 else 1
+    Sets ``unit.res_cell_access``, ``unit.cap_cell_access`` and ``unit.cap_sram_cell``; adds the
+    access-transistor gates of a row (``2 C_g num_col``) to ``unit.cap_row1`` and the access
+    drains of a column to ``unit.cap_col`` (the FinFET ``cap_draintotal`` model at 14 nm and
+    below). ``cap_row1``, ``cap_col``, ``num_row`` and ``num_col`` must be set before.
+    """
+    tech, cell = ctx.tech, ctx.cell
+    f = tech.feature_size
+    k = finfet_width_factor(tech)
+    temp = ctx.input.temperature
+    height = MAX_TRANSISTOR_HEIGHT * f
+    unit.res_cell_access = formula.calculate_on_resistance(
+        cell.width_access_cmos * k * f, NMOS, temp, tech)
+    unit.cap_cell_access = formula.calculate_drain_cap(
+        cell.width_access_cmos * k * f, NMOS, height, tech)
+    unit.cap_sram_cell = (
+        unit.cap_cell_access
+        + formula.calculate_drain_cap(cell.width_sram_cell_nmos * k * f, NMOS, height, tech)
+        + formula.calculate_drain_cap(cell.width_sram_cell_pmos * k * f, PMOS, height, tech)
+        + formula.calculate_gate_cap(cell.width_sram_cell_nmos * k * f, tech)
+        + formula.calculate_gate_cap(cell.width_sram_cell_pmos * k * f, tech))
+    unit.cap_row1 += 2 * formula.calculate_gate_cap(
+        cell.width_access_cmos * k * f, tech) * unit.num_col
+    if f <= 14 * 1e-9:
+        unit.cap_col += tech.cap_draintotal * cell.width_access_cmos \
+            * tech.effective_width * unit.num_row
+    else:
+        unit.cap_col += formula.calculate_drain_cap(
+            cell.width_access_cmos * k * f, NMOS, height, tech) * unit.num_row
 
 
 def gaa_node(ctx: Any) -> float | None:

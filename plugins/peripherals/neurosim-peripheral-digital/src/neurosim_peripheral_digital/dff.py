@@ -7,9 +7,9 @@ from typing import Any
 
 from neurosim.primitives import formula
 from neurosim.primitives.constants import INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, AreaModify
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
-from .common import CircuitSizeError, apply_area_option, gaa_node, require_initialized
+from .common import CircuitSizeError, gaa_node
 
 #: GAA special-layout factors of the 1 nm / 2 nm nodes: (gate factor, N tuning, P tuning).
 _GAA_FACTORS = {2e-9: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0),

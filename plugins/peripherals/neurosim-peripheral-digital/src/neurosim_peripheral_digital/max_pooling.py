@@ -13,9 +13,9 @@ from neurosim.primitives.constants import (
     NMOS,
     NOR,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
-from .common import apply_area_option, cycles, require_initialized
+from .common import cycles
 
 
 class MaxPooling(FunctionUnit):

@@ -14,9 +14,7 @@ from neurosim.primitives.constants import (
     AreaModify,
     SpikingMode,
 )
-from neurosim.primitives.function_unit import FunctionUnit
-
-from .common import apply_area_option, require_initialized
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 
 def cell_height_f(tech: Any) -> float:

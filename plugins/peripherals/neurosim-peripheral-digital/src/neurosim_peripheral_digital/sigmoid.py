@@ -11,14 +11,18 @@ from neurosim.primitives.constants import (
     MAX_TRANSISTOR_HEIGHT,
     MIN_NMOS_SIZE,
     NMOS,
-    PMOS,
     AreaModify,
     DecoderMode,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import (
+    FunctionUnit,
+    apply_area_option,
+    finfet_width_factor,
+    require_initialized,
+)
 
 from .bugs import SIGMOID_DECODER_LOAD_SLOT
-from .common import apply_area_option, cycles, finfet_width_factor, require_initialized
+from .common import add_sram_cell_loads, cycles
 
 #: wire capacitance per metre (0.2 fF/um), as NeuroSim writes it
 _WIRE_CAP_PER_M = 0.2e-15 / 1e-6
@@ -70,29 +74,9 @@ class Sigmoid(FunctionUnit):
         self.num_row = float(self.num_entry)
         num_addr = int(math.ceil(math.log2(float(self.num_entry))))
         if self.sram:
-            k = finfet_width_factor(tech)
-            temp = ctx.input.temperature
-            height = MAX_TRANSISTOR_HEIGHT * f
             self.cap_row1 = self.w_unit * 0.2e-15 / 1e-6
             self.cap_col = self.h_unit * self.num_entry * 0.2e-15 / 1e-6
-            self.res_cell_access = formula.calculate_on_resistance(
-                cell.width_access_cmos * k * f, NMOS, temp, tech)
-            self.cap_cell_access = formula.calculate_drain_cap(
-                cell.width_access_cmos * k * f, NMOS, height, tech)
-            self.cap_sram_cell = (
-                self.cap_cell_access
-                + formula.calculate_drain_cap(cell.width_sram_cell_nmos * k * f, NMOS, height, tech)
-                + formula.calculate_drain_cap(cell.width_sram_cell_pmos * k * f, PMOS, height, tech)
-                + formula.calculate_gate_cap(cell.width_sram_cell_nmos * k * f, tech)
-                + formula.calculate_gate_cap(cell.width_sram_cell_pmos * k * f, tech))
-            self.cap_row1 += 2 * formula.calculate_gate_cap(
-                cell.width_access_cmos * k * f, tech) * self.num_col
-            if f <= 14 * 1e-9:
-                self.cap_col += tech.cap_draintotal * cell.width_access_cmos \
-                    * tech.effective_width * self.num_row
-            else:
-                self.cap_col += formula.calculate_drain_cap(
-                    cell.width_access_cmos * k * f, NMOS, height, tech) * self.num_row
+            add_sram_cell_loads(self, ctx)
             self.res_row = self.w_unit * param.metal0_unitwireresis
             self.res_col = self.h_unit * self.num_entry * param.metal1_unitwireresis
             if f <= 14 * 1e-9:  # V1.4 adds the FinFET drain overlap a second time

@@ -1,4 +1,9 @@
-"""Helpers shared by the drive circuits: layout options and initialisation checks."""
+"""Helpers shared by the drive circuits: row folding, IEEE division, orientation, access
+type, TG resistance.
+
+The initialisation check and the layout option every circuit plugin uses are in
+:mod:`neurosim.primitives.function_unit`.
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,22 @@ from typing import Any
 
 from neurosim.primitives import formula
 from neurosim.primitives.constants import NMOS, PMOS, AreaModify
+from neurosim.primitives.function_unit import apply_area_option
 
 
-def apply_area_option(unit: Any, new_height: float, new_width: float, option: int) -> None:
-    """Record the requested floor-plan size and apply the MAGIC / OVERRIDE layout option."""
-    unit.new_height = new_height
-    unit.new_width = new_width
-    if option == AreaModify.MAGIC:
-        unit.magic_layout()
-    elif option == AreaModify.OVERRIDE:
-        unit.override_layout()
-
-
-def require_initialized(unit: Any, method: str) -> None:
-    """Raise when a calculation is asked of a circuit that was never initialised."""
-    if not getattr(unit, "initialized", False):
-        raise RuntimeError(f"{type(unit).__name__}.{method}: call initialize() first")
+def lay_out_in_rows(unit: Any, num_units: int, h_unit: float, w_unit: float,
+                    new_height: float, new_width: float, option: int) -> None:
+    """``num_units`` cells of ``h_unit x w_unit`` in one row, or folded into as many rows as
+    needed to fit ``new_width`` when one is given with ``AreaModify.NONE``; sets the unit's
+    ``width``, ``height`` and ``area``, then applies the layout option."""
+    if new_width and option == AreaModify.NONE:
+        per_row = min(int(new_width / w_unit), num_units)
+        num_row_unit = math.ceil(num_units / per_row)
+        unit.width, unit.height = new_width, num_row_unit * h_unit
+    else:
+        unit.width, unit.height = num_units * w_unit, h_unit
+    unit.area = unit.height * unit.width
+    apply_area_option(unit, new_height, new_width, option)
 
 
 def ieee_div(numerator: float, denominator: float) -> float:

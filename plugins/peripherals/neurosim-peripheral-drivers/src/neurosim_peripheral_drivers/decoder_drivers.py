@@ -19,15 +19,17 @@ from neurosim.primitives.constants import (
     PMOS,
     AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import (
+    FunctionUnit,
+    apply_area_option,
+    require_initialized,
+)
 
 from .bugs import DECODER_DRIVER_WRITE_LATENCY_ACCUMULATES
 from .common import (
     ROW_MODE,
-    apply_area_option,
     ieee_div,
     is_cmos_access,
-    require_initialized,
     tg_resistance_normal,
 )
 from .layout import min_cell_height_m, min_cell_width_m

@@ -13,9 +13,7 @@ from neurosim.primitives.constants import (
     PMOS,
     AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
-
-from .common import apply_area_option, require_initialized
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 
 class LevelShifter(FunctionUnit):

@@ -16,10 +16,10 @@ from neurosim.primitives.constants import (
     PMOS,
     AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 from .bugs import DEMUX_INT_TG_WIDTH, NEW_MUX_UNSET_RES_TG
-from .common import apply_area_option, require_initialized, tg_resistance_normal
+from .common import tg_resistance_normal
 from .layout import min_cell_width_m
 
 

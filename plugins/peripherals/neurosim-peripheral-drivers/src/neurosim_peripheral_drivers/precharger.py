@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from neurosim.primitives import formula
@@ -11,11 +10,10 @@ from neurosim.primitives.constants import (
     MAX_TRANSISTOR_HEIGHT,
     MIN_NMOS_SIZE,
     PMOS,
-    AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
-from .common import apply_area_option, require_initialized
+from .common import lay_out_in_rows
 
 
 class Precharger(FunctionUnit):
@@ -62,14 +60,7 @@ class Precharger(FunctionUnit):
             INV, 1, 0, self.width_pmos_bitline_equal, cell_h, tech)
         h_unit = h_pre * 2 + h_eq
         w_unit = w_pre if w_pre > w_eq else w_eq
-        if new_width and option == AreaModify.NONE:
-            per_row = min(int(new_width / w_unit), self.num_col)
-            num_row_unit = math.ceil(self.num_col / per_row)
-            self.width, self.height = new_width, num_row_unit * h_unit
-        else:
-            self.width, self.height = self.num_col * w_unit, h_unit
-        self.area = self.height * self.width
-        apply_area_option(self, new_height, new_width, option)
+        lay_out_in_rows(self, self.num_col, h_unit, w_unit, new_height, new_width, option)
         self.cap_output_bitline_precharger = (
             formula.calculate_drain_cap(self.width_pmos_bitline_precharger, PMOS, h_pre, tech)
             + formula.calculate_drain_cap(self.width_pmos_bitline_equal, PMOS, h_eq, tech))

@@ -17,10 +17,10 @@ from neurosim.primitives.constants import (
     AreaModify,
     DecoderMode,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 from .bugs import ROW_DECODER_INV_COLUMNS
-from .common import apply_area_option, ieee_div, require_initialized
+from .common import ieee_div
 from .layout import metal_pitches_f
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from neurosim.primitives import formula
@@ -12,11 +11,10 @@ from neurosim.primitives.constants import (
     MIN_NMOS_SIZE,
     NMOS,
     PMOS,
-    AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
-from .common import apply_area_option, require_initialized
+from .common import lay_out_in_rows
 
 
 class SRAMWriteDriver(FunctionUnit):
@@ -51,14 +49,7 @@ class SRAMWriteDriver(FunctionUnit):
             INV, 1, self.width_inv_n, self.width_inv_p,
             tech.feature_size * MAX_TRANSISTOR_HEIGHT, tech)
         h_unit, w_unit = h_inv * 3, w_inv
-        if new_width and option == AreaModify.NONE:
-            per_row = min(int(new_width / w_unit), self.num_col)
-            num_row_unit = math.ceil(self.num_col / per_row)
-            self.width, self.height = new_width, num_row_unit * h_unit
-        else:
-            self.width, self.height = self.num_col * w_unit, h_unit
-        self.area = self.height * self.width
-        apply_area_option(self, new_height, new_width, option)
+        lay_out_in_rows(self, self.num_col, h_unit, w_unit, new_height, new_width, option)
         self.cap_inv_input, self.cap_inv_output = formula.calculate_gate_capacitance(
             INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
 

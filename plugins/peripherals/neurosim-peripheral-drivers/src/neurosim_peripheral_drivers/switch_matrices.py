@@ -15,14 +15,16 @@ from neurosim.primitives.constants import (
     PMOS,
     AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import (
+    FunctionUnit,
+    apply_area_option,
+    require_initialized,
+)
 
 from .bugs import NEW_SWITCH_MATRIX_PMOS_AS_NMOS
 from .common import (
     ROW_MODE,
-    apply_area_option,
     is_cmos_access,
-    require_initialized,
     tg_resistance_normal,
 )
 from .layout import min_cell_height_m, min_cell_width_m

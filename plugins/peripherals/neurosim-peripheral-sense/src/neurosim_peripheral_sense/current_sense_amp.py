@@ -12,11 +12,10 @@ from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     HEIGHT_WIDTH_RATIO_LIMIT, INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
 from . import current_sense_amp_fits as fits
 from .bugs import CSA_CHAINED_RATIO_COMPARISON
-from .common import require_initialized
 from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
 
 

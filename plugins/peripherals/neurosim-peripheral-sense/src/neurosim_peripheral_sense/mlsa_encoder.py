@@ -10,9 +10,8 @@ from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, NMOS, AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
-from .common import apply_area_option, require_initialized
 
 #: GAA special-layout capacitance factors (gate, N tuning, P tuning) at 2 nm and 1 nm.
 GAA_INV_FACTORS = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}

@@ -12,9 +12,8 @@ from neurosim.primitives.constants import (
     INV, MAX_TRANSISTOR_HEIGHT, MIN_GAP_BET_GATE_POLY, MIN_NMOS_SIZE, NOR, POLY_WIDTH,
     RATIO_READ_THRESHOLD_VS_VOLTAGE, ReadCircuitMode, SpikingMode,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
-from .common import require_initialized
 
 #: Leakage of the oscillation-neuron body (one inverter driving the NbO2 device), W.
 OSCILLATION_BODY_LEAKAGE_W = 35.84e-9

@@ -11,9 +11,12 @@ from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     INV, NMOS, PMOS, W_SENSE_EN, W_SENSE_ISO, W_SENSE_MUX, W_SENSE_N, W_SENSE_P, AreaModify,
 )
-from neurosim.primitives.function_unit import FunctionUnit
-
-from .common import apply_area_option, finfet_width_factor, require_initialized
+from neurosim.primitives.function_unit import (
+    FunctionUnit,
+    apply_area_option,
+    finfet_width_factor,
+    require_initialized,
+)
 
 
 class SenseAmp(FunctionUnit):

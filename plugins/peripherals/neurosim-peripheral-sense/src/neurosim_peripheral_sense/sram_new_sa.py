@@ -5,9 +5,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
-from .common import apply_area_option, require_initialized
 
 #: Layout of one comparator stage (m).
 UNIT_HEIGHT_M = 1.072e-5

@@ -10,9 +10,8 @@ from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     HEIGHT_WIDTH_RATIO_LIMIT, INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, PMOS,
 )
-from neurosim.primitives.function_unit import FunctionUnit
+from neurosim.primitives.function_unit import FunctionUnit, require_initialized
 
-from .common import require_initialized
 
 #: Sense-amplifier energy per conversion measured at 65 nm / 1.1 V (J), scaled by (Vdd/1.1)^2.
 ENERGY_PER_SENSE_65NM_J = 9.845e-15

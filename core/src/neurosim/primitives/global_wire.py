@@ -1,24 +1,23 @@
-"""Resistance per unit length of a global (tile-to-tile) wire, NeuroSim V1.4's
-``HTree::GetUnitLengthRes`` / ``XYBus::GetUnitLengthRes``.
+"""Global (tile-to-tile) wires of NeuroSim V1.4: ``HTree`` / ``XYBus``'s ``GetUnitLengthRes``.
 
 A global wire is drawn wider the longer it is: ``4 w`` from 100000 F of length, ``2 w`` from
 10000 F, else ``w`` (``w`` = the node's ``wireWidth`` in nm). The width bin gives the aspect
-ratio, bulk resistivity and barrier thickness; then, as in ``Param.cpp`` but with this table
-(which differs from ``Param``'s in the 40-56 nm barrier and the 10-12 nm bin):
+ratio, bulk resistivity and barrier thickness; then, as in ``Param.cpp`` (:mod:`.wire`) but with
+this table (which differs from ``Param``'s in the 40-56 nm barrier and the 10-12 nm bin):
 
 * ``rho_eff = rho / (1 - (2 AR w + w) t_b / (AR w^2))`` with ``w`` in nm and ``t_b`` in m
   (the unit mix makes the correction ~1e-9 relative; kept as NeuroSim computes it);
 * ``rho_T = rho_eff (1 + 0.00451 (T - 300))`` (no absolute value here, unlike ``Param``);
 * ``R' = rho_T / (w^2 AR)`` with ``w`` in m, in ohm/m.
 
-The interconnect plugins each carry this module so that either installs alone.
+Shared by the interconnect plugins (H-tree, X-Y bus); the repeated line they build on these
+wires is :class:`neurosim.primitives.repeated_wire.RepeatedWire`.
 """
 
 from __future__ import annotations
 
-import math
-
-from neurosim.errors import ConfigError
+from ..errors import ConfigError
+from .wire import TEMPERATURE_COEFFICIENT, barrier_corrected_resistivity, unit_length_resistance
 
 #: (lower bound of the width bin in nm, AR, bulk resistivity in ohm*m, barrier thickness in m),
 #: widest first; a width falls in the first bin whose lower bound it reaches.
@@ -52,7 +51,10 @@ def global_wire_width_nm(wire_length_m: float, feature_size_m: float,
 
 def unit_length_res_ohm_per_m(wire_length_m: float, feature_size_m: float,
                               wire_width_nm: float, temperature_k: int) -> float:
-    """``R'`` (ohm/m) of a global wire of length ``wire_length_m``."""
+    """``R'`` (ohm/m) of a global wire of length ``wire_length_m``.
+
+    Raises :class:`ConfigError` when the drawn width is below 8 nm (NeuroSim exits).
+    """
     width = global_wire_width_nm(wire_length_m, feature_size_m, wire_width_nm)
     for lower, ar, rho, barrier in GLOBAL_WIRE_BINS:
         if width >= lower:
@@ -60,6 +62,6 @@ def unit_length_res_ohm_per_m(wire_length_m: float, feature_size_m: float,
     else:
         raise ConfigError(f"global wire width {width:g} nm is below the 8 nm NeuroSim's wire "
                           "table covers (NeuroSim exits: 'Wire width out of range')")
-    rho = rho * 1 / (1 - ((2 * ar * width + width) * barrier / (ar * math.pow(width, 2))))
-    rho *= (1 + 0.00451 * (temperature_k - 300))
-    return rho / (width * 1e-9 * width * 1e-9 * ar)
+    rho = barrier_corrected_resistivity(rho, ar, width, barrier)
+    rho *= (1 + TEMPERATURE_COEFFICIENT * (temperature_k - 300))
+    return unit_length_resistance(rho, width, ar)
