@@ -605,6 +605,10 @@ def test_multilevel_sense_amp_vectorized_equals_scalar_loop(node, levels, curren
     check(REF, b + "mat_energy", m.read_dynamic_energy)
     assert np.asarray(m.get_column_power(mat)).tolist() == [
         [m.get_column_power(r) for r in row] for row in mat]
+    # rows of one value (SRAM columns) take the first-column shortcut: same numbers
+    uniform = np.repeat(np.asarray(mat)[:, :1], 5, axis=1)
+    assert np.asarray(m.get_column_power(uniform)).tolist() == [
+        [m.get_column_power(r) for r in row] for row in uniform]
 
 
 @pytest.mark.parametrize("node", NODES)
