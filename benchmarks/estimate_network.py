@@ -12,8 +12,9 @@ Measured 2026-11-26 on the 2-core development machine (load average about 1.1, P
 best of 3 5.45 s wall (runs 5.4-5.8 s; about 5.7 s user+sys per run under /usr/bin/time),
 765 MB peak RSS; in-process split: model build + capture 0.63 s, estimate 1.36 s. The rest
 of the process is start-up, mostly ``import torch`` (about 2.8 s alone). Before the speed-ups
-(commit 340a978, same machine and load): 5.7-6.1 s wall, 6.0-6.1 s user+sys. Under heavy load
-from other sessions (load average 12-14) the same command took 30-50 s wall.
+(commit 340a978, same machine and load, runs alternated): 6.9-7.9 s wall, 7.2-8.2 s user+sys,
+1.0 GB (after: 5.3-6.4 s wall, 5.7-6.8 s user+sys, 0.8 GB). Under heavy load from other
+sessions (load average 12-14) the same command took 30-50 s wall.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ compared with the golden numbers (max relative difference).
 Measured 2026-11-26 on the 2-core development machine (load average about 1.1, Python 3.11,
 ``PYTHONDONTWRITEBYTECODE=1`` so every run compiles the project's modules): best of 3
 2.03 s wall, 1.9 s user CPU (about 2.5 s user+sys per run under /usr/bin/time), 266 MB
-peak RSS, max relative difference 4.1e-6. Before the speed-ups (commit 340a978, same
-machine and load): 3.4-3.9 s wall, 3.5-3.9 s user+sys, 373 MB. The speed-ups: weight traces
+peak RSS, max relative difference 4.1e-6; single runs 2.0-3.1 s wall, 2.1-3.2 s user+sys.
+Before the speed-ups (commit 340a978, same machine and load, runs alternated): 4.8-6.1 s
+wall, 4.9-6.1 s user+sys, 504 MB. The speed-ups: weight traces
 parsed 8 characters at a time (SWAR on uint64 views, about 330 MB/s, bit-identical to
 strtod), SRAM layers skip the conductance array entirely (its values never enter the read
 model), blocked level computation and row gathers, the ADC's static power evaluated once
