@@ -46,6 +46,16 @@ def _file(rel: str) -> Path:
     pytest.skip(f"{rel} not found")
 
 
+def _checkpoint() -> Path:
+    """Upstream's pretrained DenseNet40 (an upstream file: not kept in this repository)."""
+    from neurosim.testing.golden import find_golden
+
+    p = find_golden("checkpoints/DenseNet40.pth", "accuracy/networks/DenseNet40.pth")
+    if p is None:
+        pytest.skip("upstream DenseNet40.pth not available (set NEUROSIM_GOLDEN)")
+    return p
+
+
 def _settings(d) -> dict:
     return dict(inference=int(d["inference"]), cell_bit=int(d["cellBit"]),
                 sub_array=int(d["subArray"]), parallel_read=int(d["parallelRead"]),
@@ -58,7 +68,7 @@ def test_densenet40_checkpoint_logits_bit_identical(inference):
     s = _settings(d)
     s["inference"] = inference
     model = get_network("densenet40").build(
-        checkpoint=str(_file("networks/DenseNet40.pth")), **s)
+        checkpoint=str(_checkpoint()), **s)
     attach(model, CrossbarModel("parity"), {})
     x = torch.from_numpy(d["input"])
     with torch.no_grad():

@@ -15,8 +15,8 @@ def golden_roots() -> list[Path]:
     env = os.environ.get("NEUROSIM_GOLDEN")
     if env:
         roots.append(Path(env))
-    roots += [REPO.parent / "shared" / "golden", REPO / "tests" / "golden",
-              Path.cwd() / "tests" / "golden"]
+    roots += [REPO.parent / "shared" / "golden", Path("/work/shared/golden"),
+              REPO / "tests" / "golden", Path.cwd() / "tests" / "golden"]
     return roots
 
 
