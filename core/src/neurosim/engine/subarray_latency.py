@@ -71,6 +71,23 @@ class SubArrayLatency:
             latency += (t2 + t3) if it == 0 else (t1 + t3)
         return latency
 
+    def _word_line_latency(self, switch_matrix: Any, cap_row: float, writes: float) -> float:
+        """Word-line switch-matrix latency over ``cap_row``. With repeaters along the row
+        (``buffernumber`` > 0, the 2/1 nm nodes) the matrix drives one section and the repeater
+        chain's delay is returned; otherwise 0."""
+        p = self.ctx.param
+        if p.buffernumber > 0:
+            buffnum = p.buffernumber
+            sectionnum = p.num_col_sub_array / (buffnum + 1)
+            bufferlatency = self._buffer_latency(cap_row)
+            switch_matrix.calculate_latency(1e20, cap_row / (buffnum + 1) + self.drivecapin,
+                                            p.unitres * sectionnum, 1,
+                                            2 * writes * self.activity_row_write)
+            return bufferlatency
+        switch_matrix.calculate_latency(1e20, cap_row, self.res_row, 1,
+                                        2 * writes * self.activity_row_write)
+        return 0.0
+
     def _adc_latency(self, column_resistance) -> Any:
         """Converter latency of each vector (``self._adc_lat``: per vector or scalar)."""
         if self.saradc:
@@ -196,26 +213,8 @@ class SubArrayLatency:
                 return
             # conventional parallel
             if calculate_clk_freq or not sync:
-                bufferlatency = 0.0
-                if p.buffernumber > 0:
-                    buffnum = p.buffernumber
-                    sectionnum = p.num_col_sub_array / (buffnum + 1)
-                    bufferlatency = self._buffer_latency(self.cap_row1)
-                    self.wl_switch_matrix.calculate_latency(
-                        1e20,
-                        self.cap_row1 / (buffnum + 1) + self.drivecapin,
-                        p.unitres * sectionnum,
-                        1,
-                        2 * nwop * nrow * self.activity_row_write,
-                    )
-                else:
-                    self.wl_switch_matrix.calculate_latency(
-                        1e20,
-                        self.cap_row1,
-                        self.res_row,
-                        1,
-                        2 * nwop * nrow * self.activity_row_write,
-                    )
+                bufferlatency = self._word_line_latency(self.wl_switch_matrix, self.cap_row1,
+                                                        nwop * nrow)
                 self.precharger.calculate_latency(
                     1e20, self.cap_col, 1, nwop * nrow * self.activity_row_write
                 )
@@ -357,25 +356,8 @@ class SubArrayLatency:
         if calculate_clk_freq or not sync:
             bufferlatency = 0.0
             if self.cmos_access:
-                if p.buffernumber > 0:
-                    buffnum = p.buffernumber
-                    sectionnum = p.num_col_sub_array / (buffnum + 1)
-                    bufferlatency = self._buffer_latency(self.cap_row2)
-                    self.wl_new_switch_matrix.calculate_latency(
-                        1e20,
-                        self.cap_row2 / (buffnum + 1) + self.drivecapin,
-                        p.unitres * sectionnum,
-                        1,
-                        2 * nwop * nrow * self.activity_row_write,
-                    )
-                else:
-                    self.wl_new_switch_matrix.calculate_latency(
-                        1e20,
-                        self.cap_row2,
-                        self.res_row,
-                        1,
-                        2 * nwop * nrow * self.activity_row_write,
-                    )
+                bufferlatency = self._word_line_latency(self.wl_new_switch_matrix,
+                                                        self.cap_row2, nwop * nrow)
             else:
                 self.wl_switch_matrix.calculate_latency(
                     1e20, self.cap_row1, self.res_row, 1, 2 * nwop * nrow * self.activity_row_write
