@@ -10,10 +10,11 @@ Criteria (see ``docs/accuracy.md``):
     bit-identical (``output`` and ``preact``);
 (b) every other deterministic case: the wrapper's float32 result lies inside the envelope
     of our exact model with every ADC bin-edge tie read down or up -- i.e. every difference
-    is a tie the wrapper's float32 rounding decided; and, as the brief states it, our
-    fraction of differing elements and mean |d| against ``output``/``preact`` compared
-    with the wrapper's own float64 / no-mkldnn re-runs (printed per case; asserted in
-    aggregate over the cases, since each tie is a coin flip for the float runs);
+    is a tie the wrapper's float32 rounding decided; and, per case, with the wrapper's
+    float32 arithmetic emulated (``arithmetic="wrapper-float32"``), our fraction of
+    differing elements and mean |d| against ``output``/``preact`` are no larger than the
+    larger of the wrapper's own float64 / no-mkldnn re-runs (59 of 60 cases, bit-identical;
+    the other one is listed in ``F32_OPEN`` and xfails);
 (c) RNG cases (random drift, variation) statistically against ``seed_stats``.
 """
 
@@ -92,33 +93,57 @@ def test_full_path_within_tie_envelope(cid):
     assert ((out_w >= _q8(lo)) & (out_w <= _q8(hi))).all()
 
 
-def test_full_path_spread_vs_wrapper_reruns(capsys):
-    """Brief criterion (b): ours vs ``output`` next to the wrapper's own float64 and
-    no-mkldnn re-runs. Printed per case; asserted in aggregate."""
-    rows, ours_f, ours_m, ours_p, lim_f, lim_m, lim_p = [], [], [], [], [], [], []
-    for c in FULL:
-        d = _case(c["id"])
-        if "output_float64" not in d:
-            continue
-        out, pre = replay(d, "parity", capture_preact=True)
-        o, p = _stats(out, d["output"]), _stats(pre, d["preact"])
-        so = [_stats(d[k], d["output"]) for k in ("output_float64", "output_nomkldnn")]
-        sp = [_stats(d[k], d["preact"]) for k in ("preact_float64", "preact_nomkldnn")]
-        lf, lm = max(s[0] for s in so), max(s[1] for s in so)
-        lp = max(s[1] for s in sp)
-        ours_f.append(o[0]), ours_m.append(o[1]), ours_p.append(p[1])
-        lim_f.append(lf), lim_m.append(lm), lim_p.append(lp)
-        rows.append(f"{c['id']:42s} differ {o[0]:.4f} (wrapper re-runs <= {lf:.4f})  "
-                    f"mean|d| {o[1]:.3f} LSB (<= {lm:.3f})  preact {p[1]:.3f} (<= {lp:.3f})"
-                    f"{'' if o[0] <= lf and o[1] <= lm else '  *'}")
+#: deterministic full-path cases whose float32 arithmetic is not yet emulated (criterion (b)
+#: per case fails there; see docs/accuracy.md "Exact partial sums")
+F32_OPEN = {
+    # batch-1 F.linear: MKL SGEMM with n = 1 sums in an order not identified
+    "batch1_lin_c2_sa128_adc5_r10": "SGEMM n=1 summation order not identified",
+}
+
+
+def _spread_row(cid: str, arithmetic: str) -> tuple[str, bool]:
+    d = _case(cid)
+    out, pre = replay(d, "parity", capture_preact=True, arithmetic=arithmetic)
+    o, p = _stats(out, d["output"]), _stats(pre, d["preact"])
+    so = [_stats(d[k], d["output"]) for k in ("output_float64", "output_nomkldnn")]
+    sp = [_stats(d[k], d["preact"]) for k in ("preact_float64", "preact_nomkldnn")]
+    lim = [max(s[0] for s in so), max(s[1] for s in so), max(s[0] for s in sp),
+           max(s[1] for s in sp)]
+    ours = [o[0], o[1], p[0], p[1]]
+    ok = all(a <= b for a, b in zip(ours, lim))
+    row = (f"{cid:40s} output differ {o[0]:.4f} (<= {lim[0]:.4f}) mean|d| {o[1]:.3f} "
+           f"(<= {lim[1]:.3f}) LSB; preact differ {p[0]:.4f} (<= {lim[2]:.4f}) mean|d| "
+           f"{p[1]:.4f} (<= {lim[3]:.4f}){'' if ok else '  FAIL'}")
+    return row, ok
+
+
+@pytest.mark.parametrize("cid", [c["id"] for c in FULL if "output_float64" in _case(c["id"])])
+def test_full_path_spread_vs_wrapper_reruns(cid, capsys):
+    """Criterion (b), per case: with the wrapper's float32 partial sums
+    (``arithmetic="wrapper-float32"``), the fraction of elements differing from
+    ``output``/``preact`` and their mean |d| are no larger than those of the wrapper's own
+    float64 and no-mkldnn re-runs (the larger of the two)."""
+    row, ok = _spread_row(cid, "wrapper-float32")
     with capsys.disabled():
-        print("\n" + "\n".join(rows))
-        print(f"mean over {len(rows)} cases: differ {np.mean(ours_f):.4f} vs {np.mean(lim_f):.4f}"
-              f", mean|d| {np.mean(ours_m):.3f} vs {np.mean(lim_m):.3f} LSB, preact "
-              f"{np.mean(ours_p):.3f} vs {np.mean(lim_p):.3f} LSB")
-    assert np.mean(ours_f) <= np.mean(lim_f)
-    assert np.mean(ours_m) <= np.mean(lim_m)
-    assert np.mean(ours_p) <= np.mean(lim_p)
+        print("\n" + row)
+    if cid in F32_OPEN:
+        if ok:
+            pytest.fail(f"{cid} now passes: remove it from F32_OPEN")
+        pytest.xfail(F32_OPEN[cid])
+    assert ok, row
+
+
+def test_wrapper_float32_bit_identical_where_order_known():
+    """The emulated orders reproduce the wrapper bit-exactly (output and preact): oneDNN
+    conv (batch 2), native im2col conv (batch 1), MKL linear (batch 4) and the RGB first
+    layer's FMA chain."""
+    for cid in ("conv_c1_sa128_adc5_r100", "batch1_conv_c1_sa64_adc5_r10",
+                "lin_c1_sa128_adc5_r100", "ret_conv_c2_sa64_det1_t10_v0.001",
+                "cin96_c2_sa32_adc5", "first_c2_adc5_r10"):
+        d = _case(cid)
+        out, pre = replay(d, "parity", capture_preact=True, arithmetic="wrapper-float32")
+        assert np.array_equal(out, d["output"]), cid
+        assert np.array_equal(pre, d["preact"]), cid
 
 
 RNG = [c for c in CASES if not c["deterministic"] and c.get("seed_stats")]
@@ -163,6 +188,13 @@ def test_replay_cli(tmp_path):
     assert r.returncode == 0, r.stderr
     assert np.array_equal(np.load(out), np.load(case)["output"])
     assert "0.00 % of elements differ" in r.stdout
+    # the wrapper's float32 order reproduces a full-path case bit for bit
+    case = ROOT / "cases" / "conv_c1_sa128_adc5_r100.npz"
+    r = subprocess.run([sys.executable, "-m", "neurosim.cli", "accuracy", "replay", str(case),
+                        "--arithmetic", "wrapper-float32", "--out", str(out)],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert np.array_equal(np.load(out), np.load(case)["output"])
     r = subprocess.run([sys.executable, "-m", "neurosim.cli", "accuracy", "replay",
                         str(tmp_path / "missing.npz"), "--out", str(out)],
                        capture_output=True, text=True)

@@ -44,8 +44,9 @@ partial subarray, ``ceil(bW/cellBit)`` digits instead of ``int(bW/cellBit)``); s
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import torch
 import torch.nn.functional as F
@@ -56,6 +57,8 @@ from .quant import adc_exact, linear_quantize_out, retention, retention_active
 MODES = ("parity", "default")
 PATHS = ("auto", "full", "simplified")
 FIXES = ("channels", "adc_range", "digits", "flinear", "saturate")
+KERNELS = ("auto", "torch", "fused")
+ARITHMETICS = ("exact", "wrapper-float32")
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,21 @@ def layer_params(layer: Any) -> LayerParams:
     return p
 
 
+@contextmanager
+def _ieee_float32(device: torch.device) -> Iterator[None]:
+    """No TF32 in CUDA convolutions and matrix products (torch lets cuDNN use it by
+    default): float32 products keep their 24-bit significands, as on the CPU."""
+    if device.type != "cuda":
+        yield
+        return
+    saved = torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32
+    torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+    try:
+        yield
+    finally:
+        torch.backends.cuda.matmul.allow_tf32, torch.backends.cudnn.allow_tf32 = saved
+
+
 def _pair(v: Any) -> tuple[int, int]:
     return (int(v[0]), int(v[1])) if isinstance(v, (tuple, list)) else (int(v), int(v))
 
@@ -114,7 +132,7 @@ class CrossbarModel:
 
     def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
                  max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact"),
-                 fixes: Any = None) -> None:
+                 fixes: Any = None, kernel: str = "auto", arithmetic: str = "exact") -> None:
         if mode not in MODES:
             raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
         if path not in PATHS:
@@ -138,6 +156,19 @@ class CrossbarModel:
         self.fix_digits = "digits" in chosen
         self.fix_flinear = "flinear" in chosen
         self.fix_saturate = "saturate" in chosen
+        if kernel not in KERNELS:
+            raise NeuroSimError(f"kernel {kernel!r}: expected one of {', '.join(KERNELS)}")
+        #: exact integer reads: "auto" (fused Triton kernels on CUDA, torch elsewhere),
+        #: "torch", "fused" (also on the CPU under TRITON_INTERPRET=1; slow, for tests)
+        self.kernel = kernel
+        if arithmetic not in ARITHMETICS:
+            raise NeuroSimError(f"arithmetic {arithmetic!r}: expected one of "
+                                f"{', '.join(ARITHMETICS)}")
+        #: partial sums of the deterministic full path: "exact" (integers, ties read by
+        #: their true value) or "wrapper-float32" (the V1.4 wrapper's float32 sums in its
+        #: CPU kernels' order and its float32 ADC; :mod:`.float32_ties`)
+        self.arithmetic = arithmetic
+        self._f32_ctx: dict | None = None
         self.path = path
         self.seed = int(seed)
         self.max_elements = int(max_elements)
@@ -162,8 +193,10 @@ class CrossbarModel:
         self.calls = 0
 
     def _generator(self, device: torch.device) -> torch.Generator:
+        """A CPU generator (draws are moved to ``device``): the same numbers on every
+        device for the same seed."""
         self.calls += 1
-        g = torch.Generator(device=device)
+        g = torch.Generator()
         g.manual_seed((self.seed * 1000003 + self.calls * 7919) % (2 ** 63 - 1))
         return g
 
@@ -183,7 +216,7 @@ class CrossbarModel:
     def _forward(self, layer: Any, x: torch.Tensor, weight: torch.Tensor,
                  conv: bool) -> torch.Tensor:
         p = layer_params(layer)
-        with torch.no_grad():
+        with torch.no_grad(), _ieee_float32(x.device):
             if p.mode == "FP":
                 return self._fp(layer, p, x, conv)
             if not p.inference:
@@ -292,6 +325,13 @@ class CrossbarModel:
                 cols = cols.reshape(bsz, cin, kk, nl).permute(2, 1, 0, 3)  # (kk, cin, B, L)
                 cols = self._group_rows(cols, 1, n_sub, nn_, used)  # (kk, n_sub, nn, B, L)
                 cols = cols.permute(0, 1, 3, 4, 2).reshape(kk * n_sub, bsz * nl, nn_)
+                if self.arithmetic == "wrapper-float32":
+                    from .float32_ties import conv_order
+                    self._f32_ctx = {
+                        "order": conv_order(bsz, cin, x.shape[-2], x.shape[-1], kh, kw),
+                        "firsts": [(g % n_sub) * nn_ for g in range(kk * n_sub)],
+                        "taps": [g // n_sub for g in range(kk * n_sub)],
+                        "kk": kk, "k_total": cin * kk, "n_sub": n_sub}
                 y = self._crossbar(p, cols, wg, valid, bsz, has_outside,
                                    key=self._key(layer, p))  # (B, L, cout)
                 oh, ow = self._out_hw(layer, x, kh, kw)
@@ -309,6 +349,10 @@ class CrossbarModel:
         valid = self._group_rows(torch.ones(cin, 1, device=x.device), 0, n_sub, nn_, used)
         xi = self._input_code(p, xm)
         cols = self._group_rows(xi, 1, n_sub, nn_, used).permute(1, 0, 2)  # (n_sub, M, nn)
+        if self.arithmetic == "wrapper-float32":
+            self._f32_ctx = {"order": "mkl16", "firsts": [s * nn_ for s in range(n_sub)],
+                             "taps": [0] * n_sub, "kk": 1, "k_total": cin,
+                             "n_sub": n_sub}
         y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin,
                            key=self._key(layer, p))
         out = y.reshape(*lead, cout).to(x.dtype)
@@ -377,15 +421,23 @@ class CrossbarModel:
     def _first_layer(self, layer: Any, p: LayerParams, x: torch.Tensor, wg: torch.Tensor,
                      valid: torch.Tensor, has_outside: bool, shape: tuple) -> torch.Tensor:
         """RGB layer (Cin = 3 < rows): raw input, no bit-serial decomposition, no ADC; the
-        digit columns minus the dummy column, shifted and added, form one effective weight."""
+        digit columns minus the dummy column, shifted and added, form one effective weight.
+        ``arithmetic="wrapper-float32"`` (without variation): the wrapper's float32 loop
+        (:func:`.float32_ties.first_layer_float32`)."""
         cout, cin, kh, kw = shape
         gen = self._generator(x.device) if (p.vari > 0 or (retention_active(p.t, p.v)
                                                              and p.detect != 1)) else None
         d = self._digits(p, self._weight_code(p, wg, valid), valid, has_outside, gen)
+        if self.arithmetic == "wrapper-float32" and p.vari == 0:
+            from .float32_ties import first_layer_float32
+            _, levels = self._digits_layout(p)
+            return first_layer_float32(x, d, valid, levels, p.cell_bits, p.ratio, p.bits_w,
+                                       (kh, kw), layer.stride, layer.padding, layer.dilation,
+                                       self.max_elements).to(x.dtype)
         cell = self._cell(p, d)  # (G, nn, K, cout)
         if p.vari > 0:
             cell = cell * (1 + p.vari * torch.randn(cell.shape, generator=gen,
-                                                    device=cell.device, dtype=cell.dtype))
+                                                    dtype=cell.dtype).to(cell.device))
         dummy = torch.tensor(self._dummy(p), dtype=torch.float64, device=x.device)
         radix = torch.tensor([float(2 ** (p.cell_bits * k)) for k in range(d.shape[-2])],
                              dtype=torch.float64, device=x.device)
@@ -394,6 +446,61 @@ class CrossbarModel:
         weff = weff.reshape(cout, cin, kh, kw)
         y = F.conv2d(x.double(), weff, None, layer.stride, layer.padding, layer.dilation)
         return (y / 2 ** p.bits_w).to(x.dtype)
+
+    def _use_fused(self, dev: torch.device, g_all: int, nbits: int, kd: int, bound: float,
+                   p: LayerParams) -> bool:
+        """The fused Triton kernels (``kernel``: "auto" = on CUDA when Triton imports)."""
+        if self.kernel == "torch" or (self.kernel == "auto" and dev.type != "cuda"):
+            return False
+        try:
+            from .fused_crossbar import exact_bound_ok
+        except Exception:  # no (working) Triton: the torch path computes the same
+            if self.kernel == "fused":
+                raise
+            return False
+        return exact_bound_ok(g_all, nbits, kd, p.cell_bits, p.adc_bits, bound)
+
+    def _dummy_sum(self, p: LayerParams, cnt: torch.Tensor, coef_z: torch.Tensor,
+                   coef_k: torch.Tensor, parity: bool) -> torch.Tensor:
+        """Shift-added ADC outputs of the dummy columns, ``(B, L)``. ``cnt``: rows read
+        ``(G, Z, B, L)``; the dummy column of digit k reads ``n * dummy_k``, one ADC range
+        per (read, bit[, item]); digits with the same dummy level share the ADC output."""
+        dummy = self._dummy(p)
+        dims = (2, 3) if parity else (3,)
+        out = torch.zeros(cnt.shape[2:], dtype=torch.float64, device=cnt.device)
+        for lv in sorted(set(dummy)):
+            ck = float(sum(coef_k[k] for k in range(len(dummy)) if dummy[k] == lv))
+            dq = adc_exact(cnt.double() * lv, p.adc_bits, dims, down=self.ties[1] == "down")
+            out += torch.einsum("gzbn,z->bn", dq, coef_z) * ck
+        return out
+
+    def _crossbar_fused(self, p: LayerParams, mag: torch.Tensor, cell: torch.Tensor,
+                        bsz: int, kd: int, coef_k: torch.Tensor,
+                        parity: bool) -> torch.Tensor:
+        """The exact integer case on the fused kernels (:mod:`.fused_crossbar`); the same
+        result as the torch path, bit for bit."""
+        from .fused_crossbar import fused_crossbar
+
+        g_all, m, nn_ = mag.shape
+        cout = cell.shape[-1]
+        nl = m // bsz
+        dev = mag.device
+        radix = 2 ** p.cell_bits
+        a, b = 2 * (int(p.ratio) - 1), 2 * (radix - 1)
+        digits = ((cell.double() - b) / a).permute(0, 2, 1, 3).to(torch.float16)
+        codes = (mag & 255).to(torch.uint8)  # bits z < 8 only are read
+        acc, lo, cnt = fused_crossbar(codes, digits, a, b, p.bits_in, p.adc_bits,
+                                      p.cell_bits, bsz, per_item=not parity)
+        self.stats["partial_sums"] += g_all * p.bits_in * kd * m * cout
+        self.stats["adc_ranges"] += g_all * p.bits_in * (kd + 1) * (1 if parity else bsz)
+        coef_z = torch.tensor([float(2 ** z) for z in range(p.bits_in)], dtype=torch.float64,
+                              device=dev)
+        acc_c = torch.einsum("gzk...,z,k->...", lo.double(), coef_z, coef_k).reshape(-1)
+        acc_d = self._dummy_sum(p, cnt.reshape(g_all, p.bits_in, bsz, nl), coef_z, coef_k,
+                                parity)
+        total = (acc / 2 ** p.adc_bits).reshape(bsz, nl, cout)
+        total = total + (acc_c[:, None] - acc_d)[..., None]
+        return total / (p.ratio - 1) / 2 ** p.bits_in / 2 ** p.bits_w
 
     def _key(self, layer: Any, p: LayerParams) -> tuple | None:
         """Cache key of a layer's mapped weights (they change only with the parameter)."""
@@ -435,6 +542,10 @@ class CrossbarModel:
         radix = 2 ** p.cell_bits
         ret = retention_active(p.t, p.v)
         per_unit = p.vari > 0 or (ret and p.detect != 1)  # weights redrawn per (read, bit)
+        if self.arithmetic == "wrapper-float32" and not per_unit and self._f32_ctx:
+            from .float32_ties import wrapper_float32_crossbar
+            ctx, self._f32_ctx = self._f32_ctx, None
+            return wrapper_float32_crossbar(self, p, cols, wg, valid, bsz, has_outside, ctx)
         gen = self._generator(dev) if per_unit else None
         amp = float(2 ** p.adc_bits)
         top = amp - 1
@@ -442,7 +553,8 @@ class CrossbarModel:
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
         bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
         fast = integral and bound < 2 ** 13 and p.adc_bits <= 8
-        dt = torch.float32 if (fast or per_unit) else torch.float64
+        # float64 with random cells: CPU and CUDA then round the continuous sums alike
+        dt = torch.float32 if fast else torch.float64
         xcode = cell = None
         if per_unit:
             xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
@@ -461,9 +573,12 @@ class CrossbarModel:
         neg = bool((cols < 0).any())
         mag = cols.abs().to(torch.int32)
         sgn = torch.sign(cols).to(dt) if neg else None
-        dummy = self._dummy(p)
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
+        parity = not self.fix_adc_range  # one ADC range over the whole batch
+        if (fast and not neg and nbits <= 8 and self.ties == ("exact", "exact")
+                and self._use_fused(dev, g_all, nbits, kd, bound, p)):
+            return self._crossbar_fused(p, mag, cell, bsz, kd, coef_k, parity)
 
         # one (read, bit, digit) unit holds M x cout partial sums, and with per-unit
         # weights (variation, random drift) also nn x cout cells
@@ -472,9 +587,7 @@ class CrossbarModel:
         kc = min(kd, budget)
         zc = min(nbits, max(budget // kc, 1))
         gc = min(g_all, max(budget // (kc * zc), 1))
-        parity = not self.fix_adc_range  # one ADC range over the whole batch
         adc_dims = (2, 3, 5) if parity else (3, 5)
-        dummy_dims = (2, 3) if parity else (3,)
 
         acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
         acc_c = torch.zeros(bsz, dtype=torch.float64, device=dev)  # per-item constants
@@ -492,21 +605,15 @@ class CrossbarModel:
                 count = bits.sum(-1).double()  # (ng, nz, M): rows read per bit (exact)
                 coef_z = torch.tensor([float(2 ** z) for z in range(z0, z1)],
                                       dtype=torch.float64, device=dev)
-                # dummy column n*dummy_k: one ADC range per (read, bit[, item]) and level
-                dq = torch.zeros(ng, nz, bsz, nl, kd, dtype=torch.float64, device=dev)
-                cnt = count.reshape(ng, nz, bsz, nl)
-                for lv in sorted(set(dummy)):
-                    sel = [k for k in range(kd) if dummy[k] == lv]
-                    dq[..., sel] = adc_exact(cnt * lv, p.adc_bits, dummy_dims,
-                                             down=self.ties[1] == "down")[..., None]
-                acc_d += torch.einsum("gzbnk,z,k->bn", dq, coef_z, coef_k)
+                acc_d += self._dummy_sum(p, count.reshape(ng, nz, bsz, nl), coef_z, coef_k,
+                                         parity)
                 if per_unit:
                     xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
                     cell_u = self._cell(p, self._digits(p, xu, valid[g0:g1, None],
                                                         has_outside, gen)).to(dt)
                     if p.vari > 0:
                         cell_u = cell_u * (1 + p.vari * torch.randn(
-                            cell_u.shape, generator=gen, device=dev, dtype=dt))
+                            cell_u.shape, generator=gen, dtype=dt).to(dev))
                 for k0 in range(0, kd, kc):
                     k1 = min(k0 + kc, kd)
                     nk = k1 - k0

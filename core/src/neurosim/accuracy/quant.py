@@ -84,8 +84,9 @@ def retention(x: torch.Tensor, t: float, v: float, detect: int, target: float,
     if detect == 1:
         sign = torch.sign(torch.add(torch.zeros_like(x), truncate_target) - truncate_x)
     else:
-        sign = torch.randint(-1, 2, x.shape, generator=generator, device=x.device,
-                             dtype=x.dtype)
+        where = generator.device if generator is not None else x.device
+        sign = torch.randint(-1, 2, x.shape, generator=generator, device=where,
+                             dtype=x.dtype).to(x.device)
     ratio = t ** (v * sign)
     return torch.clamp((2 * truncate_x * ratio - 1), lower, upper)
 

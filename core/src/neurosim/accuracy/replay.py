@@ -74,10 +74,11 @@ def build_layer(case: dict[str, Any]) -> Any:
 
 def replay(case: dict[str, Any], mode: str = "parity", device: str = "cpu",
            seed: int | None = None, capture_preact: bool = False,
-           ties: tuple[str, str] = ("exact", "exact")) -> Any:
+           ties: tuple[str, str] = ("exact", "exact"), arithmetic: str = "exact") -> Any:
     """Run the case's layer on its input through :class:`CrossbarModel`; returns the output
     (numpy float32) or ``(output, preact)`` with ``capture_preact`` (``preact`` = the
-    tensor passed to the final activation quantizer, i.e. ``y/scale``)."""
+    tensor passed to the final activation quantizer, i.e. ``y/scale``). ``arithmetic``:
+    :class:`CrossbarModel`'s partial sums ("exact" or "wrapper-float32")."""
     import torch
 
     from .crossbar import CrossbarModel
@@ -85,7 +86,7 @@ def replay(case: dict[str, Any], mode: str = "parity", device: str = "cpu",
     layer = build_layer(case).to(device)
     if seed is None:
         seed = int(case.get("torch_seed", 0))
-    layer.hardware = CrossbarModel(mode=mode, seed=seed, ties=ties)
+    layer.hardware = CrossbarModel(mode=mode, seed=seed, ties=ties, arithmetic=arithmetic)
     x = torch.from_numpy(np.asarray(case["input"], dtype=np.float32)).to(device)
     pre: list = []
     if capture_preact:

@@ -3,7 +3,8 @@
     neurosim accuracy --network vgg8 --data cifar10:PATH [--checkpoint PATH]
         [--set adc_bits=5 cell_bits=1 onoff_ratio=10 variation=0.05 retention_time_s=...]
         [--seeds N] [--device cpu|cuda] [--mode default|parity] [--json OUT]
-    neurosim accuracy replay CASE.npz [--mode parity|default] --out OUT.npy
+    neurosim accuracy replay CASE.npz [--mode parity|default]
+        [--arithmetic exact|wrapper-float32] --out OUT.npy
 
 torch is imported inside the command bodies only.
 """
@@ -163,17 +164,27 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
 @click.option("--mode", "acc_mode", type=click.Choice(["parity", "default"]), default="parity",
               show_default=True)
 @click.option("--device", default="cpu", show_default=True)
+@click.option("--arithmetic", type=click.Choice(["exact", "wrapper-float32"]), default="exact",
+              show_default=True,
+              help="exact: partial sums exact, ADC ties read by the true value; "
+                   "wrapper-float32: the wrapper's float32 sums in its CPU kernels' order "
+                   "(docs/accuracy.md).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="Where to save the layer output (.npy).")
-def replay_cmd(case: str, acc_mode: str, device: str, out_path: str) -> None:
+def replay_cmd(case: str, acc_mode: str, device: str, arithmetic: str, out_path: str) -> None:
     """Run one golden layer case (the wrapper's npz format) and save the layer output."""
+    import io
+
     import numpy as np
 
     from ..accuracy.replay import load_case, replay
+    from ..outputs import write_atomic
 
     data = load_case(case)
-    out = replay(data, mode=acc_mode, device=device)
-    np.save(out_path, out)
+    out = replay(data, mode=acc_mode, device=device, arithmetic=arithmetic)
+    buf = io.BytesIO()
+    np.save(buf, out)
+    write_atomic(out_path, buf.getvalue())
     msg = f"saved {out.shape} output to {out_path}"
     if "output" in data and data["output"].shape == out.shape:
         ref = data["output"]

@@ -1,0 +1,178 @@
+"""Accuracy simulation on a GPU: CPU/CUDA agreement and VGG8 throughput.
+
+Run on a machine with CUDA (the lent device machine):
+
+    python benchmarks/accuracy_gpu.py --json OUT.json [--batch 200] [--batches 3]
+
+1. Every deterministic golden layer case (``tests/golden/accuracy``), parity and default
+   modes: the CUDA output (fused Triton kernels where the partial sums are exact integers,
+   the torch path otherwise) against the CPU output (torch path), element for element.
+2. VGG8 with seeded random weights, 8 synthetic images, parity and default modes, and with
+   variation 0.05 (seed 3): CUDA logits against CPU logits.
+3. Throughput, VGG8 at the wrapper's default hardware settings (cellBit 1, subArray 128,
+   5-bit ADC, on/off ratio 10), ``--modes`` (default: default): images/s at ``--batch`` on
+   the fused kernels and on the torch path, after a warm-up batch (Triton compiles on
+   first use).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import torch
+
+from neurosim.accuracy import fused_crossbar
+from neurosim.accuracy.crossbar import CrossbarModel, attach
+from neurosim.accuracy.replay import build_layer, load_case
+from neurosim.networks import get_network
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "accuracy"
+
+
+def run_case(case: dict, mode: str, device: str, kernel: str) -> torch.Tensor:
+    layer = build_layer(case).to(device)
+    layer.hardware = CrossbarModel(mode=mode, kernel=kernel)
+    x = torch.as_tensor(case["input"]).float().to(device)
+    with torch.no_grad():
+        return layer(x).cpu()
+
+
+def sync(device: str) -> None:
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+
+
+def check_cases(res: dict, device: str, limit: int | None = None) -> None:
+    index = json.loads((GOLDEN / "cases.json").read_text())["cases"]
+    rows = []
+    for entry in index[:limit]:
+        if not entry.get("deterministic"):
+            continue
+        case = load_case(GOLDEN / "cases" / f"{entry['id']}.npz")
+        for mode in ("parity", "default"):
+            t = time.perf_counter()
+            cpu = run_case(case, mode, "cpu", "torch")
+            t_cpu = time.perf_counter() - t
+            t = time.perf_counter()
+            gpu = run_case(case, mode, device, "auto")
+            sync(device)
+            t_gpu = time.perf_counter() - t
+            diff = int((cpu != gpu).sum())
+            rows.append({"case": entry["id"], "mode": mode, "differing": diff,
+                         "elements": cpu.numel(), "cpu_s": round(t_cpu, 3),
+                         "cuda_s": round(t_gpu, 3)})
+            if diff:
+                print(f"  DIFF {entry['id']} {mode}: {diff} of {cpu.numel()}", flush=True)
+    res["golden_cases"] = {"compared": len(rows),
+                           "identical": sum(r["differing"] == 0 for r in rows), "rows": rows}
+    print(f"golden cases: {res['golden_cases']['identical']} of {len(rows)} identical "
+          "CPU vs CUDA", flush=True)
+
+
+def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0):
+    spec = get_network("vgg8")
+    torch.manual_seed(0)
+    model = spec.build(**settings).to(device).eval()
+    hw = CrossbarModel(mode=mode, kernel=kernel, seed=seed)
+    attach(model, hw, {})
+    return spec, model, hw
+
+
+def check_network(res: dict, device: str) -> None:
+    base = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
+                onoffratio=10.0)
+    out = []
+    for name, extra, mode in [("parity", {}, "parity"), ("default", {}, "default"),
+                              ("cellbit2_sa64_parity", {"cell_bit": 2, "sub_array": 64,
+                                                        "parallel_read": 64}, "parity"),
+                              ("variation0.05_seed3", {"vari": 0.05}, "default")]:
+        s = dict(base, **extra)
+        logits = {}
+        for dev, kern in (("cpu", "torch"), (device, "auto")):
+            spec, model, _ = vgg8(s, dev, mode, kern, seed=3)
+            x = spec.random_inputs(4, 0).to(dev)
+            with torch.no_grad():
+                logits[kern] = model(x).double().cpu()
+        a, b = logits["torch"], logits["auto"]
+        row = {"check": name, "identical": bool(torch.equal(a, b)),
+               "max_abs_diff": float((a - b).abs().max()),
+               "argmax_equal": bool(torch.equal(a.argmax(-1), b.argmax(-1)))}
+        out.append(row)
+        print(f"vgg8 {name}: {row}", flush=True)
+    res["vgg8_cpu_vs_cuda"] = out
+
+
+def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: str,
+               modes: list[str]) -> None:
+    s = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
+             onoffratio=10.0)
+    res["throughput"] = []
+    cuda = device.startswith("cuda")
+    for kern, mode in [(k, m) for k in kernels for m in modes]:
+        spec, model, hw = vgg8(s, device, mode, kern)
+        x = spec.random_inputs(batch, 1).to(device)
+        with torch.no_grad():
+            model(x)  # warm-up: Triton compiles
+            sync(device)
+            t = time.perf_counter()
+            for _ in range(batches):
+                model(x)
+            sync(device)
+        dt = time.perf_counter() - t
+        row = {"kernel": kern, "mode": mode, "batch": batch, "batches": batches,
+               "images_per_s": batch * batches / dt, "s_per_batch": dt / batches,
+               "peak_mem_gb": torch.cuda.max_memory_allocated() / 1e9 if cuda else None,
+               "partial_sums_per_image": hw.stats["partial_sums"] / (batch * (batches + 1))}
+        res["throughput"].append(row)
+        print(f"throughput {row}", flush=True)
+        if cuda:
+            torch.cuda.reset_peak_memory_stats()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--json", required=True)
+    ap.add_argument("--batch", type=int, default=200)
+    ap.add_argument("--batches", type=int, default=3)
+    ap.add_argument("--skip", default="", help="comma list of: cases,network,throughput")
+    ap.add_argument("--kernels", default="auto,torch")
+    ap.add_argument("--modes", default="default", help="accuracy modes timed")
+    ap.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
+    ap.add_argument("--limit", type=int, help="golden cases to compare (default: all)")
+    ap.add_argument("--blocks", help="fused-kernel tiles BLOCK_M,BLOCK_N,BLOCK_K,NUM_WARPS")
+    a = ap.parse_args()
+    skip = set(filter(None, a.skip.split(",")))
+    dev = a.device
+    if a.blocks:
+        (fused_crossbar.BLOCK_M, fused_crossbar.BLOCK_N, fused_crossbar.BLOCK_K,
+         fused_crossbar.NUM_WARPS) = (int(v) for v in a.blocks.split(","))
+    res = {"device": torch.cuda.get_device_name(0) if dev.startswith("cuda") else "cpu",
+           "torch": torch.__version__,
+           "blocks": [fused_crossbar.BLOCK_M, fused_crossbar.BLOCK_N, fused_crossbar.BLOCK_K,
+                      fused_crossbar.NUM_WARPS]}
+    print(res, flush=True)
+    steps = [("throughput", lambda: throughput(res, a.batch, a.batches,
+                                               a.kernels.split(","), dev,
+                                               a.modes.split(","))),
+             ("network", lambda: check_network(res, dev)),
+             ("cases", lambda: check_cases(res, dev, a.limit))]
+    for name, fn in steps:
+        if name in skip:
+            continue
+        try:
+            fn()
+        except Exception:
+            traceback.print_exc()
+            res[f"{name}_error"] = traceback.format_exc()
+        Path(a.json).write_text(json.dumps(res, indent=2))
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The fused Triton kernels of the exact crossbar path give the torch path's result, bit for bit.
+
+Without a GPU the kernels run in Triton's interpreter (``TRITON_INTERPRET=1``, set before
+Triton is imported, hence the subprocess). The shapes are small but reach every branch:
+one K block and several (``ONE``), column tiles with and without a ragged edge
+(``EVEN_N``), per-item ranges with items longer and shorter than a row tile (``SEG2``),
+one range per batch (parity), reads split over programs (``SPLIT_G``) or not, conv and
+linear layers; 4-bit inputs and weights keep the interpreter's loops short. On a GPU, ``benchmarks/accuracy_gpu.py`` checks CPU against CUDA.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+SCRIPT = textwrap.dedent("""
+    import json, torch
+    from types import SimpleNamespace
+    from neurosim.accuracy.crossbar import CrossbarModel
+    from neurosim.accuracy import fused_crossbar as fc
+
+    def layer(**kw):
+        d = dict(name="t", wl_input=4, wl_weight=4, inference=1, onoffratio=10.0, cell_bit=1,
+                 sub_array=16, parallel_read=None, adc_precision=5, vari=0.0, t=0.0, v=0.0,
+                 detect=0, target=0.0, model="VGG8", mode="WAGE", bias=None, stride=(1, 1),
+                 padding=(1, 1), dilation=(1, 1), groups=1)
+        d.update(kw)
+        return SimpleNamespace(**d)
+
+    def grid_weights(*shape):
+        w = torch.randn(*shape) * 0.35
+        return torch.round(torch.clamp(w, -127 / 128, 127 / 128) * 128) / 128
+
+    def activations(*shape):
+        x = 0.3 * (torch.randn(*shape) + 0.25)
+        return torch.round(torch.clamp(x, 0, 127 / 128) * 128) / 128
+
+    torch.manual_seed(7)
+    fc.BLOCK_M = 16
+    rows = []
+    # (cin, cout, side, cell_bits, sub_array, adc, block_k, split)
+    for cin, cout, side, cb, sa, adc, bk, split in [
+            (16, 16, 5, 1, 16, 5, 128, None),   # one K block, even columns, items > tile
+            (24, 20, 3, 2, 24, 3, 16, 2),       # two K blocks, ragged columns, items < tile
+    ]:
+        fc.BLOCK_K, fc.SPLIT_G = bk, split
+        w = grid_weights(cout, cin, 3, 3)
+        x = activations(2, cin, side, side)
+        ly = layer(cell_bit=cb, sub_array=sa, adc_precision=adc)
+        for mode in ("parity", "default"):
+            a = CrossbarModel(mode=mode, kernel="torch").conv2d(ly, x, w)
+            b = CrossbarModel(mode=mode, kernel="fused").conv2d(ly, x, w)
+            rows.append(["conv", cin, cb, mode, bool(torch.equal(a, b)),
+                         float((a - b).abs().max())])
+    fc.BLOCK_K, fc.SPLIT_G = 128, 3
+    w = grid_weights(12, 40)
+    x = activations(3, 40)
+    ly = layer(cell_bit=2, sub_array=16, adc_precision=4)
+    for mode in ("parity", "default"):
+        a = CrossbarModel(mode=mode, kernel="torch").linear(ly, x, w)
+        b = CrossbarModel(mode=mode, kernel="fused").linear(ly, x, w)
+        rows.append(["linear", 40, 2, mode, bool(torch.equal(a, b)),
+                     float((a - b).abs().max())])
+    print(json.dumps(rows))
+""")
+
+
+def test_fused_kernels_equal_torch_path_in_interpreter():
+    pytest.importorskip("triton")
+    env = dict(os.environ, TRITON_INTERPRET="1")
+    res = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
+                         env=env, timeout=900)
+    assert res.returncode == 0, res.stderr[-3000:]
+    rows = json.loads(res.stdout.strip().splitlines()[-1])
+    assert len(rows) == 6
+    for kind, cin, cb, mode, equal, max_diff in rows:
+        assert equal, f"{kind} cin={cin} cellBit={cb} {mode}: max |diff| {max_diff}"
+
+
+def test_fused_kernel_selection():
+    from neurosim.accuracy.crossbar import CrossbarModel
+    from neurosim.errors import NeuroSimError
+
+    cpu = torch.device("cpu")
+    hw = CrossbarModel()
+    assert hw.kernel == "auto"
+    # auto: the fused kernels only on CUDA; the torch path on the CPU
+    assert not hw._use_fused(cpu, 9, 8, 8, 5000.0, None)
+    assert not CrossbarModel(kernel="torch")._use_fused(cpu, 9, 8, 8, 5000.0, None)
+    with pytest.raises(NeuroSimError, match="kernel 'gpu'"):
+        CrossbarModel(kernel="gpu")
+
+
+def test_exact_bound():
+    from neurosim.accuracy.fused_crossbar import exact_bound_ok
+
+    # VGG8 at cellBit 1 / subArray 128 / ADC 5: 36 reads x 8 bits x 8 digits, range < 2**13
+    # terms < 2**5 * 2**13 * 2**(7 + 7) = 2**32, 2304 of them: far below 2**53
+    assert exact_bound_ok(36, 8, 8, 1, 5, 2.0 ** 13)
+    # 16-bit inputs and weights at cellBit 1: terms up to 2**(8 + 13 + 15 + 15) = 2**51,
+    # times 4096 reads x 16 x 16 terms: no longer exact in float64
+    assert not exact_bound_ok(4096, 16, 16, 1, 8, 2.0 ** 13)
