@@ -3,7 +3,7 @@
 Without a GPU the kernels run in Triton's interpreter (``TRITON_INTERPRET=1``, set before
 Triton is imported, hence the subprocess). The shapes are small but reach every branch:
 one K block and several (``ONE``), column tiles with and without a ragged edge
-(``EVEN_N``), per-item ranges with items longer and shorter than a row tile (``SEG2``),
+(``EVEN_N``), per-item ranges with items longer and shorter than a row tile,
 one range per batch (parity), reads split over programs (``SPLIT_G``) or not, conv and
 linear layers; 4-bit inputs and weights keep the interpreter's loops short. On a GPU, ``benchmarks/accuracy_gpu.py`` checks CPU against CUDA.
 """

@@ -13,8 +13,8 @@ Criteria (see ``docs/accuracy.md``):
     is a tie the wrapper's float32 rounding decided; and, per case, with the wrapper's
     float32 arithmetic emulated (``arithmetic="wrapper-float32"``), our fraction of
     differing elements and mean |d| against ``output``/``preact`` are no larger than the
-    larger of the wrapper's own float64 / no-mkldnn re-runs (59 of 60 cases, bit-identical;
-    the other one is listed in ``F32_OPEN`` and xfails);
+    larger of the wrapper's own float64 / no-mkldnn re-runs (all 60 cases, bit-identical;
+    a case not yet emulated would be listed in ``F32_OPEN`` and xfail);
 (c) RNG cases (random drift, variation) statistically against ``seed_stats``.
 """
 
@@ -95,10 +95,7 @@ def test_full_path_within_tie_envelope(cid):
 
 #: deterministic full-path cases whose float32 arithmetic is not yet emulated (criterion (b)
 #: per case fails there; see docs/accuracy.md "Exact partial sums")
-F32_OPEN = {
-    # batch-1 F.linear: MKL SGEMM with n = 1 sums in an order not identified
-    "batch1_lin_c2_sa128_adc5_r10": "SGEMM n=1 summation order not identified",
-}
+F32_OPEN: dict[str, str] = {}
 
 
 def _spread_row(cid: str, arithmetic: str) -> tuple[str, bool]:

@@ -350,7 +350,9 @@ class CrossbarModel:
         xi = self._input_code(p, xm)
         cols = self._group_rows(xi, 1, n_sub, nn_, used).permute(1, 0, 2)  # (n_sub, M, nn)
         if self.arithmetic == "wrapper-float32":
-            self._f32_ctx = {"order": "mkl16", "firsts": [s * nn_ for s in range(n_sub)],
+            # MKL SGEMM(T,N,cout,m,cin): n = m = 1 takes another kernel (docs/accuracy.md)
+            self._f32_ctx = {"order": "mkl-gemv" if m == 1 else "mkl16",
+                             "firsts": [s * nn_ for s in range(n_sub)],
                              "taps": [0] * n_sub, "kk": 1, "k_total": cin,
                              "n_sub": n_sub}
         y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin,

@@ -18,9 +18,14 @@ float32 sums of the cell values in these orders:
   size measured) each summed sequentially from zero, then added;
 * ``"mkl16"`` -- ``F.linear`` (MKL ``SGEMM(T,N)``): 16 lanes by feature index mod 16, each
   summed sequentially, the lanes reduced as ``((l_j + l_{4+j}) + l_{8+j}) + l_{12+j}``
-  for ``j < 4``, then ``(s_0 + s_1) + (s_2 + s_3)``. This holds for a batch of 4; a batch
-  of 1 (an ``SGEMM`` with n = 1) sums in another order that was not identified (this
-  order gives the same float for about 60 % of its reads).
+  for ``j < 4``, then ``(s_0 + s_1) + (s_2 + s_3)`` (measured at a batch of 4);
+* ``"mkl-gemv"`` -- ``F.linear`` at batch 1 (``SGEMM(T,N)`` with n = 1, another MKL
+  kernel): the features below ``km = 16*floor((K-1)/16)`` in 16 lanes by feature index
+  mod 16, each summed sequentially, halved pairwise (``l_j + l_{j+8}``, then +4, +2, +1) to
+  ``y``; then the last chunk ``[km, K)`` in 16 lanes (feature - km) with ``y`` added to lane
+  1 and halved pairwise the same way. Measured at K = 256 only (``km = 240``; how ``km``
+  goes for other K is assumed); ``y`` entering lane 9 instead, or lane 1 after the first
+  halving, fit the dumps as well.
 
 How it is computed: the partial sums of the float32 cell values are first summed exactly
 (float64 holds them exactly); only the elements whose float32 rounding can matter -- those
@@ -43,7 +48,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-ORDERS = ("onednn", "im2col", "mkl16")
+ORDERS = ("onednn", "im2col", "mkl16", "mkl-gemv")
 
 
 def _dummy_levels(levels: list[int], radix: int, upper: float, lower: float) -> list[float]:
@@ -109,7 +114,39 @@ def ordered_sum32(terms: torch.Tensor, order: str, first: int, kk: int = 1, tap:
             lanes = lanes + buf[:, q]
         s = ((lanes[:, 0:4] + lanes[:, 4:8]) + lanes[:, 8:12]) + lanes[:, 12:16]
         return (s[:, 0] + s[:, 1]) + (s[:, 2] + s[:, 3])
+    if order == "mkl-gemv":
+        # main part: features [0, km), km = 16*floor((K-1)/16): 16 lanes by feature mod 16,
+        # each summed in order, halved pairwise to y; the last (partial) chunk [km, K) in
+        # lanes by feature - km with y added to lane 1, halved pairwise
+        km = 16 * ((max(k_total, 1) - 1) // 16)
+        ab = torch.arange(first, first + n, device=t.device)
+        inm = ab < km
+        y = t.new_zeros(e)
+        if bool(inm.any()):
+            nm = int(inm.sum())
+            off = first % 16
+            nq = (off + nm + 15) // 16
+            buf = t.new_zeros(e, nq * 16)
+            buf[:, off:off + nm] = t[:, :nm]
+            buf = buf.reshape(e, nq, 16)
+            lanes = t.new_zeros(e, 16)
+            for q in range(nq):
+                lanes = lanes + buf[:, q]
+            y = _halve16(lanes)
+        tail = t.new_zeros(e, 16)
+        if not bool(inm.all()):
+            tail[:, ab[~inm] - km] = t[:, ~inm]
+        tail[:, 1] = y + tail[:, 1]
+        return _halve16(tail)
     raise ValueError(f"unknown summation order {order!r}")
+
+
+def _halve16(lanes: torch.Tensor) -> torch.Tensor:
+    """float32 sum of 16 lanes halved pairwise: ``l_j + l_{j+8}``, then ``+4``, ``+2``,
+    ``+1``."""
+    for h in (8, 4, 2, 1):
+        lanes = lanes[:, :h] + lanes[:, h:2 * h]
+    return lanes[:, 0]
 
 
 def _lqo32(x: torch.Tensor, bits: int, dims: tuple[int, ...]) -> torch.Tensor:

@@ -82,11 +82,10 @@ def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
 @triton.jit
 def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, NB, A, B,
                   Z: tl.constexpr, KD: tl.constexpr, PER_ITEM: tl.constexpr,
-                  ONE: tl.constexpr, EVEN_N: tl.constexpr, SEG2: tl.constexpr,
-                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
+                  ONE: tl.constexpr, EVEN_N: tl.constexpr, BM: tl.constexpr,
+                  BN: tl.constexpr, BK: tl.constexpr):
     rm, rn, mm, mn, item = _tile(M, COUT, L, BM, BN)
     g = tl.program_id(2)
-    i0 = (tl.program_id(0) * BM) // L
     for z in range(Z):
         bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK)  # used when ONE
         for k in range(KD):
@@ -100,24 +99,14 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
                 rmin = tl.min(tl.where(mn[None, :], ps, 2.0e9), axis=1)
                 rmax = tl.max(tl.where(mn[None, :], ps, -2.0e9), axis=1)
             slot = (g * Z + z) * KD + k
-            if PER_ITEM and SEG2:  # L >= BM: the tile's rows belong to at most two items
-                first = mm & (item == i0)
-                rest = mm & (item != i0)
-                at = lo_ptr + slot * NB + i0
-                tl.atomic_min(at, tl.min(tl.where(first, rmin, 2.0e9)).to(tl.int32))
-                tl.atomic_min(at + 1, tl.min(tl.where(rest, rmin, 2.0e9)).to(tl.int32),
-                              mask=i0 + 1 < NB)
-                at = hi_ptr + slot * NB + i0
-                tl.atomic_max(at, tl.max(tl.where(first, rmax, -2.0e9)).to(tl.int32))
-                tl.atomic_max(at + 1, tl.max(tl.where(rest, rmax, -2.0e9)).to(tl.int32),
-                              mask=i0 + 1 < NB)
-            elif PER_ITEM:
+            if PER_ITEM:  # per-row atomics (same-item rows share an address)
                 tl.atomic_min(lo_ptr + slot * NB + item, rmin.to(tl.int32), mask=mm)
                 tl.atomic_max(hi_ptr + slot * NB + item, rmax.to(tl.int32), mask=mm)
             else:
                 tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm, rmin, 2.0e9)).to(tl.int32))
                 tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm, rmax, -2.0e9)).to(tl.int32))
-        tl.store(cnt_ptr + (g * Z + z) * M + rm, n.to(tl.int32), mask=mm & (tl.program_id(1) == 0))
+        first_n = tl.program_id(1) == 0
+        tl.store(cnt_ptr + (g * Z + z) * M + rm, n.to(tl.int32), mask=mm & first_n)
 
 
 @triton.jit
@@ -191,8 +180,7 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     grid = (triton.cdiv(m, BLOCK_M), triton.cdiv(cout, bn))
     _range_kernel[grid + (g_all,)](codes, digits, lo, hi, cnt, m, nn_, cout, nl, nb, a, b,
                                    Z=nbits, KD=kd, PER_ITEM=per_item, ONE=one,
-                                   EVEN_N=cout % bn == 0, SEG2=nl >= BLOCK_M, BM=BLOCK_M,
-                                   BN=bn, BK=bk,
+                                   EVEN_N=cout % bn == 0, BM=BLOCK_M, BN=bn, BK=bk,
                                    num_warps=NUM_WARPS)
     delta = hi - lo
     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
