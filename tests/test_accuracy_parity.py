@@ -13,8 +13,8 @@ Criteria (see ``docs/accuracy.md``):
     is a tie the wrapper's float32 rounding decided; and, per case, with the wrapper's
     float32 arithmetic emulated (``arithmetic="wrapper-float32"``), our fraction of
     differing elements and mean |d| against ``output``/``preact`` are no larger than the
-    larger of the wrapper's own float64 / no-mkldnn re-runs (all 60 cases, bit-identical;
-    a case not yet emulated would be listed in ``F32_OPEN`` and xfail);
+    larger of the wrapper's own float64 / no-mkldnn re-runs -- in fact all 60 cases are
+    bit-identical there, which the test asserts too;
 (c) RNG cases (random drift, variation) statistically against ``seed_stats``.
 """
 
@@ -93,14 +93,12 @@ def test_full_path_within_tie_envelope(cid):
     assert ((out_w >= _q8(lo)) & (out_w <= _q8(hi))).all()
 
 
-#: deterministic full-path cases whose float32 arithmetic is not yet emulated (criterion (b)
-#: per case fails there; see docs/accuracy.md "Exact partial sums")
-F32_OPEN: dict[str, str] = {}
-
-
-def _spread_row(cid: str, arithmetic: str) -> tuple[str, bool]:
+def _spread_row(cid: str, arithmetic: str) -> tuple[str, bool, bool]:
+    """The criterion (b) row of one case, whether it holds, and whether output and preact
+    are bit-identical to the wrapper's."""
     d = _case(cid)
     out, pre = replay(d, "parity", capture_preact=True, arithmetic=arithmetic)
+    same = bool(np.array_equal(out, d["output"]) and np.array_equal(pre, d["preact"]))
     o, p = _stats(out, d["output"]), _stats(pre, d["preact"])
     so = [_stats(d[k], d["output"]) for k in ("output_float64", "output_nomkldnn")]
     sp = [_stats(d[k], d["preact"]) for k in ("preact_float64", "preact_nomkldnn")]
@@ -111,7 +109,7 @@ def _spread_row(cid: str, arithmetic: str) -> tuple[str, bool]:
     row = (f"{cid:40s} output differ {o[0]:.4f} (<= {lim[0]:.4f}) mean|d| {o[1]:.3f} "
            f"(<= {lim[1]:.3f}) LSB; preact differ {p[0]:.4f} (<= {lim[2]:.4f}) mean|d| "
            f"{p[1]:.4f} (<= {lim[3]:.4f}){'' if ok else '  FAIL'}")
-    return row, ok
+    return row, ok, same
 
 
 @pytest.mark.parametrize("cid", [c["id"] for c in FULL if "output_float64" in _case(c["id"])])
@@ -119,15 +117,13 @@ def test_full_path_spread_vs_wrapper_reruns(cid, capsys):
     """Criterion (b), per case: with the wrapper's float32 partial sums
     (``arithmetic="wrapper-float32"``), the fraction of elements differing from
     ``output``/``preact`` and their mean |d| are no larger than those of the wrapper's own
-    float64 and no-mkldnn re-runs (the larger of the two)."""
-    row, ok = _spread_row(cid, "wrapper-float32")
+    float64 and no-mkldnn re-runs (the larger of the two); with every kernel order emulated
+    they are in fact bit-identical."""
+    row, ok, same = _spread_row(cid, "wrapper-float32")
     with capsys.disabled():
         print("\n" + row)
-    if cid in F32_OPEN:
-        if ok:
-            pytest.fail(f"{cid} now passes: remove it from F32_OPEN")
-        pytest.xfail(F32_OPEN[cid])
     assert ok, row
+    assert same, f"{cid}: within the re-runs' spread but not bit-identical"
 
 
 def test_wrapper_float32_bit_identical_where_order_known():
