@@ -204,6 +204,28 @@ def test_accuracy_cli_every_image_network(network, n, tmp_path):
     assert "agreement with software predictions" in r.output
 
 
+def test_accuracy_cli_arithmetic_option(tmp_path, monkeypatch):
+    """--arithmetic reaches the crossbar model and the JSON."""
+    from neurosim.accuracy import crossbar
+
+    seen = []
+    init = crossbar.CrossbarModel.__init__
+
+    def spy(self, *args, **kwargs):
+        seen.append(kwargs.get("arithmetic"))
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(crossbar.CrossbarModel, "__init__", spy)
+    out = tmp_path / "acc.json"
+    r = _cli(["accuracy", "--network", "vgg8", "--data", "random:1", "--path", "simplified",
+              "--arithmetic", "wrapper-float32", "--json", str(out), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert seen == ["wrapper-float32"]
+    assert json.loads(out.read_text())["arithmetic"] == "wrapper-float32"
+    r = _cli(["accuracy", "--network", "vgg8", "--data", "random:1", "--arithmetic", "fp16"])
+    assert r.exit_code == 2 and "fp16" in r.output
+
+
 def test_accuracy_roberta_tiny():
     """RoBERTa-LoRA (plain nn.Linear layers incl. LoRA A/B, routed by forward hooks) on the
     network helper's tiny configuration."""

@@ -149,11 +149,13 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
                      seeds: int = 1, device: str = "cpu", mode: str = "default",
                      path: str = "auto", batch_size: int = 200,
                      max_elements: int = 1 << 26, build_kwargs: dict | None = None,
-                     progress: Callable[[int], None] | None = None) -> AccuracyResult:
+                     progress: Callable[[int], None] | None = None,
+                     arithmetic: str = "exact") -> AccuracyResult:
     """Accuracy of ``network`` under the configured hardware model (see module doc).
 
     ``progress(n)`` is called with the number of items finished after each batch.
     ``build_kwargs``: extra keywords for the network factory (e.g. a tiny RoBERTa config).
+    ``arithmetic``: :class:`CrossbarModel`'s partial sums ("exact" / "wrapper-float32").
     """
     from ..datasets import load_data
     from ..networks import get_network
@@ -178,7 +180,8 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
         raise NeuroSimError(f"network {spec.name!r} does not take the --net-option(s) "
                             f"{sorted(build_kwargs)}: {exc}") from None
     model = model.to(device).eval()
-    hw = CrossbarModel(mode=mode, path=path, seed=int(cfg.seed), max_elements=max_elements)
+    hw = CrossbarModel(mode=mode, path=path, seed=int(cfg.seed), max_elements=max_elements,
+                       arithmetic=arithmetic)
     shim_settings = dict(settings, wl_input=cfg.input_bits, wl_activate=cfg.input_bits,
                          wl_weight=cfg.synapse_bits, model=None)
     attach(model, hw, shim_settings)

@@ -67,6 +67,26 @@ def conv_order(bsz: int, cin: int, h: int, w: int, kh: int, kw: int) -> str:
     return "im2col"
 
 
+def _blocks16(t: torch.Tensor, first: int) -> torch.Tensor:
+    """``t`` (E, n) placed at absolute column ``first`` of aligned blocks of 16 (zeros
+    around it): (E, blocks, 16)."""
+    e, n = t.shape
+    off = first % 16
+    nb = (off + n + 15) // 16
+    buf = t.new_zeros(e, nb * 16)
+    buf[:, off:off + n] = t
+    return buf.reshape(e, nb, 16)
+
+
+def _lane_sums(buf: torch.Tensor) -> torch.Tensor:
+    """16 float32 lanes, each the sequential sum of its column over the blocks of ``buf``
+    (E, blocks, 16)."""
+    lanes = buf.new_zeros(buf.shape[0], 16)
+    for q in range(buf.shape[1]):
+        lanes = lanes + buf[:, q]
+    return lanes
+
+
 def ordered_sum32(terms: torch.Tensor, order: str, first: int, kk: int = 1, tap: int = 0,
                   k_total: int = 0) -> torch.Tensor:
     """float32 sum over the last dim of ``terms`` (E, n) in the given kernel order.
@@ -75,11 +95,8 @@ def ordered_sum32(terms: torch.Tensor, order: str, first: int, kk: int = 1, tap:
     t = terms.to(torch.float32)
     e, n = t.shape
     if order == "onednn":
-        off = first % 16
-        nb = (off + n + 15) // 16
-        buf = t.new_zeros(e, nb * 16)
-        buf[:, off:off + n] = t
-        buf = buf.reshape(e, nb, 16)
+        buf = _blocks16(t, first)
+        nb = buf.shape[1]
         blk = t.new_zeros(e, nb)
         for i in range(16):  # fresh sequential sum per block of 16 channels
             blk = blk + buf[:, :, i]
@@ -104,14 +121,8 @@ def ordered_sum32(terms: torch.Tensor, order: str, first: int, kk: int = 1, tap:
             cur = cur + t[:, r]
         return tot + cur
     if order == "mkl16":
-        off = first % 16
-        nq = (off + n + 15) // 16
-        buf = t.new_zeros(e, nq * 16)
-        buf[:, off:off + n] = t
-        buf = buf.reshape(e, nq, 16)
-        lanes = t.new_zeros(e, 16)
-        for q in range(nq):
-            lanes = lanes + buf[:, q]
+        buf = _blocks16(t, first)
+        lanes = _lane_sums(buf)
         s = ((lanes[:, 0:4] + lanes[:, 4:8]) + lanes[:, 8:12]) + lanes[:, 12:16]
         return (s[:, 0] + s[:, 1]) + (s[:, 2] + s[:, 3])
     if order == "mkl-gemv":
@@ -123,16 +134,7 @@ def ordered_sum32(terms: torch.Tensor, order: str, first: int, kk: int = 1, tap:
         inm = ab < km
         y = t.new_zeros(e)
         if bool(inm.any()):
-            nm = int(inm.sum())
-            off = first % 16
-            nq = (off + nm + 15) // 16
-            buf = t.new_zeros(e, nq * 16)
-            buf[:, off:off + nm] = t[:, :nm]
-            buf = buf.reshape(e, nq, 16)
-            lanes = t.new_zeros(e, 16)
-            for q in range(nq):
-                lanes = lanes + buf[:, q]
-            y = _halve16(lanes)
+            y = _halve16(_lane_sums(_blocks16(t[:, :int(inm.sum())], first)))
         tail = t.new_zeros(e, 16)
         if not bool(inm.all()):
             tail[:, ab[~inm] - km] = t[:, ~inm]

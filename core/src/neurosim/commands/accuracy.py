@@ -45,6 +45,11 @@ def accuracy_options(func: Any) -> Any:
                           "layer."),
         click.option("--batch-size", type=int, default=200, show_default=True,
                      help="Items per forward pass (parity mode: the ADC range spans it)."),
+        click.option("--arithmetic", type=click.Choice(["exact", "wrapper-float32"]),
+                     default="exact", show_default=True,
+                     help="Crossbar partial sums: exact (ADC ties read by the true value) or "
+                          "the wrapper's float32 sums in its CPU kernels' order (slower; "
+                          "docs/accuracy.md)."),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -53,7 +58,8 @@ def accuracy_options(func: Any) -> Any:
 
 def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | None,
                  seeds: int, device: str, acc_mode: str, hw_path: str, batch_size: int,
-                 quiet: bool, net_options: tuple[str, ...] = ()) -> Any:
+                 quiet: bool, net_options: tuple[str, ...] = (),
+                 arithmetic: str = "exact") -> Any:
     """Evaluate with a progress bar on stderr; returns the AccuracyResult."""
     from ..datasets import parse_data
     from .common import parse_net_options
@@ -81,20 +87,22 @@ def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | Non
             return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
                                     device=device, mode=acc_mode, path=hw_path,
                                     batch_size=batch_size, progress=bar.update,
-                                    build_kwargs=build_kwargs)
+                                    build_kwargs=build_kwargs, arithmetic=arithmetic)
     return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
                             device=device, mode=acc_mode, path=hw_path,
-                            batch_size=batch_size, build_kwargs=build_kwargs)
+                            batch_size=batch_size, build_kwargs=build_kwargs,
+                            arithmetic=arithmetic)
 
 
 def accuracy_json(res: Any, cfg: Any, *, mode: str, path: str, device: str,
-                  data: str | None) -> dict[str, Any]:
+                  data: str | None, arithmetic: str = "exact") -> dict[str, Any]:
     out = res.to_json()
     sec = {k: v for k, v in cfg.to_dict().items() if k in (
         "quant_mode", "inference", "adc_bits", "onoff_ratio", "variation", "retention_time_s",
         "drift_nu", "drift_detect", "drift_target", "seed", "cell_bits", "subarray_rows",
         "parallel_rows", "synapse_bits", "input_bits")}
-    out.update({"mode": mode, "path": path, "device": device, "data": data or "random:1",
+    out.update({"mode": mode, "path": path, "arithmetic": arithmetic, "device": device,
+                "data": data or "random:1",
                 "settings": sec})
     return out
 
@@ -138,7 +146,8 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
                    checkpoint: str | None, net_options: tuple[str, ...],
                    config_files: tuple[str, ...],
                    overrides: tuple[str, ...], seeds: int, device: str, acc_mode: str,
-                   hw_path: str, batch_size: int, json_out: str | None, quiet: bool) -> None:
+                   hw_path: str, batch_size: int, arithmetic: str, json_out: str | None,
+                   quiet: bool) -> None:
     """Inference accuracy with the compute-in-memory hardware model (bit-serial inputs,
     multi-level cells, per-read ADC, variation, drift)."""
     if ctx.invoked_subcommand is not None:
@@ -151,10 +160,11 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
 
     cfg = load_config(config_files, _overrides(overrides))
     res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
-                       batch_size, quiet, net_options)
+                       batch_size, quiet, net_options, arithmetic=arithmetic)
     if json_out:
         write_json_atomic(json_out, json.dumps(
-            accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data),
+            accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data,
+                          arithmetic=arithmetic),
             indent=2))
     click.echo(accuracy_text(res))
 
