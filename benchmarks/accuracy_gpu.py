@@ -3,16 +3,21 @@
 Run on a machine with CUDA (the lent device machine):
 
     python benchmarks/accuracy_gpu.py --json OUT.json [--batch 200] [--batches 3]
+        [--sweep 64,128,128,4 64,128,128,4/32,128,4 ...]
 
 1. Every deterministic golden layer case (``tests/golden/accuracy``), parity and default
    modes: the CUDA output (fused Triton kernels where the partial sums are exact integers,
    the torch path otherwise) against the CPU output (torch path), element for element.
-2. VGG8 with seeded random weights, 8 synthetic images, parity and default modes, and with
-   variation 0.05 (seed 3): CUDA logits against CPU logits.
+2. VGG8 with seeded random weights, 4 synthetic images, parity and default modes, cellBit 2
+   / subArray 64, and variation 0.05 (seed 3): CUDA logits against CPU logits.
 3. Throughput, VGG8 at the wrapper's default hardware settings (cellBit 1, subArray 128,
    5-bit ADC, on/off ratio 10), ``--modes`` (default: default): images/s at ``--batch`` on
    the fused kernels and on the torch path, after a warm-up batch (Triton compiles on
    first use).
+4. ``--sweep``: the fused kernels' throughput for each tile setting given.
+
+The steps run in the order 3, 2, 1, 4 (``--skip`` drops some); the JSON is rewritten after
+each.
 """
 
 from __future__ import annotations
@@ -135,6 +140,15 @@ def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: 
             torch.cuda.reset_peak_memory_stats()
 
 
+def set_blocks(spec: str) -> None:
+    """``BM,BN,BK,WARPS[/ADC_BM,ADC_BN,ADC_WARPS]`` into the fused kernels' settings."""
+    fc = fused_crossbar
+    main_part, _, adc = spec.partition("/")
+    fc.BLOCK_M, fc.BLOCK_N, fc.BLOCK_K, fc.NUM_WARPS = (int(v) for v in main_part.split(","))
+    fc.ADC_BLOCK_M, fc.ADC_BLOCK_N, fc.ADC_WARPS = (
+        (int(v) for v in adc.split(",")) if adc else (None, None, None))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--json", required=True)
@@ -145,17 +159,19 @@ def main() -> None:
     ap.add_argument("--modes", default="default", help="accuracy modes timed")
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
     ap.add_argument("--limit", type=int, help="golden cases to compare (default: all)")
-    ap.add_argument("--blocks", help="fused-kernel tiles BLOCK_M,BLOCK_N,BLOCK_K,NUM_WARPS")
+    ap.add_argument("--blocks", help="fused-kernel tiles BLOCK_M,BLOCK_N,BLOCK_K,NUM_WARPS"
+                    "[/ADC_BLOCK_M,ADC_BLOCK_N,ADC_WARPS]")
+    ap.add_argument("--sweep", nargs="*", default=[],
+                    help="after the steps: time each of these --blocks settings (fused "
+                         "kernels, default mode, --batch, 2 batches)")
     a = ap.parse_args()
     skip = set(filter(None, a.skip.split(",")))
     dev = a.device
     if a.blocks:
-        (fused_crossbar.BLOCK_M, fused_crossbar.BLOCK_N, fused_crossbar.BLOCK_K,
-         fused_crossbar.NUM_WARPS) = (int(v) for v in a.blocks.split(","))
+        set_blocks(a.blocks)
     res = {"device": torch.cuda.get_device_name(0) if dev.startswith("cuda") else "cpu",
            "torch": torch.__version__,
-           "blocks": [fused_crossbar.BLOCK_M, fused_crossbar.BLOCK_N, fused_crossbar.BLOCK_K,
-                      fused_crossbar.NUM_WARPS]}
+           "blocks": a.blocks or "default"}
     print(res, flush=True)
     steps = [("throughput", lambda: throughput(res, a.batch, a.batches,
                                                a.kernels.split(","), dev,
@@ -170,6 +186,17 @@ def main() -> None:
         except Exception:
             traceback.print_exc()
             res[f"{name}_error"] = traceback.format_exc()
+        Path(a.json).write_text(json.dumps(res, indent=2))
+    sweep = []
+    for blocks in a.sweep:
+        try:
+            set_blocks(blocks)
+            throughput(res, a.batch, 2, ["auto"], dev, ["default"])
+            sweep.append({"blocks": blocks, **res["throughput"][-1]})
+        except Exception:
+            traceback.print_exc()
+            sweep.append({"blocks": blocks, "error": traceback.format_exc()})
+        res["sweep"] = sweep
         Path(a.json).write_text(json.dumps(res, indent=2))
     sys.exit(0)
 

@@ -4,7 +4,8 @@ Without a GPU the kernels run in Triton's interpreter (``TRITON_INTERPRET=1``, s
 Triton is imported, hence the subprocess). The shapes are small but reach every branch:
 one K block and several (``ONE``), column tiles with and without a ragged edge
 (``EVEN_N``), per-item ranges with items longer and shorter than a row tile,
-one range per batch (parity), reads split over programs (``SPLIT_G``) or not, conv and
+one range per batch (parity), reads split over programs (``SPLIT_G``) or not, the ADC
+kernel on the range kernel's tiles or its own, conv and
 linear layers; 4-bit inputs and weights keep the interpreter's loops short. On a GPU, ``benchmarks/accuracy_gpu.py`` checks CPU against CUDA.
 """
 
@@ -51,6 +52,8 @@ SCRIPT = textwrap.dedent("""
             (24, 20, 3, 2, 24, 3, 16, 2),       # two K blocks, ragged columns, items < tile
     ]:
         fc.BLOCK_K, fc.SPLIT_G = bk, split
+        # the ADC kernel on its own tiles in the second configuration
+        fc.ADC_BLOCK_M, fc.ADC_BLOCK_N = (32, 16) if split else (None, None)
         w = grid_weights(cout, cin, 3, 3)
         x = activations(2, cin, side, side)
         ly = layer(cell_bit=cb, sub_array=sa, adc_precision=adc)

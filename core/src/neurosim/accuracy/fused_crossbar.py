@@ -30,6 +30,11 @@ import triton.language as tl
 #: tile sizes (rows x columns x subarray rows per tensor-core product) and warps
 BLOCK_M, BLOCK_N, BLOCK_K = 64, 128, 128
 NUM_WARPS = 4
+#: the ADC kernel's own tiles and warps (None: the same as above); it holds a float64
+#: accumulator tile besides the products, so smaller tiles may avoid register spills
+ADC_BLOCK_M: int | None = None
+ADC_BLOCK_N: int | None = None
+ADC_WARPS: int | None = None
 #: reads per output tile split over this many programs (None: enough to fill the GPU)
 SPLIT_G: int | None = None
 
@@ -192,11 +197,14 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     # enough programs to fill the GPU: split the reads over programs for few tiles
     sms = (torch.cuda.get_device_properties(dev).multi_processor_count
            if dev.type == "cuda" else 8)
+    am = ADC_BLOCK_M or BLOCK_M
+    an = min(ADC_BLOCK_N or BLOCK_N, bn)
+    grid = (triton.cdiv(m, am), triton.cdiv(cout, an))
     split = SPLIT_G or max(1, min(g_all, (2 * sms) // (grid[0] * grid[1])))
     out = (torch.zeros if split > 1 else torch.empty)((m, cout), dtype=torch.float64,
                                                       device=dev)
     _adc_kernel[grid + (split,)](codes, digits, lo, inv, wgt.contiguous(), out, g_all, m, nn_,
                                  cout, nl, nb, a, b, float(2 ** adc_bits - 1), Z=nbits,
-                                 KD=kd, PER_ITEM=per_item, ONE=one, SPLIT=split, BM=BLOCK_M,
-                                 BN=bn, BK=bk, num_warps=NUM_WARPS)
+                                 KD=kd, PER_ITEM=per_item, ONE=one, SPLIT=split, BM=am,
+                                 BN=an, BK=bk, num_warps=ADC_WARPS or NUM_WARPS)
     return out, lo, cnt
