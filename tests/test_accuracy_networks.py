@@ -88,21 +88,27 @@ def test_vgg8_seed0_inference0_logits_bit_identical():
     assert np.array_equal(y, d["logits_inference0"])
 
 
+def _vgg8_seed0_hardware(capsys, arithmetic: str) -> tuple:
+    """Our seed-0 VGG8 logits (parity mode, the golden run's settings) and the wrapper's."""
+    d = np.load(_file("networks/vgg8_seed0_inf1_c4_sa512_b1.npz"))
+    torch.manual_seed(0)
+    model = get_network("vgg8").build(**_settings(d))
+    attach(model, CrossbarModel("parity", arithmetic=arithmetic), {})
+    with torch.no_grad():
+        y = model(torch.from_numpy(d["input"])).numpy()
+    ref = d["logits_inference1"]
+    with capsys.disabled():
+        print(f"\nVGG8 c4/sa512 logits, {arithmetic}: max |d| {np.abs(y - ref).max():.4f}, "
+              f"mean |d| {np.abs(y - ref).mean():.4f}; ours {np.round(y, 3)}, wrapper {ref}")
+    return y, ref
+
+
 def test_vgg8_seed0_hardware_path_logits(capsys):
     """Seed-0 VGG8, full hardware path, cellBit 4, subArray 512, batch 1 (the wrapper took
     528 s). Every layer's difference from the wrapper is bin-edge ties (see
     test_accuracy_parity); through 8 layers they move the logits by up to 0.16 and keep
     the prediction."""
-    d = np.load(_file("networks/vgg8_seed0_inf1_c4_sa512_b1.npz"))
-    torch.manual_seed(0)
-    model = get_network("vgg8").build(**_settings(d))
-    attach(model, CrossbarModel("parity"), {})
-    with torch.no_grad():
-        y = model(torch.from_numpy(d["input"])).numpy()
-    ref = d["logits_inference1"]
-    with capsys.disabled():
-        print(f"\nVGG8 c4/sa512 logits: max |d| {np.abs(y - ref).max():.4f}, mean |d| "
-              f"{np.abs(y - ref).mean():.4f}; ours {np.round(y, 3)}, wrapper {ref}")
+    y, ref = _vgg8_seed0_hardware(capsys, "exact")
     assert y.argmax() == ref.argmax()
     assert np.abs(y - ref).max() <= 0.25
     assert np.corrcoef(y.ravel(), ref.ravel())[0, 1] > 0.95
@@ -114,16 +120,7 @@ def test_vgg8_seed0_hardware_path_logits_wrapper_float32(capsys):
     bit-identical: batch 1 sums through torch's im2col path, whose MKL block split is
     measured at K = 576 only, and the batch-1 linear order at K = 256 only
     (docs/accuracy.md)."""
-    d = np.load(_file("networks/vgg8_seed0_inf1_c4_sa512_b1.npz"))
-    torch.manual_seed(0)
-    model = get_network("vgg8").build(**_settings(d))
-    attach(model, CrossbarModel("parity", arithmetic="wrapper-float32"), {})
-    with torch.no_grad():
-        y = model(torch.from_numpy(d["input"])).numpy()
-    ref = d["logits_inference1"]
-    with capsys.disabled():
-        print(f"\nVGG8 c4/sa512 logits, wrapper-float32: max |d| {np.abs(y - ref).max():.4f}, "
-              f"mean |d| {np.abs(y - ref).mean():.4f}")
+    y, ref = _vgg8_seed0_hardware(capsys, "wrapper-float32")
     assert y.argmax() == ref.argmax()
     assert np.abs(y - ref).max() <= 1 / 128
     assert np.abs(y - ref).mean() <= 0.002
