@@ -251,6 +251,11 @@ def test_accuracy_cli_user_errors():
     assert r.exit_code == 2 and "parallel" in r.output
     r = _cli(["accuracy", "--network", "vgg8", "--data", "random:1", "--seeds", "0"])
     assert r.exit_code == 2 and "--seeds" in r.output
+    for cmd in (["accuracy"], ["estimate"]):  # a factory keyword vgg8 does not take
+        r = _cli([*cmd, "--network", "vgg8", "--data", "random:1", "--quiet",
+                  "--net-option", "lora_r=4"])
+        assert r.exit_code == 2, r.output
+        assert "does not take the --net-option(s) ['lora_r']" in r.output
 
 
 def test_estimate_with_accuracy(tmp_path):

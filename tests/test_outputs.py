@@ -19,6 +19,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from golden_traces import REL_TOL, case_by_id, network_path, trace_files  # noqa: E402
+from small_models import SMALLNET  # noqa: E402
 
 from neurosim.engine.results import LAYER_KEYS  # noqa: E402
 from neurosim.outputs import area_breakdown, energy_breakdown, latency_breakdown  # noqa: E402
@@ -148,27 +149,6 @@ def test_matplotlib_only_imported_for_plots(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "a.svg").read_text().lstrip().startswith("<?xml")
-
-
-SMALLNET = textwrap.dedent('''
-    import torch
-    from neurosim.nn import QConv2d, QLinear
-
-    class Small(torch.nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.c1 = QConv2d(3, 16, 3, padding=1, name="Conv0_")
-            self.c2 = QConv2d(16, 32, 3, padding=1, name="Conv1_")
-            self.fc = QLinear(32 * 4 * 4, 10, name="FC0_")
-
-        def forward(self, x):
-            x = torch.relu(self.c1(x))
-            x = torch.nn.functional.max_pool2d(torch.relu(self.c2(x)), 2)
-            return self.fc(x.flatten(1))
-
-    def build():
-        return Small(), torch.rand(2, 3, 8, 8) * 2 - 1
-''')
 
 
 def test_estimate_csv_plot_explain(tmp_path: Path, monkeypatch) -> None:

@@ -42,6 +42,22 @@ class NetworkSpec:
         return self.factory(mode=mode, wl_weight=wl_weight, wl_activate=wl_activate,
                             checkpoint=checkpoint, **settings)
 
+    def build_configured(self, config: Any, checkpoint: str | None = None,
+                         settings: dict[str, Any] | None = None,
+                         net_options: dict[str, Any] | None = None) -> Any:
+        """The model with the configuration's precisions (``quant_mode``, ``synapse_bits``,
+        ``input_bits``), layer ``settings`` and the user's ``--net-option`` keywords; a
+        factory that does not take one of those is a NeuroSimError naming them."""
+        try:
+            return self.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
+                              wl_activate=config.input_bits, checkpoint=checkpoint,
+                              **{**(settings or {}), **(net_options or {})})
+        except TypeError as exc:
+            if not net_options:
+                raise
+            raise NeuroSimError(f"network {self.name!r} does not take the --net-option(s) "
+                                f"{sorted(net_options)}: {exc}") from None
+
 
 def get_network(name: str) -> NetworkSpec:
     """The installed network ``name`` (raises UnknownComponentError with suggestions)."""

@@ -170,15 +170,7 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
     spec = get_network(network)
     settings = layer_settings(cfg)
     torch.manual_seed(int(cfg.seed))
-    try:
-        model = spec.build(mode=cfg.quant_mode, wl_weight=cfg.synapse_bits,
-                           wl_activate=cfg.input_bits, checkpoint=checkpoint,
-                           **{**settings, **(build_kwargs or {})})
-    except TypeError as exc:
-        if not build_kwargs:
-            raise
-        raise NeuroSimError(f"network {spec.name!r} does not take the --net-option(s) "
-                            f"{sorted(build_kwargs)}: {exc}") from None
+    model = spec.build_configured(cfg, checkpoint, settings, build_kwargs)
     model = model.to(device).eval()
     hw = CrossbarModel(mode=mode, path=path, seed=int(cfg.seed), max_elements=max_elements,
                        arithmetic=arithmetic)

@@ -97,15 +97,7 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
         spec: NetworkSpec = get_network(network)
         inputs = load_data(spec, data, seed, checkpoint)  # data errors before the slow build
         torch.manual_seed(seed)
-        try:
-            model = spec.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
-                               wl_activate=config.input_bits, checkpoint=checkpoint,
-                               **(net_options or {}))
-        except TypeError as exc:
-            if not net_options:
-                raise
-            raise NeuroSimError(f"network {spec.name!r} does not take the --net-option(s) "
-                                f"{sorted(net_options)}: {exc}") from None
+        model = spec.build_configured(config, checkpoint, net_options=net_options)
         name, wrapper = spec.name, spec.wrapper_name or spec.name
     else:
         if checkpoint or net_options:
