@@ -3,7 +3,8 @@
 Without a GPU the kernels run in Triton's interpreter (``TRITON_INTERPRET=1``, set before
 Triton is imported, hence the subprocess). The shapes are small but reach every branch:
 one K block and several (``ONE``), column tiles with and without a ragged edge
-(``EVEN_N``), per-item ranges with items longer and shorter than a row tile,
+(``EVEN_N``), int8 and fp16 products in the range kernel, per-item ranges with items
+longer and shorter than a row tile,
 one range per batch (parity), reads split over programs (``SPLIT_G``) or not, the ADC
 kernel on the range kernel's tiles or its own, conv and
 linear layers; 4-bit inputs and weights keep the interpreter's loops short. On a GPU, ``benchmarks/accuracy_gpu.py`` checks CPU against CUDA.
@@ -46,12 +47,12 @@ SCRIPT = textwrap.dedent("""
     torch.manual_seed(7)
     fc.BLOCK_M = 16
     rows = []
-    # (cin, cout, side, cell_bits, sub_array, adc, block_k, split)
-    for cin, cout, side, cb, sa, adc, bk, split in [
-            (16, 16, 5, 1, 16, 5, 128, None),   # one K block, even columns, items > tile
-            (24, 20, 3, 2, 24, 3, 16, 2),       # two K blocks, ragged columns, items < tile
+    # (cin, cout, side, cell_bits, sub_array, adc, block_k, split, int8 range products)
+    for cin, cout, side, cb, sa, adc, bk, split, i8 in [
+            (16, 16, 5, 1, 16, 5, 128, None, True),  # one K block, even columns, items > tile
+            (24, 20, 3, 2, 24, 3, 16, 2, False),     # two K blocks, ragged columns, items < tile
     ]:
-        fc.BLOCK_K, fc.SPLIT_G = bk, split
+        fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = bk, split, i8
         # the ADC kernel on its own tiles in the second configuration
         fc.ADC_BLOCK_M, fc.ADC_BLOCK_N = (32, 16) if split else (None, None)
         w = grid_weights(cout, cin, 3, 3)
@@ -62,14 +63,15 @@ SCRIPT = textwrap.dedent("""
             b = CrossbarModel(mode=mode, kernel="fused").conv2d(ly, x, w)
             rows.append(["conv", cin, cb, mode, bool(torch.equal(a, b)),
                          float((a - b).abs().max())])
-    fc.BLOCK_K, fc.SPLIT_G = 128, 3
-    w = grid_weights(12, 40)
-    x = activations(3, 40)
-    ly = layer(cell_bit=2, sub_array=16, adc_precision=4)
+    # two reads of 40 rows: two K blocks of 32 in both kernels (int8 and fp16 products)
+    fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 32, 3, True
+    w = grid_weights(12, 80)
+    x = activations(3, 80)
+    ly = layer(cell_bit=2, sub_array=40, adc_precision=4)
     for mode in ("parity", "default"):
         a = CrossbarModel(mode=mode, kernel="torch").linear(ly, x, w)
         b = CrossbarModel(mode=mode, kernel="fused").linear(ly, x, w)
-        rows.append(["linear", 40, 2, mode, bool(torch.equal(a, b)),
+        rows.append(["linear", 80, 2, mode, bool(torch.equal(a, b)),
                      float((a - b).abs().max())])
     print(json.dumps(rows))
 """)

@@ -554,7 +554,9 @@ class CrossbarModel:
 
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
         bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
-        fast = integral and bound < 2 ** 13 and p.adc_bits <= 8
+        neg = bool((cols < 0).any())
+        span = 2 * bound if neg else bound  # widest ADC range: signed inputs span +-bound
+        fast = integral and span < 2 ** 13 and p.adc_bits <= 8
         # float64 with random cells: CPU and CUDA then round the continuous sums alike
         dt = torch.float32 if fast else torch.float64
         xcode = cell = None
@@ -572,14 +574,13 @@ class CrossbarModel:
             else:
                 cell = hit
 
-        neg = bool((cols < 0).any())
         mag = cols.abs().to(torch.int32)
         sgn = torch.sign(cols).to(dt) if neg else None
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
         parity = not self.fix_adc_range  # one ADC range over the whole batch
         if (fast and not neg and nbits <= 8 and self.ties == ("exact", "exact")
-                and self._use_fused(dev, g_all, nbits, kd, bound, p)):
+                and self._use_fused(dev, g_all, nbits, kd, span, p)):
             return self._crossbar_fused(p, mag, cell, bsz, kd, coef_k, parity)
 
         # one (read, bit, digit) unit holds M x cout partial sums, and with per-unit
