@@ -15,9 +15,12 @@ Run on a machine with CUDA (the lent device machine):
    the fused kernels and on the torch path, after a warm-up batch (Triton compiles on
    first use).
 4. ``--sweep``: the fused kernels' throughput for each tile setting given.
+5. ``--profile``: one batch of step 3 (fused kernels, first mode) under ``torch.profiler``:
+   GPU time per kernel (CPU time per operator on ``--device cpu``) (the two fused kernels, and every torch kernel around them:
+   im2col, codes, dummy columns, quantizers), to show where the time goes.
 
-The steps run in the order 3, 2, 1, 4 (``--skip`` drops some); the JSON is rewritten after
-each.
+The steps run in the order 3, 5, 2, 1, 4 (``--skip`` drops some); the JSON is rewritten
+after each.
 """
 
 from __future__ import annotations
@@ -140,6 +143,42 @@ def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: 
             torch.cuda.reset_peak_memory_stats()
 
 
+def profile(res: dict, batch: int, device: str, mode: str, top: int = 25) -> None:
+    """GPU time per kernel over one VGG8 batch on the fused kernels (after a warm-up)."""
+    from torch.profiler import ProfilerActivity
+    from torch.profiler import profile as torch_profile
+
+    s = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
+             onoffratio=10.0)
+    spec, model, _ = vgg8(s, device, mode, "auto")
+    x = spec.random_inputs(batch, 1).to(device)
+    with torch.no_grad():
+        model(x)
+        sync(device)
+        with torch_profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+            model(x)
+            sync(device)
+    # GPU kernels are events of their own (device type CUDA); on the CPU (a dry run of the
+    # script) the operators' own CPU time stands in
+    cuda = device.startswith("cuda")
+    rows = []
+    for ev in prof.key_averages():
+        if cuda:
+            us = ev.device_time_total if ev.device_type.name == "CUDA" else 0
+        else:
+            us = ev.self_cpu_time_total
+        if us > 0:
+            rows.append({"kernel": ev.key[:120], "calls": ev.count, "ms": round(us / 1e3, 3)})
+    rows.sort(key=lambda r: -r["ms"])
+    total = sum(r["ms"] for r in rows)
+    what = "GPU" if cuda else "CPU"
+    res["profile"] = {"batch": batch, "mode": mode, "time": what,
+                      "ms_total": round(total, 3), "kernels": rows[:top]}
+    print(f"profile: {total:.1f} ms of {what} time for one batch of {batch}", flush=True)
+    for r in rows[:top]:
+        print(f"  {r['ms']:9.3f} ms  {r['calls']:5d}x  {r['kernel']}", flush=True)
+
+
 def set_blocks(spec: str) -> None:
     """``BM,BN,BK,WARPS[/ADC_BM,ADC_BN,ADC_WARPS]`` into the fused kernels' settings."""
     fc = fused_crossbar
@@ -155,6 +194,8 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=200)
     ap.add_argument("--batches", type=int, default=3)
     ap.add_argument("--skip", default="", help="comma list of: cases,network,throughput")
+    ap.add_argument("--profile", action="store_true",
+                    help="GPU time per kernel over one batch (torch.profiler)")
     ap.add_argument("--kernels", default="auto,torch")
     ap.add_argument("--modes", default="default", help="accuracy modes timed")
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
@@ -176,10 +217,11 @@ def main() -> None:
     steps = [("throughput", lambda: throughput(res, a.batch, a.batches,
                                                a.kernels.split(","), dev,
                                                a.modes.split(","))),
+             ("profile", lambda: profile(res, a.batch, dev, a.modes.split(",")[0])),
              ("network", lambda: check_network(res, dev)),
              ("cases", lambda: check_cases(res, dev, a.limit))]
     for name, fn in steps:
-        if name in skip:
+        if name in skip or (name == "profile" and not a.profile):
             continue
         try:
             fn()

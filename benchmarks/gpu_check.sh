@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# One prepared run of the accuracy simulation's GPU checks, sized for the device tool's
+# 10-minute command limit (at most about 8 minutes: each step has a timeout):
+#
+#   bash benchmarks/gpu_check.sh            # results under $OUT (default: ./gpu-out)
+#
+# 1. installs neurosim-core and the VGG8 plugin into /tmp/site (no network, no build
+#    isolation: the machine's torch and Triton are used);
+# 2. VGG8 throughput at the wrapper's defaults (batch 200), fused kernels and torch path,
+#    and GPU time per kernel over one batch (--profile);
+# 3. the ADC kernel's tiles and warps swept (images/s each);
+# 4. CPU against CUDA: VGG8 logits (4 settings) and every deterministic golden layer case.
+# Each step has its own timeout and JSON file, so a slow step does not lose the others.
+set -u
+OUT=${OUT:-gpu-out}
+mkdir -p "$OUT"
+export PYTHONUNBUFFERED=1
+nvidia-smi -L 2>&1 | tee "$OUT/device.txt"
+python3 -c "import torch, triton; print('torch', torch.__version__, 'triton', triton.__version__)" \
+    | tee -a "$OUT/device.txt"
+python3 -m pip install -q --no-deps --no-build-isolation --no-index --target /tmp/site \
+    ./core ./plugins/networks/neurosim-network-vgg8 > "$OUT/install.log" 2>&1 \
+    || { echo "install failed, see $OUT/install.log"; exit 1; }
+export PYTHONPATH=/tmp/site
+B=benchmarks/accuracy_gpu.py
+timeout 120 python3 $B --json "$OUT/throughput.json" --skip cases,network --profile \
+    2>&1 | tee "$OUT/throughput.log"
+timeout 120 python3 $B --json "$OUT/sweep.json" --skip cases,network,throughput \
+    --sweep 64,128,128,4/64,128,8 64,128,128,4/64,64,4 64,128,128,4/128,128,8 \
+    128,128,128,8/64,128,8 2>&1 | grep -E "throughput|Error|error" | tee "$OUT/sweep.log"
+timeout 100 python3 $B --json "$OUT/network.json" --skip throughput,cases 2>&1 \
+    | tail -6 | tee "$OUT/network.log"
+timeout 120 python3 $B --json "$OUT/cases.json" --skip throughput,network 2>&1 \
+    | tail -6 | tee "$OUT/cases.log"
