@@ -41,6 +41,9 @@ from neurosim.networks import get_network
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "accuracy"
+#: VGG8's hardware settings at the wrapper's defaults
+WRAPPER_DEFAULTS = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128,
+                        adc_precision=5, onoffratio=10.0)
 
 
 def run_case(case: dict, mode: str, device: str, kernel: str) -> torch.Tensor:
@@ -93,8 +96,7 @@ def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0):
 
 
 def check_network(res: dict, device: str) -> None:
-    base = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
-                onoffratio=10.0)
+    base = WRAPPER_DEFAULTS
     out = []
     for name, extra, mode in [("parity", {}, "parity"), ("default", {}, "default"),
                               ("cellbit2_sa64_parity", {"cell_bit": 2, "sub_array": 64,
@@ -118,8 +120,7 @@ def check_network(res: dict, device: str) -> None:
 
 def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: str,
                modes: list[str]) -> None:
-    s = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
-             onoffratio=10.0)
+    s = WRAPPER_DEFAULTS
     res["throughput"] = []
     cuda = device.startswith("cuda")
     for kern, mode in [(k, m) for k in kernels for m in modes]:
@@ -148,8 +149,7 @@ def profile(res: dict, batch: int, device: str, mode: str, top: int = 25) -> Non
     from torch.profiler import ProfilerActivity
     from torch.profiler import profile as torch_profile
 
-    s = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=128, adc_precision=5,
-             onoffratio=10.0)
+    s = WRAPPER_DEFAULTS
     spec, model, _ = vgg8(s, device, mode, "auto")
     x = spec.random_inputs(batch, 1).to(device)
     with torch.no_grad():
