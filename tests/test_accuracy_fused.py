@@ -63,6 +63,16 @@ SCRIPT = textwrap.dedent("""
             b = CrossbarModel(mode=mode, kernel="fused").conv2d(ly, x, w)
             rows.append(["conv", cin, cb, mode, bool(torch.equal(a, b)),
                          float((a - b).abs().max())])
+    # parity mode does not saturate: inputs above 1 give codes above 255, whose low byte
+    # both paths read
+    fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 128, None, True
+    w = grid_weights(16, 16, 3, 3)
+    x = activations(1, 16, 3, 3) * 40  # 4-bit codes up to about 600
+    ly = layer(sub_array=16)
+    a = CrossbarModel(mode="parity", kernel="torch").conv2d(ly, x, w)
+    b = CrossbarModel(mode="parity", kernel="fused").conv2d(ly, x, w)
+    rows.append(["conv, inputs above 1", 16, 1, "parity", bool(torch.equal(a, b)),
+                 float((a - b).abs().max())])
     # two reads of 40 rows: two K blocks of 32 in both kernels (int8 and fp16 products)
     fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 32, 3, True
     w = grid_weights(12, 80)
@@ -84,7 +94,7 @@ def test_fused_kernels_equal_torch_path_in_interpreter():
                          env=env, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     rows = json.loads(res.stdout.strip().splitlines()[-1])
-    assert len(rows) == 6
+    assert len(rows) == 7
     for kind, cin, cb, mode, equal, max_diff in rows:
         assert equal, f"{kind} cin={cin} cellBit={cb} {mode}: max |diff| {max_diff}"
 

@@ -476,21 +476,20 @@ class CrossbarModel:
             out += torch.einsum("gzbn,z->bn", dq, coef_z) * ck
         return out
 
-    def _crossbar_fused(self, p: LayerParams, mag: torch.Tensor, cell: torch.Tensor,
+    def _crossbar_fused(self, p: LayerParams, codes: torch.Tensor, cell: torch.Tensor,
                         bsz: int, kd: int, coef_k: torch.Tensor,
                         parity: bool) -> torch.Tensor:
         """The exact integer case on the fused kernels (:mod:`.fused_crossbar`); the same
         result as the torch path, bit for bit."""
         from .fused_crossbar import fused_crossbar
 
-        g_all, m, nn_ = mag.shape
+        g_all, m, nn_ = codes.shape
         cout = cell.shape[-1]
         nl = m // bsz
-        dev = mag.device
+        dev = codes.device
         radix = 2 ** p.cell_bits
         a, b = 2 * (int(p.ratio) - 1), 2 * (radix - 1)
         digits = ((cell.double() - b) / a).permute(0, 2, 1, 3).to(torch.float16)
-        codes = (mag & 255).to(torch.uint8)  # bits z < 8 only are read
         acc, lo, cnt = fused_crossbar(codes, digits, a, b, p.bits_in, p.adc_bits,
                                       p.cell_bits, bsz, per_item=not parity)
         self.stats["partial_sums"] += g_all * p.bits_in * kd * m * cout
@@ -554,7 +553,9 @@ class CrossbarModel:
 
         integral = (not per_unit and not ret and float(p.ratio).is_integer())
         bound = nn_ * 2 * ((p.ratio - 1) * (radix - 1) + radix - 1)  # max |partial sum|
-        neg = bool((cols < 0).any())
+        # one pass over the inputs: signed? (and for the fused kernels: codes within a byte?)
+        cmin, cmax = torch.stack(torch.aminmax(cols)).tolist() if cols.numel() else (0, 0)
+        neg = cmin < 0
         span = 2 * bound if neg else bound  # widest ADC range: signed inputs span +-bound
         fast = integral and span < 2 ** 13 and p.adc_bits <= 8
         # float64 with random cells: CPU and CUDA then round the continuous sums alike
@@ -574,14 +575,17 @@ class CrossbarModel:
             else:
                 cell = hit
 
-        mag = cols.abs().to(torch.int32)
-        sgn = torch.sign(cols).to(dt) if neg else None
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
         parity = not self.fix_adc_range  # one ADC range over the whole batch
         if (fast and not neg and nbits <= 8 and self.ties == ("exact", "exact")
                 and self._use_fused(dev, g_all, nbits, kd, span, p)):
-            return self._crossbar_fused(p, mag, cell, bsz, kd, coef_k, parity)
+            # bits z < 8 only are read: the codes' low byte (the values when below 256)
+            codes = (cols.to(torch.uint8) if cmax < 256
+                     else (cols.to(torch.int32) & 255).to(torch.uint8))
+            return self._crossbar_fused(p, codes, cell, bsz, kd, coef_k, parity)
+        mag = cols.abs().to(torch.int32)
+        sgn = torch.sign(cols).to(dt) if neg else None
 
         # one (read, bit, digit) unit holds M x cout partial sums, and with per-unit
         # weights (variation, random drift) also nn x cout cells
