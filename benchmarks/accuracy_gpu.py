@@ -3,7 +3,7 @@
 Run on a machine with CUDA (the lent device machine):
 
     python benchmarks/accuracy_gpu.py --json OUT.json [--batch 200] [--batches 3]
-        [--sweep 64,128,128,4 64,128,128,4/32,128,4 ...]
+        [--sweep 64,128,128,4,168/64,128,8 64,128,128,4/64,128,8,128 ...]
 
 1. Every deterministic golden layer case (``tests/golden/accuracy``), parity and default
    modes: the CUDA output (fused Triton kernels where the partial sums are exact integers,
@@ -180,12 +180,16 @@ def profile(res: dict, batch: int, device: str, mode: str, top: int = 25) -> Non
 
 
 def set_blocks(spec: str) -> None:
-    """``BM,BN,BK,WARPS[/ADC_BM,ADC_BN,ADC_WARPS]`` into the fused kernels' settings."""
+    """``BM,BN,BK,WARPS[,MAXNREG][/ADC_BM,ADC_BN,ADC_WARPS[,ADC_MAXNREG]]`` into the fused
+    kernels' settings (a register cap of 0: none)."""
     fc = fused_crossbar
     main_part, _, adc = spec.partition("/")
-    fc.BLOCK_M, fc.BLOCK_N, fc.BLOCK_K, fc.NUM_WARPS = (int(v) for v in main_part.split(","))
-    fc.ADC_BLOCK_M, fc.ADC_BLOCK_N, fc.ADC_WARPS = (
-        (int(v) for v in adc.split(",")) if adc else (None, None, None))
+    v = [int(x) for x in main_part.split(",")]
+    fc.BLOCK_M, fc.BLOCK_N, fc.BLOCK_K, fc.NUM_WARPS = v[:4]
+    fc.MAXNREG = (v[4] or None) if len(v) > 4 else None
+    w = [int(x) for x in adc.split(",")] if adc else [0, 0, 0]
+    fc.ADC_BLOCK_M, fc.ADC_BLOCK_N, fc.ADC_WARPS = (x or None for x in w[:3])
+    fc.ADC_MAXNREG = (w[3] or None) if len(w) > 3 else None
 
 
 def main() -> None:
@@ -201,7 +205,7 @@ def main() -> None:
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
     ap.add_argument("--limit", type=int, help="golden cases to compare (default: all)")
     ap.add_argument("--blocks", help="fused-kernel tiles BLOCK_M,BLOCK_N,BLOCK_K,NUM_WARPS"
-                    "[/ADC_BLOCK_M,ADC_BLOCK_N,ADC_WARPS]")
+                    "[,MAXNREG][/ADC_BLOCK_M,ADC_BLOCK_N,ADC_WARPS[,ADC_MAXNREG]]")
     ap.add_argument("--sweep", nargs="*", default=[],
                     help="after the steps: time each of these --blocks settings (fused "
                          "kernels, default mode, --batch, 2 batches)")

@@ -3,9 +3,10 @@
 instruction mix of each loop body in the SASS.
 
     python benchmarks/fused_sass.py [--arch 90] [--kernel range|adc|all]
-        [--tiles 64,128,4 ...] [--sass DIR]
+        [--tiles 64,128,4,168 ...] [--sass DIR]
 
-Each tile setting is ``BLOCK_M,BLOCK_N,WARPS``; the kernels are specialized as a VGG8 layer
+Each tile setting is ``BLOCK_M,BLOCK_N,WARPS[,MAXNREG]`` (a register cap, as the module's
+``MAXNREG``/``ADC_MAXNREG``); the kernels are specialized as a VGG8 layer
 at the wrapper's defaults (8-bit inputs, cellBit 1: 8 digits, subArray 128, per-item
 ranges) launches them: ints divisible by 16 marked so, pointers 16-byte aligned. Triton's
 bundled ``ptxas``/``cuobjdump``/``nvdisasm`` do the work, so this runs on any machine with
@@ -45,7 +46,7 @@ SIGNATURES = {
 }
 
 
-def compile_kernel(kind: str, bm: int, bn: int, warps: int, arch: int):
+def compile_kernel(kind: str, bm: int, bn: int, warps: int, maxnreg: int | None, arch: int):
     fn = fc._range_kernel if kind == "range" else fc._adc_kernel
     consts = {"Z": 8, "KD": 8, "PER_ITEM": True, "ONE": True, "BM": bm, "BN": bn, "BK": 128}
     consts.update({"EVEN_N": True, "I8": fc.RANGE_INT8} if kind == "range" else {"SPLIT": 1})
@@ -58,7 +59,7 @@ def compile_kernel(kind: str, bm: int, bn: int, warps: int, arch: int):
              if full[a].startswith("*") or (full[a] == "i32" and VALUES[a] % 16 == 0)}
     src = ASTSource(fn=fn, signature=full, constexprs=consts, attrs=attrs)
     return triton.compile(src, target=GPUTarget("cuda", arch, 32),
-                          options={"num_warps": warps})
+                          options={"num_warps": warps, "maxnreg": maxnreg})
 
 
 def resources(cubin: bytes) -> str:
@@ -97,23 +98,23 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--arch", type=int, default=90)
     ap.add_argument("--kernel", default="all", choices=["range", "adc", "all"])
-    ap.add_argument("--tiles", nargs="*", help="BLOCK_M,BLOCK_N,WARPS (default: the "
-                    "module's settings)")
+    ap.add_argument("--tiles", nargs="*", help="BLOCK_M,BLOCK_N,WARPS[,MAXNREG] (default: "
+                    "the module's settings)")
     ap.add_argument("--sass", help="write each kernel's SASS into this folder")
     a = ap.parse_args()
     kinds = ["range", "adc"] if a.kernel == "all" else [a.kernel]
     for kind in kinds:
         if a.tiles:
-            tiles = [tuple(int(v) for v in t.split(",")) for t in a.tiles]
+            tiles = [[int(v) for v in t.split(",")] + [0] for t in a.tiles]
         elif kind == "range":
-            tiles = [(fc.BLOCK_M, fc.BLOCK_N, fc.NUM_WARPS)]
+            tiles = [[fc.BLOCK_M, fc.BLOCK_N, fc.NUM_WARPS, fc.MAXNREG]]
         else:
-            tiles = [(fc.ADC_BLOCK_M or fc.BLOCK_M, fc.ADC_BLOCK_N or fc.BLOCK_N,
-                      fc.ADC_WARPS or fc.NUM_WARPS)]
-        for bm, bn, warps in tiles:
-            k = compile_kernel(kind, bm, bn, warps, a.arch)
+            tiles = [[fc.ADC_BLOCK_M or fc.BLOCK_M, fc.ADC_BLOCK_N or fc.BLOCK_N,
+                      fc.ADC_WARPS or fc.NUM_WARPS, fc.ADC_MAXNREG]]
+        for bm, bn, warps, maxnreg, *_ in tiles:
+            k = compile_kernel(kind, bm, bn, warps, maxnreg or None, a.arch)
             sass = get_sass(k.asm["cubin"])
-            name = f"{kind}_{bm}x{bn}_w{warps}_sm{a.arch}"
+            name = f"{kind}_{bm}x{bn}_w{warps}_r{maxnreg or 'any'}_sm{a.arch}"
             if a.sass:
                 os.makedirs(a.sass, exist_ok=True)
                 with open(os.path.join(a.sass, name + ".sass"), "w") as f:

@@ -8,7 +8,7 @@
 #    isolation: the machine's torch and Triton are used);
 # 2. VGG8 throughput at the wrapper's defaults (batch 200), fused kernels and torch path,
 #    and GPU time per kernel over one batch (--profile);
-# 3. the ADC kernel's tiles and warps swept (images/s each);
+# 3. tiles, warps and register caps of both kernels swept (images/s each);
 # 4. CPU against CUDA: VGG8 logits (4 settings) and every deterministic golden layer case.
 # Each step has its own timeout and JSON file, so a slow step does not lose the others.
 set -u
@@ -26,8 +26,8 @@ B=benchmarks/accuracy_gpu.py
 timeout 120 python3 $B --json "$OUT/throughput.json" --skip cases,network --profile \
     2>&1 | tee "$OUT/throughput.log"
 timeout 120 python3 $B --json "$OUT/sweep.json" --skip cases,network,throughput \
-    --sweep 64,128,128,4/64,128,8 64,128,128,4/64,64,4 64,128,128,4/128,128,8 \
-    128,128,128,8/64,128,8 2>&1 | grep -E "throughput|Error|error" | tee "$OUT/sweep.log"
+    --sweep 64,128,128,4,168/64,128,8 64,128,128,4/64,128,8 64,128,128,4,128/64,128,8 \
+    64,128,128,4,168/64,128,8,128 64,128,128,4,168/64,64,4 2>&1 | grep -E "throughput|Error|error" | tee "$OUT/sweep.log"
 timeout 100 python3 $B --json "$OUT/network.json" --skip throughput,cases 2>&1 \
     | tail -6 | tee "$OUT/network.log"
 timeout 120 python3 $B --json "$OUT/cases.json" --skip throughput,network 2>&1 \

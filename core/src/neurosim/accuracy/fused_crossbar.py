@@ -46,6 +46,11 @@ ADC_BLOCK_N: int | None = None
 ADC_WARPS: int | None = 8
 #: reads per output tile split over this many programs (None: enough to fill the GPU)
 SPLIT_G: int | None = None
+#: register caps per thread (ptxas ``maxnreg``; None: the compiler's choice). For sm_90,
+#: 168 lets three range programs share an SM without spills (175 and two otherwise);
+#: ``benchmarks/fused_sass.py`` shows what a cap costs in spills
+MAXNREG: int | None = 168
+ADC_MAXNREG: int | None = None
 #: the range kernel's products on int8 tensor cores (twice the fp16 rate, half the bytes
 #: of weight digits), else fp16 as in the ADC kernel
 RANGE_INT8 = True
@@ -232,7 +237,7 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     _range_kernel[grid + (g_all,)](codes, dig_r, lo, hi, cnt, m, nn_, cout, nl, nb, a, b,
                                    Z=nbits, KD=kd, PER_ITEM=per_item, ONE=nn_ <= bk_r,
                                    EVEN_N=cout % bn == 0, BM=BLOCK_M, BN=bn, BK=bk_r,
-                                   I8=RANGE_INT8, num_warps=NUM_WARPS)
+                                   I8=RANGE_INT8, num_warps=NUM_WARPS, maxnreg=MAXNREG)
     delta = hi - lo
     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
     inv = float(2 ** adc_bits) / delta.to(torch.float32)  # the torch path's fl32(amp/delta)
@@ -252,5 +257,6 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     _adc_kernel[grid + (split,)](codes, digits, cnt, lo, inv, wgt.contiguous(), out, g_all, m,
                                  nn_, cout, nl, nb, a, b, top_bits, Z=nbits, KD=kd,
                                  PER_ITEM=per_item, ONE=nn_ <= bk, SPLIT=split, BM=am, BN=an,
-                                 BK=bk, num_warps=ADC_WARPS or NUM_WARPS)
+                                 BK=bk, num_warps=ADC_WARPS or NUM_WARPS,
+                                 maxnreg=ADC_MAXNREG)
     return out, lo, cnt
