@@ -143,12 +143,16 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
             rmin = (A * smin).to(tl.int32) + bn
             rmax = (A * smax).to(tl.int32) + bn
             slot = (g * Z + z) * KD + k
+            # relaxed atomics: only the values after the kernel matter, and the default
+            # (acq_rel) puts a GPU-wide fence and an L1 invalidation around every one
             if PER_ITEM:  # per-row atomics (same-item rows share an address)
-                tl.atomic_min(lo_ptr + slot * NB + item, rmin, mask=mm)
-                tl.atomic_max(hi_ptr + slot * NB + item, rmax, mask=mm)
+                tl.atomic_min(lo_ptr + slot * NB + item, rmin, mask=mm, sem="relaxed")
+                tl.atomic_max(hi_ptr + slot * NB + item, rmax, mask=mm, sem="relaxed")
             else:
-                tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm, rmin, 2 ** 31 - 1)))
-                tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm, rmax, -2 ** 31)))
+                tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm, rmin, 2 ** 31 - 1)),
+                              sem="relaxed")
+                tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm, rmax, -2 ** 31)),
+                              sem="relaxed")
         first_n = tl.program_id(1) == 0
         tl.store(cnt_ptr + (g * Z + z) * M + rm, n, mask=mm & first_n)
 
@@ -192,7 +196,7 @@ def _adc_kernel(codes_ptr, dig_ptr, cnt_ptr, lo_ptr, inv_ptr, wgt_ptr, out_ptr, 
     if SPLIT == 1:
         tl.store(ptrs, acc, mask=mm[:, None] & mn[None, :])
     else:  # exact sums: the order of the atomic adds does not matter
-        tl.atomic_add(ptrs, acc, mask=mm[:, None] & mn[None, :])
+        tl.atomic_add(ptrs, acc, mask=mm[:, None] & mn[None, :], sem="relaxed")
 
 
 def exact_bound_ok(g_all: int, nbits: int, kd: int, cell_bits: int, adc_bits: int,
