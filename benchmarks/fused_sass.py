@@ -49,6 +49,8 @@ SIGNATURES = {
 def compile_kernel(kind: str, bm: int, bn: int, warps: int, maxnreg: int | None, arch: int):
     fn = fc._range_kernel if kind == "range" else fc._adc_kernel
     consts = {"Z": 8, "KD": 8, "PER_ITEM": True, "ONE": True, "BM": bm, "BN": bn, "BK": 128}
+    if kind == "range":
+        consts["KP"] = 8
     consts.update({"EVEN_N": True, "I8": fc.RANGE_INT8} if kind == "range" else {"SPLIT": 1})
     sig = dict(SIGNATURES[kind])
     if kind == "range" and not fc.RANGE_INT8:

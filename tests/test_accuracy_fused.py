@@ -68,7 +68,7 @@ SCRIPT = textwrap.dedent("""
     fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 128, None, True
     w = grid_weights(16, 16, 3, 3)
     x = activations(1, 16, 3, 3) * 40  # 4-bit codes up to about 600
-    ly = layer(sub_array=16)
+    ly = layer(sub_array=16, wl_weight=3)  # and 3 digits: the range kernel pads them to 4
     a = CrossbarModel(mode="parity", kernel="torch").conv2d(ly, x, w)
     b = CrossbarModel(mode="parity", kernel="fused").conv2d(ly, x, w)
     rows.append(["conv, inputs above 1", 16, 1, "parity", bool(torch.equal(a, b)),

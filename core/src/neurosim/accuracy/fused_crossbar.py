@@ -46,9 +46,10 @@ ADC_BLOCK_N: int | None = None
 ADC_WARPS: int | None = 8
 #: reads per output tile split over this many programs (None: enough to fill the GPU)
 SPLIT_G: int | None = None
-#: register caps per thread (ptxas ``maxnreg``; None: the compiler's choice). For sm_90,
-#: 168 lets three range programs share an SM without spills (175 and two otherwise);
-#: ``benchmarks/fused_sass.py`` shows what a cap costs in spills
+#: register caps per thread on sm_90 and later (ptxas ``maxnreg``; None: the compiler's
+#: choice, as on older GPUs). 168 lets three range programs share an SM without spills
+#: (175 and two otherwise; on sm_80 the cap spills); ``benchmarks/fused_sass.py`` shows
+#: what a cap costs
 MAXNREG: int | None = 168
 ADC_MAXNREG: int | None = None
 #: the range kernel's products on int8 tensor cores (twice the fp16 rate, half the bytes
@@ -122,13 +123,18 @@ def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
 
 @triton.jit
 def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, NB, A, B,
-                  Z: tl.constexpr, KD: tl.constexpr, PER_ITEM: tl.constexpr,
-                  ONE: tl.constexpr, EVEN_N: tl.constexpr, BM: tl.constexpr,
-                  BN: tl.constexpr, BK: tl.constexpr, I8: tl.constexpr):
+                  Z: tl.constexpr, KD: tl.constexpr, KP: tl.constexpr,
+                  PER_ITEM: tl.constexpr, ONE: tl.constexpr, EVEN_N: tl.constexpr,
+                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, I8: tl.constexpr):
     rm, rn, mm, mn, item = _tile(M, COUT, L, BM, BN)
     g = tl.program_id(2)
+    kc = tl.arange(0, KP)  # digits, padded to a power of two
     for z in range(Z):
         bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, I8)  # used when ONE
+        # every digit's row extremes, sent with one pair of atomics per bit: the atomics'
+        # layout change goes through shared memory with barriers
+        lo_k = tl.full((BM, KP), 2 ** 31 - 1, tl.int32)
+        hi_k = tl.full((BM, KP), -2 ** 31, tl.int32)
         for k in range(KD):
             s, n = _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
                         KD, ONE, BK, BM, BN, I8)
@@ -140,19 +146,21 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
                 smin = tl.min(tl.where(mn[None, :], s, 1 << 30), axis=1)
                 smax = tl.max(tl.where(mn[None, :], s, -(1 << 30)), axis=1)
             bn = B * n
-            rmin = (A * smin).to(tl.int32) + bn
-            rmax = (A * smax).to(tl.int32) + bn
-            slot = (g * Z + z) * KD + k
-            # relaxed atomics: only the values after the kernel matter, and the default
-            # (acq_rel) puts a GPU-wide fence and an L1 invalidation around every one
-            if PER_ITEM:  # per-row atomics (same-item rows share an address)
-                tl.atomic_min(lo_ptr + slot * NB + item, rmin, mask=mm, sem="relaxed")
-                tl.atomic_max(hi_ptr + slot * NB + item, rmax, mask=mm, sem="relaxed")
-            else:
-                tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm, rmin, 2 ** 31 - 1)),
-                              sem="relaxed")
-                tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm, rmax, -2 ** 31)),
-                              sem="relaxed")
+            lo_k = tl.where(kc[None, :] == k, ((A * smin).to(tl.int32) + bn)[:, None], lo_k)
+            hi_k = tl.where(kc[None, :] == k, ((A * smax).to(tl.int32) + bn)[:, None], hi_k)
+        slot = (g * Z + z) * KD + kc
+        # relaxed atomics: only the values after the kernel matter, and the default
+        # (acq_rel) puts a GPU-wide fence and an L1 invalidation around every one
+        if PER_ITEM:  # per-row atomics (same-item rows share an address)
+            at = slot[None, :] * NB + item[:, None]
+            ok = mm[:, None] & (kc < KD)[None, :]
+            tl.atomic_min(lo_ptr + at, lo_k, mask=ok, sem="relaxed")
+            tl.atomic_max(hi_ptr + at, hi_k, mask=ok, sem="relaxed")
+        else:
+            tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm[:, None], lo_k, 2 ** 31 - 1), axis=0),
+                          mask=kc < KD, sem="relaxed")
+            tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm[:, None], hi_k, -2 ** 31), axis=0),
+                          mask=kc < KD, sem="relaxed")
         first_n = tl.program_id(1) == 0
         tl.store(cnt_ptr + (g * Z + z) * M + rm, n, mask=mm & first_n)
 
@@ -237,11 +245,14 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     bn = min(BLOCK_N, max(16, triton.next_power_of_2(cout)))
     bk_r = max(bk, 32) if RANGE_INT8 else bk  # int8 products take K blocks of 32
     grid = (triton.cdiv(m, BLOCK_M), triton.cdiv(cout, bn))
+    hopper = dev.type == "cuda" and torch.cuda.get_device_capability(dev)[0] >= 9
     dig_r = digits.to(torch.int8).transpose(2, 3).contiguous() if RANGE_INT8 else digits
     _range_kernel[grid + (g_all,)](codes, dig_r, lo, hi, cnt, m, nn_, cout, nl, nb, a, b,
-                                   Z=nbits, KD=kd, PER_ITEM=per_item, ONE=nn_ <= bk_r,
+                                   Z=nbits, KD=kd, KP=triton.next_power_of_2(kd),
+                                   PER_ITEM=per_item, ONE=nn_ <= bk_r,
                                    EVEN_N=cout % bn == 0, BM=BLOCK_M, BN=bn, BK=bk_r,
-                                   I8=RANGE_INT8, num_warps=NUM_WARPS, maxnreg=MAXNREG)
+                                   I8=RANGE_INT8, num_warps=NUM_WARPS,
+                                   maxnreg=MAXNREG if hopper else None)
     delta = hi - lo
     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
     inv = float(2 ** adc_bits) / delta.to(torch.float32)  # the torch path's fl32(amp/delta)
@@ -262,5 +273,5 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
                                  nn_, cout, nl, nb, a, b, top_bits, Z=nbits, KD=kd,
                                  PER_ITEM=per_item, ONE=nn_ <= bk, SPLIT=split, BM=am, BN=an,
                                  BK=bk, num_warps=ADC_WARPS or NUM_WARPS,
-                                 maxnreg=ADC_MAXNREG)
+                                 maxnreg=ADC_MAXNREG if hopper else None)
     return out, lo, cnt
