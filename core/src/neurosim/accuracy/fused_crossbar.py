@@ -179,8 +179,7 @@ def _adc_kernel(codes_ptr, dig_ptr, cnt_ptr, lo_ptr, inv_ptr, wgt_ptr, out_ptr, 
             acc_z = tl.zeros((BM, BN), dtype=tl.int32)  # sum_k (idx + ROUND) * w, mod 2**32
             w_sum = tl.zeros((BM,), dtype=tl.int32)
             for k in range(KD):
-                s, n = _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN,
-                            COUT, KD, ONE, BK, BM, BN, False)
+                # this digit's range values first: their loads wait behind the products
                 slot = (g * Z + z) * KD + k
                 if PER_ITEM:
                     at = slot * NB + item
@@ -193,6 +192,8 @@ def _adc_kernel(codes_ptr, dig_ptr, cnt_ptr, lo_ptr, inv_ptr, wgt_ptr, out_ptr, 
                     inv = tl.load(inv_ptr + slot)
                     w = tl.load(wgt_ptr + slot)
                     w2 = w
+                s, n = _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN,
+                            COUT, KD, ONE, BK, BM, BN, False)
                 t = A * s + (bn - lo).to(tl.float32)[:, None]  # partial sum - min, exact
                 # round(t*inv + 2**-14 - 0.5) = floor(t*inv + 2**-14): adding 1.5*2**23
                 # leaves the rounded value in the low bits of the float32 pattern
