@@ -13,7 +13,8 @@ Run on a machine with CUDA (the lent device machine):
 3. Throughput, VGG8 at the wrapper's default hardware settings (cellBit 1, subArray 128,
    5-bit ADC, on/off ratio 10), ``--modes`` (default: default): images/s at ``--batch`` on
    the fused kernels and on the torch path, after a warm-up batch (Triton compiles on
-   first use).
+   first use); with ``--baseline FILE``, also on another version of the kernels' module,
+   for a speed-up measured on the same machine.
 4. ``--sweep``: the fused kernels' throughput for each tile setting given.
 5. ``--profile``: one batch of step 3 (fused kernels, first mode) under ``torch.profiler``:
    GPU time per kernel (CPU time per operator on ``--device cpu``) (the two fused kernels, and every torch kernel around them:
@@ -118,21 +119,42 @@ def check_network(res: dict, device: str) -> None:
     res["vgg8_cpu_vs_cuda"] = out
 
 
+def load_baseline(path: str):
+    """``fused_crossbar`` of another version of the kernels' module (a file with the same
+    function), e.g. ``git show REV:core/src/neurosim/accuracy/fused_crossbar.py``."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fused_baseline", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.fused_crossbar
+
+
 def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: str,
-               modes: list[str]) -> None:
+               modes: list[str], baseline: str | None = None) -> None:
+    """Images/s per kernel choice ("auto", "torch"; "baseline": ``--baseline``'s kernels
+    in place of the current ones) and mode."""
     s = WRAPPER_DEFAULTS
     res["throughput"] = []
     cuda = device.startswith("cuda")
+    current = fused_crossbar.fused_crossbar
     for kern, mode in [(k, m) for k in kernels for m in modes]:
-        spec, model, hw = vgg8(s, device, mode, kern)
+        if kern == "baseline":
+            if not baseline:
+                continue
+            fused_crossbar.fused_crossbar = load_baseline(baseline)
+        spec, model, hw = vgg8(s, device, mode, "auto" if kern == "baseline" else kern)
         x = spec.random_inputs(batch, 1).to(device)
-        with torch.no_grad():
-            model(x)  # warm-up: Triton compiles
-            sync(device)
-            t = time.perf_counter()
-            for _ in range(batches):
-                model(x)
-            sync(device)
+        try:
+            with torch.no_grad():
+                model(x)  # warm-up: Triton compiles
+                sync(device)
+                t = time.perf_counter()
+                for _ in range(batches):
+                    model(x)
+                sync(device)
+        finally:
+            fused_crossbar.fused_crossbar = current
         dt = time.perf_counter() - t
         row = {"kernel": kern, "mode": mode, "batch": batch, "batches": batches,
                "images_per_s": batch * batches / dt, "s_per_batch": dt / batches,
@@ -200,7 +222,9 @@ def main() -> None:
     ap.add_argument("--skip", default="", help="comma list of: cases,network,throughput")
     ap.add_argument("--profile", action="store_true",
                     help="GPU time per kernel over one batch (torch.profiler)")
-    ap.add_argument("--kernels", default="auto,torch")
+    ap.add_argument("--kernels", default="auto,torch,baseline")
+    ap.add_argument("--baseline", help="a file holding another version of "
+                    "neurosim/accuracy/fused_crossbar.py, timed as kernel 'baseline'")
     ap.add_argument("--modes", default="default", help="accuracy modes timed")
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
     ap.add_argument("--limit", type=int, help="golden cases to compare (default: all)")
@@ -220,7 +244,7 @@ def main() -> None:
     print(res, flush=True)
     steps = [("throughput", lambda: throughput(res, a.batch, a.batches,
                                                a.kernels.split(","), dev,
-                                               a.modes.split(","))),
+                                               a.modes.split(","), a.baseline)),
              ("profile", lambda: profile(res, a.batch, dev, a.modes.split(",")[0])),
              ("network", lambda: check_network(res, dev)),
              ("cases", lambda: check_cases(res, dev, a.limit))]

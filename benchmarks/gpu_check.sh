@@ -2,12 +2,12 @@
 # One prepared run of the accuracy simulation's GPU checks, sized for the device tool's
 # 10-minute command limit (at most about 8 minutes: each step has a timeout):
 #
-#   bash benchmarks/gpu_check.sh            # results under $OUT (default: ./gpu-out)
+#   [BASELINE=FILE] bash benchmarks/gpu_check.sh     # results under $OUT (default: gpu-out)
 #
 # 1. installs neurosim-core and the VGG8 plugin into /tmp/site (no network, no build
 #    isolation: the machine's torch and Triton are used);
-# 2. VGG8 throughput at the wrapper's defaults (batch 200), fused kernels and torch path,
-#    and GPU time per kernel over one batch (--profile);
+# 2. VGG8 throughput at the wrapper's defaults (batch 200), fused kernels, torch path and
+#    BASELINE's kernels, and GPU time per kernel over one batch (--profile);
 # 3. tiles, warps and register caps of both kernels swept (images/s each);
 # 4. CPU against CUDA: VGG8 logits (4 settings) and every deterministic golden layer case.
 # Each step has its own timeout and JSON file, so a slow step does not lose the others.
@@ -23,8 +23,10 @@ python3 -m pip install -q --no-deps --no-build-isolation --no-index --target /tm
     || { echo "install failed, see $OUT/install.log"; exit 1; }
 export PYTHONPATH=/tmp/site
 B=benchmarks/accuracy_gpu.py
-timeout 120 python3 $B --json "$OUT/throughput.json" --skip cases,network --profile \
-    2>&1 | tee "$OUT/throughput.log"
+# BASELINE: another version of core/src/neurosim/accuracy/fused_crossbar.py (a file in the
+# tree, e.g. from `git show REV:core/src/neurosim/accuracy/fused_crossbar.py`), timed too
+timeout 150 python3 $B --json "$OUT/throughput.json" --skip cases,network --profile \
+    ${BASELINE:+--baseline "$BASELINE"} 2>&1 | tee "$OUT/throughput.log"
 timeout 120 python3 $B --json "$OUT/sweep.json" --skip cases,network,throughput \
     --sweep 64,128,128,4,168/64,128,8 64,128,128,4/64,128,8 64,128,128,4,128/64,128,8 \
     64,128,128,4,168/64,128,8,128 64,128,128,4,168/64,64,4 2>&1 | grep -E "throughput|Error|error" | tee "$OUT/sweep.log"
