@@ -122,3 +122,41 @@ def test_exact_bound():
     # 16-bit inputs and weights at cellBit 1: terms up to 2**(8 + 13 + 15 + 15) = 2**51,
     # times 4096 reads x 16 x 16 terms: no longer exact in float64
     assert not exact_bound_ok(4096, 16, 16, 1, 8, 2.0 ** 13)
+
+
+def test_auto_falls_back_to_torch_path_when_fused_kernels_fail():
+    from types import SimpleNamespace
+
+    from neurosim.accuracy.crossbar import CrossbarModel
+
+    ly = SimpleNamespace(name="t", wl_input=4, wl_weight=4, inference=1, onoffratio=10.0,
+                         cell_bit=1, sub_array=16, parallel_read=None, adc_precision=5,
+                         vari=0.0, t=0.0, v=0.0, detect=0, target=0.0, model="VGG8",
+                         mode="WAGE", bias=None, stride=(1, 1), padding=(1, 1),
+                         dilation=(1, 1), groups=1)
+    torch.manual_seed(3)
+    w = torch.round(torch.clamp(torch.randn(8, 16, 3, 3) * 0.35, -0.99, 0.99) * 8) / 8
+    x = torch.round(torch.clamp(torch.rand(1, 16, 4, 4), 0, 0.99) * 16) / 16
+    expected = CrossbarModel(kernel="torch").conv2d(ly, x, w)
+
+    hw = CrossbarModel()  # "auto"
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise RuntimeError("no kernel image for this GPU")
+
+    # as on CUDA: "auto" picks the fused kernels until they have failed once
+    hw._use_fused = lambda *args: not hw.fused_error
+    hw._crossbar_fused = broken
+    with pytest.warns(RuntimeWarning, match="fused GPU kernels failed .*no kernel image"):
+        first = hw.conv2d(ly, x, w)
+    assert torch.equal(first, expected)
+    assert hw.fused_error == "RuntimeError: no kernel image for this GPU"
+    assert torch.equal(hw.conv2d(ly, x, w), expected)
+    assert len(calls) == 1  # not retried
+
+    strict = CrossbarModel(kernel="fused")
+    strict._crossbar_fused = broken
+    with pytest.raises(RuntimeError, match="no kernel image"):
+        strict.conv2d(ly, x, w)

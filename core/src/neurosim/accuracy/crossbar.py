@@ -44,6 +44,7 @@ partial subarray, ``ceil(bW/cellBit)`` digits instead of ``int(bW/cellBit)``); s
 from __future__ import annotations
 
 import math
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -161,6 +162,8 @@ class CrossbarModel:
         #: exact integer reads: "auto" (fused Triton kernels on CUDA, torch elsewhere),
         #: "torch", "fused" (also on the CPU under TRITON_INTERPRET=1; slow, for tests)
         self.kernel = kernel
+        #: why the fused kernels failed on this machine ("auto" then keeps the torch path)
+        self.fused_error: str | None = None
         if arithmetic not in ARITHMETICS:
             raise NeuroSimError(f"arithmetic {arithmetic!r}: expected one of "
                                 f"{', '.join(ARITHMETICS)}")
@@ -452,7 +455,8 @@ class CrossbarModel:
     def _use_fused(self, dev: torch.device, g_all: int, nbits: int, kd: int, bound: float,
                    p: LayerParams) -> bool:
         """The fused Triton kernels (``kernel``: "auto" = on CUDA when Triton imports)."""
-        if self.kernel == "torch" or (self.kernel == "auto" and dev.type != "cuda"):
+        if self.kernel == "torch" or (self.kernel == "auto" and (dev.type != "cuda"
+                                                                  or self.fused_error)):
             return False
         try:
             from .fused_crossbar import exact_bound_ok
@@ -583,7 +587,15 @@ class CrossbarModel:
             # bits z < 8 only are read: the codes' low byte (the values when below 256)
             codes = (cols.to(torch.uint8) if cmax < 256
                      else (cols.to(torch.int32) & 255).to(torch.uint8))
-            return self._crossbar_fused(p, codes, cell, bsz, kd, coef_k, parity)
+            try:
+                return self._crossbar_fused(p, codes, cell, bsz, kd, coef_k, parity)
+            except Exception as exc:  # e.g. Triton cannot compile for this GPU
+                if self.kernel == "fused":
+                    raise
+                self.fused_error = f"{type(exc).__name__}: {exc}"
+                warnings.warn(f"the fused GPU kernels failed ({self.fused_error}); "
+                              "the torch path computes the same result", RuntimeWarning,
+                              stacklevel=2)
         mag = cols.abs().to(torch.int32)
         sgn = torch.sign(cols).to(dt) if neg else None
 

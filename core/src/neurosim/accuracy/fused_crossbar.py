@@ -53,7 +53,7 @@ SPLIT_G: int | None = None
 MAXNREG: int | None = 168
 ADC_MAXNREG: int | None = None
 #: the range kernel's products on int8 tensor cores (twice the fp16 rate, half the bytes
-#: of weight digits), else fp16 as in the ADC kernel
+#: of weight digits; sm_80 and later), else fp16 as in the ADC kernel
 RANGE_INT8 = True
 
 
@@ -244,15 +244,18 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     digits = digits.contiguous()
     bk = min(BLOCK_K, max(16, triton.next_power_of_2(nn_)))
     bn = min(BLOCK_N, max(16, triton.next_power_of_2(cout)))
-    bk_r = max(bk, 32) if RANGE_INT8 else bk  # int8 products take K blocks of 32
+    cuda = dev.type == "cuda"
+    cap = torch.cuda.get_device_capability(dev) if cuda else (0, 0)
+    hopper = cuda and cap[0] >= 9
+    i8 = RANGE_INT8 and (cap >= (8, 0) or not cuda)  # int8 tensor cores: sm_80 and later
+    bk_r = max(bk, 32) if i8 else bk  # int8 products take K blocks of 32
     grid = (triton.cdiv(m, BLOCK_M), triton.cdiv(cout, bn))
-    hopper = dev.type == "cuda" and torch.cuda.get_device_capability(dev)[0] >= 9
-    dig_r = digits.to(torch.int8).transpose(2, 3).contiguous() if RANGE_INT8 else digits
+    dig_r = digits.to(torch.int8).transpose(2, 3).contiguous() if i8 else digits
     _range_kernel[grid + (g_all,)](codes, dig_r, lo, hi, cnt, m, nn_, cout, nl, nb, a, b,
                                    Z=nbits, KD=kd, KP=triton.next_power_of_2(kd),
                                    PER_ITEM=per_item, ONE=nn_ <= bk_r,
                                    EVEN_N=cout % bn == 0, BM=BLOCK_M, BN=bn, BK=bk_r,
-                                   I8=RANGE_INT8, num_warps=NUM_WARPS,
+                                   I8=i8, num_warps=NUM_WARPS,
                                    maxnreg=MAXNREG if hopper else None)
     delta = hi - lo
     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
@@ -260,8 +263,7 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     radix_k = (2 ** cell_bits) ** torch.arange(kd, device=dev, dtype=torch.int32)
     wgt = delta * radix_k.reshape((1, 1, kd) + ((1,) if per_item else ()))
     # enough programs to fill the GPU: split the reads over programs for few tiles
-    sms = (torch.cuda.get_device_properties(dev).multi_processor_count
-           if dev.type == "cuda" else 8)
+    sms = torch.cuda.get_device_properties(dev).multi_processor_count if cuda else 8
     am = ADC_BLOCK_M or BLOCK_M
     an = min(ADC_BLOCK_N or BLOCK_N, bn)
     grid = (triton.cdiv(m, am), triton.cdiv(cout, an))
