@@ -52,6 +52,7 @@ def compile_kernel(kind: str, bm: int, bn: int, warps: int, maxnreg: int | None,
     if kind == "range":
         consts["KP"] = 8
     consts.update({"EVEN_N": True, "I8": fc.RANGE_INT8} if kind == "range" else {"SPLIT": 1})
+    consts["SIGNED"] = False
     sig = dict(SIGNATURES[kind])
     if kind == "range" and not fc.RANGE_INT8:
         sig["dig_ptr"] = "*fp16"

@@ -3,8 +3,8 @@
 Without a GPU the kernels run in Triton's interpreter (``TRITON_INTERPRET=1``, set before
 Triton is imported, hence the subprocess). The shapes are small but reach every branch:
 one K block and several (``ONE``), column tiles with and without a ragged edge
-(``EVEN_N``), int8 and fp16 products in the range kernel, per-item ranges with items
-longer and shorter than a row tile,
+(``EVEN_N``), int8 and fp16 products in the range kernel, signed inputs, per-item ranges
+with items longer and shorter than a row tile,
 one range per batch (parity), reads split over programs (``SPLIT_G``) or not, the ADC
 kernel on the range kernel's tiles or its own, conv and
 linear layers; 4-bit inputs and weights keep the interpreter's loops short. On a GPU, ``benchmarks/accuracy_gpu.py`` checks CPU against CUDA.
@@ -73,6 +73,19 @@ SCRIPT = textwrap.dedent("""
     b = CrossbarModel(mode="parity", kernel="fused").conv2d(ly, x, w)
     rows.append(["conv, inputs above 1", 16, 1, "parity", bool(torch.equal(a, b)),
                  float((a - b).abs().max())])
+    # signed inputs (bits of -1, 0 or 1): int8 and fp16 range products; in parity mode
+    # magnitudes above 255 keep their low byte and their sign
+    for i8, scale, modes in ((True, 1.0, ("parity", "default")), (False, 40.0, ("parity",))):
+        fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 128, None, i8
+        w = grid_weights(16, 16, 3, 3)
+        x = torch.round(torch.clamp(0.4 * torch.randn(1, 16, 3, 3), -127 / 128, 127 / 128)
+                        * 128) / 128 * scale
+        ly = layer(sub_array=16)
+        for mode in modes:
+            a = CrossbarModel(mode=mode, kernel="torch").conv2d(ly, x, w)
+            b = CrossbarModel(mode=mode, kernel="fused").conv2d(ly, x, w)
+            rows.append(["conv, signed inputs", 16, 1, mode, bool(torch.equal(a, b)),
+                         float((a - b).abs().max())])
     # two reads of 40 rows: two K blocks of 32 in both kernels (int8 and fp16 products)
     fc.BLOCK_K, fc.SPLIT_G, fc.RANGE_INT8 = 32, 3, True
     w = grid_weights(12, 80)
@@ -94,7 +107,7 @@ def test_fused_kernels_equal_torch_path_in_interpreter():
                          env=env, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
     rows = json.loads(res.stdout.strip().splitlines()[-1])
-    assert len(rows) == 7
+    assert len(rows) == 10
     for kind, cin, cb, mode, equal, max_diff in rows:
         assert equal, f"{kind} cin={cin} cellBit={cb} {mode}: max |diff| {max_diff}"
 

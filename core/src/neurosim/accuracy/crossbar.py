@@ -582,11 +582,16 @@ class CrossbarModel:
         coef_k = torch.tensor([float(radix ** k) for k in range(kd)], dtype=torch.float64,
                               device=dev)
         parity = not self.fix_adc_range  # one ADC range over the whole batch
-        if (fast and not neg and nbits <= 8 and self.ties == ("exact", "exact")
+        if (fast and nbits <= 8 and self.ties == ("exact", "exact")
                 and self._use_fused(dev, g_all, nbits, kd, span, p)):
-            # bits z < 8 only are read: the codes' low byte (the values when below 256)
-            codes = (cols.to(torch.uint8) if cmax < 256
-                     else (cols.to(torch.int32) & 255).to(torch.uint8))
+            # bits z < 8 only are read: the magnitudes' low byte (the values when below
+            # 256), signed inputs as int16 sign times that byte
+            if max(cmax, -cmin) < 256:
+                codes = cols.to(torch.int16 if neg else torch.uint8)
+            elif neg:
+                codes = (torch.sign(cols) * (cols.abs().to(torch.int32) & 255)).to(torch.int16)
+            else:
+                codes = (cols.to(torch.int32) & 255).to(torch.uint8)
             try:
                 return self._crossbar_fused(p, codes, cell, bsz, kd, coef_k, parity)
             except Exception as exc:  # e.g. Triton cannot compile for this GPU

@@ -66,14 +66,26 @@ def _tile(M, COUT, L, BM: tl.constexpr, BN: tl.constexpr):
 
 
 @triton.jit
-def _bits(codes_ptr, g, z, k0, rm, mm, M, NN, BK: tl.constexpr, I8: tl.constexpr):
-    """Input bit z of rows rm, subarray rows k0..k0+BK of read g -- int8 0/1 with I8, else
-    fp16 0/1 written as bit patterns (0x3C00 is 1.0: integer operations, no conversion
-    instruction) -- and how many rows each row of rm reads (int32)."""
+def _bits(codes_ptr, g, z, k0, rm, mm, M, NN, BK: tl.constexpr, I8: tl.constexpr,
+          SIGNED: tl.constexpr):
+    """Input bit z of rows rm, subarray rows k0..k0+BK of read g -- int8 0/+-1 with I8, else
+    fp16 0/+-1 written as bit patterns (0x3C00 is 1.0, 0x8000 the sign: integer
+    operations, no conversion instruction) -- and the signed count of rows read per row
+    (int32). Codes are uint8 magnitudes, or int16 sign times magnitude with SIGNED."""
     kk = k0 + tl.arange(0, BK)
     c = tl.load(codes_ptr + (g * M + rm[:, None]).to(tl.int64) * NN + kk[None, :],
-                mask=mm[:, None] & (kk < NN)[None, :], other=0)
-    b = (c.to(tl.int32) >> z) & 1
+                mask=mm[:, None] & (kk < NN)[None, :], other=0).to(tl.int32)
+    if SIGNED:
+        neg = (c < 0).to(tl.int32)
+        b = (tl.abs(c) >> z) & 1
+        sb = b - 2 * (b & neg)
+        if I8:
+            bits = sb.to(tl.int8)
+        else:  # int32 -> int16 keeps the low 16 bits: 0x3C00 + 0x8000 is -1.0
+            bits = (b * 0x3C00 + (b & neg) * 0x8000).to(tl.int16).to(tl.float16,
+                                                                      bitcast=True)
+        return bits, tl.sum(sb, axis=1)
+    b = (c >> z) & 1
     if I8:
         bits = b.to(tl.int8)
     else:
@@ -98,7 +110,7 @@ def _digit(dig_ptr, g, k, k0, rn, mn, NN, COUT, KD: tl.constexpr, BK: tl.constex
 @triton.jit
 def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
          KD: tl.constexpr, ONE: tl.constexpr, BK: tl.constexpr, BM: tl.constexpr,
-         BN: tl.constexpr, I8: tl.constexpr):
+         BN: tl.constexpr, I8: tl.constexpr, SIGNED: tl.constexpr):
     """``S = bits @ digits`` of read g, bit z, digit k (exact integers: int32 with I8 and
     int8 digits, else fp32 from fp16) and the rows read; with ONE (a read fits one K block)
     ``bits``/``n`` are given."""
@@ -115,7 +127,7 @@ def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
             s = tl.zeros((BM, BN), dtype=tl.float32)
         n = tl.zeros((BM,), dtype=tl.int32)
         for k0 in range(0, NN, BK):
-            b, nb = _bits(codes_ptr, g, z, k0, rm, mm, M, NN, BK, I8)
+            b, nb = _bits(codes_ptr, g, z, k0, rm, mm, M, NN, BK, I8, SIGNED)
             s = tl.dot(b, _digit(dig_ptr, g, k, k0, rn, mn, NN, COUT, KD, BK, I8), s)
             n += nb
     return s, n
@@ -125,19 +137,20 @@ def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
 def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, NB, A, B,
                   Z: tl.constexpr, KD: tl.constexpr, KP: tl.constexpr,
                   PER_ITEM: tl.constexpr, ONE: tl.constexpr, EVEN_N: tl.constexpr,
-                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, I8: tl.constexpr):
+                  BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr, I8: tl.constexpr,
+                  SIGNED: tl.constexpr):
     rm, rn, mm, mn, item = _tile(M, COUT, L, BM, BN)
     g = tl.program_id(2)
     kc = tl.arange(0, KP)  # digits, padded to a power of two
     for z in range(Z):
-        bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, I8)  # used when ONE
+        bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, I8, SIGNED)  # if ONE
         # every digit's row extremes, sent with one pair of atomics per bit: the atomics'
         # layout change goes through shared memory with barriers
         lo_k = tl.full((BM, KP), 2 ** 31 - 1, tl.int32)
         hi_k = tl.full((BM, KP), -2 ** 31, tl.int32)
         for k in range(KD):
             s, n = _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
-                        KD, ONE, BK, BM, BN, I8)
+                        KD, ONE, BK, BM, BN, I8, SIGNED)
             # the partial sums are A*S + B*n with A >= 0: the row extremes of S suffice
             if EVEN_N:
                 smin = tl.min(s, axis=1)
@@ -169,12 +182,13 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
 def _adc_kernel(codes_ptr, dig_ptr, cnt_ptr, lo_ptr, inv_ptr, wgt_ptr, out_ptr, G, M, NN,
                 COUT, L, NB, A, B, TOP_BITS, Z: tl.constexpr, KD: tl.constexpr,
                 PER_ITEM: tl.constexpr, ONE: tl.constexpr, SPLIT: tl.constexpr,
-                BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr):
+                BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr,
+                SIGNED: tl.constexpr):
     rm, rn, mm, mn, item = _tile(M, COUT, L, BM, BN)
     acc = tl.zeros((BM, BN), dtype=tl.float64)
     for g in range(tl.program_id(2), G, SPLIT):
         for z in range(Z):
-            bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, False)  # used when ONE
+            bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, False, SIGNED)
             bn = B * tl.load(cnt_ptr + (g * Z + z) * M + rm, mask=mm, other=0)
             acc_z = tl.zeros((BM, BN), dtype=tl.int32)  # sum_k (idx + ROUND) * w, mod 2**32
             w_sum = tl.zeros((BM,), dtype=tl.int32)
@@ -193,7 +207,7 @@ def _adc_kernel(codes_ptr, dig_ptr, cnt_ptr, lo_ptr, inv_ptr, wgt_ptr, out_ptr, 
                     w = tl.load(wgt_ptr + slot)
                     w2 = w
                 s, n = _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN,
-                            COUT, KD, ONE, BK, BM, BN, False)
+                            COUT, KD, ONE, BK, BM, BN, False, SIGNED)
                 t = A * s + (bn - lo).to(tl.float32)[:, None]  # partial sum - min, exact
                 # round(t*inv + 2**-14 - 0.5) = floor(t*inv + 2**-14): adding 1.5*2**23
                 # leaves the rounded value in the low bits of the float32 pattern
@@ -224,7 +238,8 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
                    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Shift-added ADC outputs of every cell column, without materializing partial sums.
 
-    ``codes``: input magnitudes ``(G, M, NN)`` uint8 (M = bsz * L rows, item-major);
+    ``codes``: input magnitudes ``(G, M, NN)`` uint8 (M = bsz * L rows, item-major), or
+    int16 sign times magnitude for signed inputs (bits of value -1, 0 or 1);
     ``digits``: weight digits ``(G, KD, NN, COUT)`` fp16 (a cell is ``a*d + b``, integers).
     Returns ``(acc, lo, cnt)``: ``acc (M, COUT)`` float64 = ``sum_{g,z,k} 2**(z +
     cellBit*k) * (max-min) * idx`` (exact; divide by ``2**adc_bits`` for the quantized sums
@@ -233,6 +248,7 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     """
     g_all, m, nn_ = codes.shape
     kd, cout = digits.shape[1], digits.shape[3]
+    signed = codes.dtype == torch.int16
     nl = m // bsz
     nb = bsz if per_item else 1
     dev = codes.device
@@ -255,7 +271,7 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
                                    Z=nbits, KD=kd, KP=triton.next_power_of_2(kd),
                                    PER_ITEM=per_item, ONE=nn_ <= bk_r,
                                    EVEN_N=cout % bn == 0, BM=BLOCK_M, BN=bn, BK=bk_r,
-                                   I8=i8, num_warps=NUM_WARPS,
+                                   I8=i8, SIGNED=signed, num_warps=NUM_WARPS,
                                    maxnreg=MAXNREG if hopper else None)
     delta = hi - lo
     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
@@ -275,6 +291,6 @@ def fused_crossbar(codes: torch.Tensor, digits: torch.Tensor, a: int, b: int, nb
     _adc_kernel[grid + (split,)](codes, digits, cnt, lo, inv, wgt.contiguous(), out, g_all, m,
                                  nn_, cout, nl, nb, a, b, top_bits, Z=nbits, KD=kd,
                                  PER_ITEM=per_item, ONE=nn_ <= bk, SPLIT=split, BM=am, BN=an,
-                                 BK=bk, num_warps=ADC_WARPS or NUM_WARPS,
+                                 BK=bk, SIGNED=signed, num_warps=ADC_WARPS or NUM_WARPS,
                                  maxnreg=ADC_MAXNREG if hopper else None)
     return out, lo, cnt
