@@ -19,7 +19,12 @@ on/off ratio, no variation or drift, range below 2**13, ADC of at most 8 bits):
    than 2**-13 below the next integer). The kernel takes it as
    ``round(quotient + 2**-14 - 0.5)`` by adding 1.5 * 2**23 in float32 and reading the low
    bits of the sum's bit pattern: plain float32 adds, no rounding or conversion
-   instruction (those run at an eighth of the float32 rate). ``idx * (max-min) *
+   instruction (those run at an eighth of the float32 rate). Exact: with ``q`` the true
+   quotient, ``u = fl(t*inv + 2**-14 - 0.5)`` (fused or not) lies strictly between
+   ``q - 0.5`` and ``q - 0.5 + 2**-13`` (the product within 2**-15 of ``q``, the add
+   rounded by at most 2**-17), so its nearest integer is ``floor(q)``, never a tie; and
+   ``u + 1.5 * 2**23`` lands in [2**23, 2**24), where float32 spacing is 1, so that add
+   rounds ``u`` to it exactly. ``idx * (max-min) *
    2**(cellBit*k)`` is summed over the digits in int32 (exact: checked by
    :func:`exact_bound_ok`; the 1.5 * 2**23 offsets are subtracted once, modulo 2**32),
    then shifted by ``2**z`` and summed over bits and reads in float64, exactly.
