@@ -71,7 +71,7 @@ def resources(cubin: bytes) -> str:
     with tempfile.NamedTemporaryFile(suffix=".cubin") as f:
         f.write(cubin)
         f.flush()
-        out = subprocess.run([tool, "-res-usage", f.name], capture_output=True,
+        out = subprocess.run([tool, "-res-usage", f.name], check=False, capture_output=True,
                              text=True).stdout
     m = re.search(r"REG:(\d+) STACK:(\d+) SHARED:(\d+) LOCAL:(\d+)", out)
     return (f"registers {m[1]}, stack {m[2]} B, local {m[4]} B" if m else out.strip())

@@ -487,7 +487,7 @@ class CrossbarModel:
         result as the torch path, bit for bit."""
         from .fused_crossbar import fused_crossbar
 
-        g_all, m, nn_ = codes.shape
+        g_all, m, _ = codes.shape
         cout = cell.shape[-1]
         nl = m // bsz
         dev = codes.device

@@ -149,8 +149,8 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
     kc = tl.arange(0, KP)  # digits, padded to a power of two
     for z in range(Z):
         bits, n = _bits(codes_ptr, g, z, 0, rm, mm, M, NN, BK, I8, SIGNED)  # if ONE
-        # every digit's row extremes, sent with one pair of atomics per bit: the atomics'
-        # layout change goes through shared memory with barriers
+        # every digit's row extremes, sent with one pair of atomics per bit (sent per
+        # digit, they went through shared memory with barriers)
         lo_k = tl.full((BM, KP), 2 ** 31 - 1, tl.int32)
         hi_k = tl.full((BM, KP), -2 ** 31, tl.int32)
         for k in range(KD):
@@ -175,10 +175,10 @@ def _range_kernel(codes_ptr, dig_ptr, lo_ptr, hi_ptr, cnt_ptr, M, NN, COUT, L, N
             tl.atomic_min(lo_ptr + at, lo_k, mask=ok, sem="relaxed")
             tl.atomic_max(hi_ptr + at, hi_k, mask=ok, sem="relaxed")
         else:
-            tl.atomic_min(lo_ptr + slot, tl.min(tl.where(mm[:, None], lo_k, 2 ** 31 - 1), axis=0),
-                          mask=kc < KD, sem="relaxed")
-            tl.atomic_max(hi_ptr + slot, tl.max(tl.where(mm[:, None], hi_k, -2 ** 31), axis=0),
-                          mask=kc < KD, sem="relaxed")
+            lo_b = tl.min(tl.where(mm[:, None], lo_k, 2 ** 31 - 1), axis=0)
+            hi_b = tl.max(tl.where(mm[:, None], hi_k, -2 ** 31), axis=0)
+            tl.atomic_min(lo_ptr + slot, lo_b, mask=kc < KD, sem="relaxed")
+            tl.atomic_max(hi_ptr + slot, hi_b, mask=kc < KD, sem="relaxed")
         first_n = tl.program_id(1) == 0
         tl.store(cnt_ptr + (g * Z + z) * M + rm, n, mask=mm & first_n)
 
