@@ -586,12 +586,9 @@ class CrossbarModel:
                 and self._use_fused(dev, g_all, nbits, kd, span, p)):
             # bits z < 8 only are read: the magnitudes' low byte (the values when below
             # 256), signed inputs as int16 sign times that byte
-            if max(cmax, -cmin) < 256:
-                codes = cols.to(torch.int16 if neg else torch.uint8)
-            elif neg:
-                codes = (torch.sign(cols) * (cols.abs().to(torch.int32) & 255)).to(torch.int16)
-            else:
-                codes = (cols.to(torch.int32) & 255).to(torch.uint8)
+            if max(cmax, -cmin) >= 256:
+                cols = torch.sign(cols) * (cols.abs().to(torch.int32) & 255)
+            codes = cols.to(torch.int16 if neg else torch.uint8)
             try:
                 return self._crossbar_fused(p, codes, cell, bsz, kd, coef_k, parity)
             except Exception as exc:  # e.g. Triton cannot compile for this GPU

@@ -28,6 +28,14 @@ def _overrides(items: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: CrossbarModel's ``arithmetic``, for ``neurosim accuracy`` and ``accuracy replay``
+arithmetic_option = click.option(
+    "--arithmetic", type=click.Choice(["exact", "wrapper-float32"]), default="exact",
+    show_default=True,
+    help="Crossbar partial sums: exact (ADC ties read by the true value) or the wrapper's "
+         "float32 sums in its CPU kernels' order (slower; docs/accuracy.md).")
+
+
 def accuracy_options(func: Any) -> Any:
     opts = [
         click.option("--seeds", type=int, default=1, show_default=True,
@@ -45,11 +53,7 @@ def accuracy_options(func: Any) -> Any:
                           "layer."),
         click.option("--batch-size", type=int, default=200, show_default=True,
                      help="Items per forward pass (parity mode: the ADC range spans it)."),
-        click.option("--arithmetic", type=click.Choice(["exact", "wrapper-float32"]),
-                     default="exact", show_default=True,
-                     help="Crossbar partial sums: exact (ADC ties read by the true value) or "
-                          "the wrapper's float32 sums in its CPU kernels' order (slower; "
-                          "docs/accuracy.md)."),
+        arithmetic_option,
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -174,11 +178,7 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
 @click.option("--mode", "acc_mode", type=click.Choice(["parity", "default"]), default="parity",
               show_default=True)
 @click.option("--device", default="cpu", show_default=True)
-@click.option("--arithmetic", type=click.Choice(["exact", "wrapper-float32"]), default="exact",
-              show_default=True,
-              help="exact: partial sums exact, ADC ties read by the true value; "
-                   "wrapper-float32: the wrapper's float32 sums in its CPU kernels' order "
-                   "(docs/accuracy.md).")
+@arithmetic_option
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
               help="Where to save the layer output (.npy).")
 def replay_cmd(case: str, acc_mode: str, device: str, arithmetic: str, out_path: str) -> None:
