@@ -47,12 +47,13 @@ WRAPPER_DEFAULTS = dict(inference=1, cell_bit=1, sub_array=128, parallel_read=12
                         adc_precision=5, onoffratio=10.0)
 
 
-def run_case(case: dict, mode: str, device: str, kernel: str) -> torch.Tensor:
+def run_case(case: dict, mode: str, device: str, kernel: str
+             ) -> tuple[torch.Tensor, CrossbarModel]:
     layer = build_layer(case).to(device)
     layer.hardware = CrossbarModel(mode=mode, kernel=kernel)
     x = torch.as_tensor(case["input"]).float().to(device)
     with torch.no_grad():
-        return layer(x).cpu()
+        return layer(x).cpu(), layer.hardware
 
 
 def sync(device: str) -> None:
@@ -69,16 +70,18 @@ def check_cases(res: dict, device: str, limit: int | None = None) -> None:
         case = load_case(GOLDEN / "cases" / f"{entry['id']}.npz")
         for mode in ("parity", "default"):
             t = time.perf_counter()
-            cpu = run_case(case, mode, "cpu", "torch")
+            cpu, _ = run_case(case, mode, "cpu", "torch")
             t_cpu = time.perf_counter() - t
             t = time.perf_counter()
-            gpu = run_case(case, mode, device, "auto")
+            gpu, hw = run_case(case, mode, device, "auto")
             sync(device)
             t_gpu = time.perf_counter() - t
             diff = int((cpu != gpu).sum())
             rows.append({"case": entry["id"], "mode": mode, "differing": diff,
                          "elements": cpu.numel(), "cpu_s": round(t_cpu, 3),
-                         "cuda_s": round(t_gpu, 3)})
+                         "cuda_s": round(t_gpu, 3), "fused_error": hw.fused_error})
+            if hw.fused_error:
+                print(f"  FALLBACK {entry['id']} {mode}: {hw.fused_error[:300]}", flush=True)
             if diff:
                 print(f"  DIFF {entry['id']} {mode}: {diff} of {cpu.numel()}", flush=True)
     res["golden_cases"] = {"compared": len(rows),
@@ -87,35 +90,42 @@ def check_cases(res: dict, device: str, limit: int | None = None) -> None:
           "CPU vs CUDA", flush=True)
 
 
-def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0):
-    spec = get_network("vgg8")
+def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0,
+         name: str = "vgg8", path: str = "auto"):
+    spec = get_network(name)
     torch.manual_seed(0)
     model = spec.build(**settings).to(device).eval()
-    hw = CrossbarModel(mode=mode, kernel=kernel, seed=seed)
+    hw = CrossbarModel(mode=mode, kernel=kernel, seed=seed, path=path)
     attach(model, hw, {})
     return spec, model, hw
 
 
 def check_network(res: dict, device: str) -> None:
+    """VGG8 logits CPU (torch path) against CUDA (fused kernels), and DenseNet40 on the
+    full path, whose BatchNorm-fed layers take signed inputs."""
     base = WRAPPER_DEFAULTS
     out = []
-    for name, extra, mode in [("parity", {}, "parity"), ("default", {}, "default"),
-                              ("cellbit2_sa64_parity", {"cell_bit": 2, "sub_array": 64,
-                                                        "parallel_read": 64}, "parity"),
-                              ("variation0.05_seed3", {"vari": 0.05}, "default")]:
+    for name, extra, mode, net in [
+            ("parity", {}, "parity", "vgg8"), ("default", {}, "default", "vgg8"),
+            ("cellbit2_sa64_parity", {"cell_bit": 2, "sub_array": 64, "parallel_read": 64},
+             "parity", "vgg8"),
+            ("variation0.05_seed3", {"vari": 0.05}, "default", "vgg8"),
+            ("densenet40_full_signed", {}, "default", "densenet40")]:
         s = dict(base, **extra)
         logits = {}
         for dev, kern in (("cpu", "torch"), (device, "auto")):
-            spec, model, _ = vgg8(s, dev, mode, kern, seed=3)
-            x = spec.random_inputs(4, 0).to(dev)
+            spec, model, hw = vgg8(s, dev, mode, kern, seed=3, name=net,
+                                   path="full" if net != "vgg8" else "auto")
+            x = spec.random_inputs(2 if net != "vgg8" else 4, 0).to(dev)
             with torch.no_grad():
                 logits[kern] = model(x).double().cpu()
         a, b = logits["torch"], logits["auto"]
         row = {"check": name, "identical": bool(torch.equal(a, b)),
                "max_abs_diff": float((a - b).abs().max()),
-               "argmax_equal": bool(torch.equal(a.argmax(-1), b.argmax(-1)))}
+               "argmax_equal": bool(torch.equal(a.argmax(-1), b.argmax(-1))),
+               "fused_error": hw.fused_error}  # None: CUDA ran the fused kernels
         out.append(row)
-        print(f"vgg8 {name}: {row}", flush=True)
+        print(f"{net} {name}: {row}", flush=True)
     res["vgg8_cpu_vs_cuda"] = out
 
 

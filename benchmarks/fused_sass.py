@@ -46,21 +46,28 @@ SIGNATURES = {
 }
 
 
-def compile_kernel(kind: str, bm: int, bn: int, warps: int, maxnreg: int | None, arch: int):
+def compile_kernel(kind: str, bm: int, bn: int, warps: int, maxnreg: int | None, arch: int,
+                   **consts: object):
+    """Compile ``kind`` ("range" or "adc") for sm_``arch`` as the VGG8 launch, with
+    ``consts`` overriding its specialization (e.g. ``ONE=False``, ``SIGNED=True``)."""
     fn = fc._range_kernel if kind == "range" else fc._adc_kernel
-    consts = {"Z": 8, "KD": 8, "PER_ITEM": True, "ONE": True, "BM": bm, "BN": bn, "BK": 128}
+    spec = {"Z": 8, "KD": 8, "PER_ITEM": True, "ONE": True, "BM": bm, "BN": bn, "BK": 128}
     if kind == "range":
-        consts["KP"] = 8
-    consts.update({"EVEN_N": True, "I8": fc.RANGE_INT8} if kind == "range" else {"SPLIT": 1})
-    consts["SIGNED"] = False
+        spec.update(KP=8, EVEN_N=True, I8=fc.RANGE_INT8)
+    else:
+        spec["SPLIT"] = 1
+    spec["SIGNED"] = False
+    spec.update(consts)
     sig = dict(SIGNATURES[kind])
-    if kind == "range" and not fc.RANGE_INT8:
+    if kind == "range" and not spec["I8"]:
         sig["dig_ptr"] = "*fp16"
+    if spec["SIGNED"]:
+        sig["codes_ptr"] = "*i16"
     order = [a for a in fn.arg_names]
     full = {a: sig.get(a, "constexpr") for a in order}
     attrs = {(i,): [["tt.divisibility", 16]] for i, a in enumerate(order)
              if full[a].startswith("*") or (full[a] == "i32" and VALUES[a] % 16 == 0)}
-    src = ASTSource(fn=fn, signature=full, constexprs=consts, attrs=attrs)
+    src = ASTSource(fn=fn, signature=full, constexprs=spec, attrs=attrs)
     return triton.compile(src, target=GPUTarget("cuda", arch, 32),
                           options={"num_warps": warps, "maxnreg": maxnreg})
 

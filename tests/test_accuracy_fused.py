@@ -112,6 +112,43 @@ def test_fused_kernels_equal_torch_path_in_interpreter():
         assert equal, f"{kind} cin={cin} cellBit={cb} {mode}: max |diff| {max_diff}"
 
 
+#: specializations of each kernel that take different code (the interpreter above runs
+#: them but does not compile them): several K blocks with int8 and fp16 range products,
+#: signed inputs, one range per batch, reads split over ADC programs
+SPECIALIZATIONS = [
+    ("range", {}), ("range", {"ONE": False}), ("range", {"ONE": False, "I8": False}),
+    ("range", {"SIGNED": True, "PER_ITEM": False, "EVEN_N": False, "BN": 32}),
+    ("adc", {}), ("adc", {"ONE": False, "SPLIT": 4}),
+    ("adc", {"SIGNED": True, "PER_ITEM": False, "BN": 16, "BK": 16}),
+]
+
+
+@pytest.mark.parametrize("arch", [80, 90])
+def test_fused_kernels_compile_for_gpus(arch):
+    """Both kernels compile to a cubin for Ampere and Hopper in every branch, with Triton's
+    own ptxas (no GPU needed). Triton 3.6, for one, refused an int8 product accumulated in
+    int32 without ``out_dtype`` (several K blocks): on a GPU ``kernel="auto"`` would then
+    fall back to the torch path, correct but 20x slower."""
+    pytest.importorskip("triton")
+    import importlib.util
+    from pathlib import Path
+
+    from neurosim.accuracy import fused_crossbar as fc
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "fused_sass.py"
+    spec = importlib.util.spec_from_file_location("fused_sass", path)
+    sass = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sass)
+    for kind, consts in SPECIALIZATIONS:
+        if kind == "range":
+            bm, bn, warps, cap = fc.BLOCK_M, fc.BLOCK_N, fc.NUM_WARPS, fc.MAXNREG
+        else:
+            bm, bn, warps, cap = 64, 128, fc.ADC_WARPS, fc.ADC_MAXNREG
+        kernel = sass.compile_kernel(kind, bm, consts.pop("BN", bn), warps,
+                                     cap if arch >= 90 else None, arch, **consts)
+        assert len(kernel.asm["cubin"]) > 1000, (kind, consts)
+
+
 def test_fused_kernel_selection():
     from neurosim.accuracy.crossbar import CrossbarModel
     from neurosim.errors import NeuroSimError

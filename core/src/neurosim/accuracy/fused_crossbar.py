@@ -133,7 +133,11 @@ def _dot(codes_ptr, dig_ptr, bits, n, g, z, k, rm, rn, mm, mn, M, NN, COUT,
         n = tl.zeros((BM,), dtype=tl.int32)
         for k0 in range(0, NN, BK):
             b, nb = _bits(codes_ptr, g, z, k0, rm, mm, M, NN, BK, I8, SIGNED)
-            s = tl.dot(b, _digit(dig_ptr, g, k, k0, rn, mn, NN, COUT, KD, BK, I8), s)
+            d = _digit(dig_ptr, g, k, k0, rn, mn, NN, COUT, KD, BK, I8)
+            if I8:  # Triton 3.6 asserts on int8 products into an int32 accumulator
+                s = tl.dot(b, d, s, out_dtype=tl.int32)  # unless out_dtype says so
+            else:
+                s = tl.dot(b, d, s)
             n += nb
     return s, n
 
