@@ -101,21 +101,23 @@ def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0,
 
 
 def check_network(res: dict, device: str) -> None:
-    """VGG8 logits CPU (torch path) against CUDA (fused kernels), and DenseNet40 on the
-    full path, whose BatchNorm-fed layers take signed inputs."""
+    """Logits CPU (torch path) against CUDA (fused kernels): VGG8 (also at inference=0),
+    DenseNet40 on the full path (its BatchNorm-fed layers take signed inputs) and ResNet18
+    on the simplified path (float64 sums in default mode)."""
     base = WRAPPER_DEFAULTS
     out = []
-    for name, extra, mode, net in [
-            ("parity", {}, "parity", "vgg8"), ("default", {}, "default", "vgg8"),
+    for name, extra, mode, net, path in [
+            ("parity", {}, "parity", "vgg8", "auto"), ("default", {}, "default", "vgg8", "auto"),
             ("cellbit2_sa64_parity", {"cell_bit": 2, "sub_array": 64, "parallel_read": 64},
-             "parity", "vgg8"),
-            ("variation0.05_seed3", {"vari": 0.05}, "default", "vgg8"),
-            ("densenet40_full_signed", {}, "default", "densenet40")]:
+             "parity", "vgg8", "auto"),
+            ("variation0.05_seed3", {"vari": 0.05}, "default", "vgg8", "auto"),
+            ("inference0", {"inference": 0}, "default", "vgg8", "auto"),
+            ("densenet40_full_signed", {}, "default", "densenet40", "full"),
+            ("resnet18_simplified", {}, "default", "resnet18", "auto")]:
         s = dict(base, **extra)
         logits = {}
         for dev, kern in (("cpu", "torch"), (device, "auto")):
-            spec, model, hw = vgg8(s, dev, mode, kern, seed=3, name=net,
-                                   path="full" if net != "vgg8" else "auto")
+            spec, model, hw = vgg8(s, dev, mode, kern, seed=3, name=net, path=path)
             x = spec.random_inputs(2 if net != "vgg8" else 4, 0).to(dev)
             with torch.no_grad():
                 logits[kern] = model(x).double().cpu()

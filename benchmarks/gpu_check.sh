@@ -8,8 +8,8 @@
 #    isolation: the machine's torch and Triton are used);
 # 2. VGG8 throughput at the wrapper's defaults (batch 200), fused kernels, torch path and
 #    BASELINE's kernels, and GPU time per kernel over one batch (--profile);
-# 3. CPU against CUDA: VGG8 logits (4 settings), DenseNet40 on the full path (signed
-#    inputs) and every deterministic golden layer case, each saying if the kernels ran;
+# 3. CPU against CUDA: VGG8 logits (5 settings), DenseNet40 on the full path (signed
+#    inputs), ResNet18 on the simplified path and every deterministic golden layer case, each saying if the kernels ran;
 # 4. tiles, warps and register caps of both kernels swept (images/s each).
 # Each step has its own timeout and JSON file, so a slow step does not lose the others.
 set -u
@@ -21,7 +21,8 @@ python3 -c "import torch, triton; print('torch', torch.__version__, 'triton', tr
     | tee -a "$OUT/device.txt"
 python3 -m pip install -q --no-deps --no-build-isolation --no-index --target /tmp/site \
     ./core ./plugins/networks/neurosim-network-vgg8 \
-    ./plugins/networks/neurosim-network-densenet40 > "$OUT/install.log" 2>&1 \
+    ./plugins/networks/neurosim-network-densenet40 \
+    ./plugins/networks/neurosim-network-resnet18 > "$OUT/install.log" 2>&1 \
     || { echo "install failed, see $OUT/install.log"; exit 1; }
 export PYTHONPATH=/tmp/site
 B=benchmarks/accuracy_gpu.py
@@ -30,7 +31,7 @@ B=benchmarks/accuracy_gpu.py
 timeout 150 python3 $B --json "$OUT/throughput.json" --skip cases,network --profile \
     ${BASELINE:+--baseline "$BASELINE"} 2>&1 | tee "$OUT/throughput.log"
 timeout 150 python3 $B --json "$OUT/network.json" --skip throughput,cases 2>&1 \
-    | tail -8 | tee "$OUT/network.log"
+    | tail -10 | tee "$OUT/network.log"
 timeout 120 python3 $B --json "$OUT/cases.json" --skip throughput,network 2>&1 \
     | grep -v Warning | tail -12 | tee "$OUT/cases.log"
 timeout 120 python3 $B --json "$OUT/sweep.json" --skip cases,network,throughput \

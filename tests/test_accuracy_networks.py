@@ -296,7 +296,11 @@ def test_fp_mode_flinear_defect():
     assert torch.equal(y_par, linear_quantize_out(ref_par, 8))
     assert torch.allclose(y_def, linear_quantize_out(ref_def, 8, dims=(1,)), atol=1e-6)
     conv = FConv2d(3, 4, 3, padding=1, inference=0)
-    conv.hardware = CrossbarModel("default")
     xi = torch.rand(1, 3, 8, 8)
     with torch.no_grad():
+        # parity: the backend's float32 convolution; default ("sums"): float64, rounded once
+        conv.hardware = CrossbarModel("parity")
         assert torch.equal(conv(xi), torch.nn.functional.conv2d(xi, conv.weight, padding=1))
+        conv.hardware = CrossbarModel("default")
+        ref64 = torch.nn.functional.conv2d(xi.double(), conv.weight.double(), padding=1)
+        assert torch.equal(conv(xi), ref64.float())

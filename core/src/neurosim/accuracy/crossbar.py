@@ -57,7 +57,7 @@ from .quant import adc_exact, linear_quantize_out, retention, retention_active
 
 MODES = ("parity", "default")
 PATHS = ("auto", "full", "simplified")
-FIXES = ("channels", "adc_range", "digits", "flinear", "saturate")
+FIXES = ("channels", "adc_range", "digits", "flinear", "saturate", "sums")
 KERNELS = ("auto", "torch", "fused")
 ARITHMETICS = ("exact", "wrapper-float32")
 
@@ -145,8 +145,10 @@ class CrossbarModel:
         #: digits instead of int(bW/cellBit)), "flinear" (FP linear layers use their
         #: quantized weights), "saturate" (bit-serial inputs beyond the 2**bA-1 levels of
         #: the input driver saturate instead of losing their high bits; only inputs above 1,
-        #: which WAGE-quantized activations never are). mode "parity": none; "default":
-        #: all; ``fixes`` overrides.
+        #: which WAGE-quantized activations never are), "sums" (the plain convolutions and
+        #: products of the inference=0, simplified and FP paths summed in float64 and
+        #: rounded once, the same on every device, instead of in the conv backend's float32
+        #: order). mode "parity": none; "default": all; ``fixes`` overrides.
         chosen = set(FIXES if mode == "default" else ()) if fixes is None else set(fixes)
         unknown = chosen - set(FIXES)
         if unknown:
@@ -157,6 +159,7 @@ class CrossbarModel:
         self.fix_digits = "digits" in chosen
         self.fix_flinear = "flinear" in chosen
         self.fix_saturate = "saturate" in chosen
+        self.fix_sums = "sums" in chosen
         if kernel not in KERNELS:
             raise NeuroSimError(f"kernel {kernel!r}: expected one of {', '.join(KERNELS)}")
         #: exact integer reads: "auto" (fused Triton kernels on CUDA, torch elsewhere),
@@ -233,10 +236,20 @@ class CrossbarModel:
     # ---- helpers --------------------------------------------------------------------------
     def _plain(self, layer: Any, x: torch.Tensor, w: torch.Tensor, conv: bool,
                bias: bool = True) -> torch.Tensor:
+        """``conv(x, w) + b`` (or the linear product). With the ``sums`` fix in float64, then
+        rounded once: float32 products of 24-bit significands times quantized weights are
+        exact there and their sums are exact unless they span more than 53 bits, so the
+        result does not depend on the backend's summation order (CPU, cuDNN, oneDNN)."""
         b = layer.bias if bias else None
+        dtype = x.dtype
+        if self.fix_sums and dtype != torch.float64:
+            x, w = x.double(), w.double()
+            b = b.double() if b is not None else None
         if conv:
-            return F.conv2d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups)
-        return F.linear(x, w, b)
+            y = F.conv2d(x, w, b, layer.stride, layer.padding, layer.dilation, layer.groups)
+        else:
+            y = F.linear(x, w, b)
+        return y.to(dtype)
 
     def _retention_whole(self, p: LayerParams, w: torch.Tensor) -> torch.Tensor:
         # applied even when it is the identity in exact arithmetic: (x+1)/2*2-1 rounds
