@@ -90,8 +90,8 @@ def check_cases(res: dict, device: str, limit: int | None = None) -> None:
           "CPU vs CUDA", flush=True)
 
 
-def vgg8(settings: dict, device: str, mode: str, kernel: str, seed: int = 0,
-         name: str = "vgg8", path: str = "auto"):
+def build_network(settings: dict, device: str, mode: str, kernel: str, seed: int = 0,
+                  name: str = "vgg8", path: str = "auto"):
     spec = get_network(name)
     torch.manual_seed(0)
     model = spec.build(**settings).to(device).eval()
@@ -117,7 +117,8 @@ def check_network(res: dict, device: str) -> None:
         s = dict(base, **extra)
         logits = {}
         for dev, kern in (("cpu", "torch"), (device, "auto")):
-            spec, model, hw = vgg8(s, dev, mode, kern, seed=3, name=net, path=path)
+            spec, model, hw = build_network(s, dev, mode, kern, seed=3, name=net,
+                                            path=path)
             x = spec.random_inputs(2 if net != "vgg8" else 4, 0).to(dev)
             with torch.no_grad():
                 logits[kern] = model(x).double().cpu()
@@ -155,7 +156,7 @@ def throughput(res: dict, batch: int, batches: int, kernels: list[str], device: 
             if not baseline:
                 continue
             fused_crossbar.fused_crossbar = load_baseline(baseline)
-        spec, model, hw = vgg8(s, device, mode, "auto" if kern == "baseline" else kern)
+        spec, model, hw = build_network(s, device, mode, "auto" if kern == "baseline" else kern)
         x = spec.random_inputs(batch, 1).to(device)
         try:
             with torch.no_grad():
@@ -184,7 +185,7 @@ def profile(res: dict, batch: int, device: str, mode: str, top: int = 25) -> Non
     from torch.profiler import profile as torch_profile
 
     s = WRAPPER_DEFAULTS
-    spec, model, _ = vgg8(s, device, mode, "auto")
+    spec, model, _ = build_network(s, device, mode, "auto")
     x = spec.random_inputs(batch, 1).to(device)
     with torch.no_grad():
         model(x)
