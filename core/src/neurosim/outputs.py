@@ -1,8 +1,10 @@
 """Result outputs shared by ``neurosim compat`` and ``neurosim estimate``: the per-layer CSV
 table, the summary figure (PNG, ...) and the printed contribution trees (``--explain``).
 
-Every file is written atomically (a temporary file in the target's folder, then
-``os.replace``), so a failed run leaves any previous file untouched. Matplotlib is imported
+Every command's files are one :class:`~neurosim.output_group.OutputGroup`: the paths are
+checked before the run (:func:`result_outputs`) and all files are committed together at the
+end (:func:`write_outputs`), so a failed or interrupted run leaves every previous file
+untouched. Matplotlib is imported
 only when a figure is asked for (Agg backend, no display needed).
 """
 
@@ -12,41 +14,23 @@ import csv
 import io
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .engine.contributions import Contribution
 from .engine.results import CHIP_AREA_KEYS, CHIP_KEYS, LAYER_KEYS, EstimateResult
 from .errors import NeuroSimError
+from .output_group import OutputGroup, write_group
 
 # ----------------------------------------------------------------------------- writing
 
 
-def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``; on any error the temporary file is removed and ``path`` is untouched."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise NeuroSimError(f"cannot write {target}: folder {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise NeuroSimError(f"cannot write {target}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w", **(
-                {} if isinstance(data, bytes) else {"newline": ""})) as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise NeuroSimError(f"cannot write {target}: {exc.strerror or exc}") from None
-        raise
+def write_atomic(path: str | os.PathLike, data: str | bytes,
+                 inputs: Sequence[str | os.PathLike] = ()) -> None:
+    """Write ``data`` to ``path`` as a one-file :class:`~neurosim.output_group.OutputGroup`
+    (temporary in the same folder, mode from the umask, ``os.replace``); on any error the
+    temporary is removed and ``path`` is untouched."""
+    write_group({path: data}, inputs=inputs)
 
 
 # ----------------------------------------------------------------------------- CSV
@@ -418,29 +402,49 @@ def validate_outputs(res: EstimateResult, explain: Sequence[str]) -> None:
             check_explain_path(p, len(res.layers))
 
 
-def check_output_args(csv_out: str | None, plot_out: str | None) -> None:
-    """Checks that need no result (run before the estimate)."""
+def check_output_args(csv_out: str | None, plot_out: str | None,
+                      json_out: str | None = None,
+                      inputs: Sequence[str | os.PathLike | None] = ()) -> OutputGroup:
+    """Checks that need no result (run before the estimate): the figure format, matplotlib
+    when a figure is asked for, and every path (see :meth:`OutputGroup.declare`). Returns the
+    group to pass to :func:`write_outputs`."""
     if plot_out:
         plot_format(plot_out)
-    for opt, p in (("--csv", csv_out), ("--plot", plot_out)):
-        if p:
-            folder = Path(p).parent if str(Path(p).parent) else Path(".")
-            if not folder.is_dir():
-                raise NeuroSimError(f"{opt} {p}: folder {folder} does not exist")
+        try:
+            import matplotlib  # noqa: F401  (fail now, not after the run)
+        except ImportError:
+            raise NeuroSimError("--plot needs matplotlib: pip install 'neurosim-core[plot]'") \
+                from None
+    group = OutputGroup(inputs=[p for p in inputs if p])
+    group.declare("--json", json_out)
+    group.declare("--csv", csv_out)
+    group.declare("--plot", plot_out)
+    return group
+
+
+result_outputs = check_output_args
 
 
 def write_outputs(res: EstimateResult, cfg: Any, json_out: str | None = None,
                   json_text: str | None = None, csv_out: str | None = None,
                   plot_out: str | None = None,
-                  layer_names: Sequence[str] | None = None) -> None:
-    """Render every requested file first, then replace them one by one, so an error while
-    rendering leaves all of them untouched."""
-    files: list[tuple[str, str | bytes]] = []
-    if json_out:
-        files.append((json_out, (json_text if json_text is not None else res.dumps()) + "\n"))
-    if csv_out:
-        files.append((csv_out, csv_text(res)))
-    if plot_out:
-        files.append((plot_out, render_plot(res, cfg, plot_format(plot_out), layer_names)))
-    for path, data in files:
-        write_atomic(path, data)
+                  layer_names: Sequence[str] | None = None,
+                  group: OutputGroup | None = None) -> None:
+    """Render every requested file, then commit them together (all new or all old).
+
+    ``group`` is the one :func:`check_output_args` returned (its paths were checked before
+    the run); without it the paths are checked now."""
+    if group is None:
+        group = check_output_args(csv_out, plot_out, json_out)
+    for opt, path in (("--json", json_out), ("--csv", csv_out), ("--plot", plot_out)):
+        if path is not None and opt not in group.outputs:
+            group.declare(opt, path)
+    outs = group.outputs
+    if "--json" in outs:
+        group.set("--json", (json_text if json_text is not None else res.dumps()) + "\n")
+    if "--csv" in outs:
+        group.set("--csv", csv_text(res))
+    if "--plot" in outs:
+        plot_path = outs["--plot"].path
+        group.set("--plot", lambda: render_plot(res, cfg, plot_format(plot_path), layer_names))
+    group.commit()

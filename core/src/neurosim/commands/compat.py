@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Any, Sequence
 
 import click
@@ -24,6 +22,7 @@ import click
 from ..config import NEUROSIM_NODES_NM, Config, load_config, parse_overrides
 from ..errors import ConfigError, NeuroSimError
 from ..engine.results import EstimateResult
+from ..output_group import write_group
 from ..outputs import check_explain_args, check_output_args, explain_text, output_options, \
     validate_outputs, write_outputs
 
@@ -46,22 +45,10 @@ def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, paralle
     return cfg.validate()
 
 
-def write_json_atomic(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+def write_json_atomic(path: str | os.PathLike, text: str,
+                      inputs: Sequence[str | os.PathLike] = ()) -> None:
+    """Write ``text`` and a newline to ``path`` atomically (see :mod:`neurosim.output_group`)."""
+    write_group({path: text + "\n"}, inputs=inputs)
 
 
 def _g(x: float, scale: float = 1.0) -> str:
@@ -166,7 +153,7 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 
     res = estimate_from_files(network, weights, inputs, cfg, progress=say)
     if json_out:
-        write_json_atomic(json_out, res.dumps())
+        write_json_atomic(json_out, res.dumps(), inputs=(network, *traces))
     return res
 
 
@@ -191,13 +178,14 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
                explain_depth: int = 3) -> None:
     """Run NeuroSim's estimator with NeuroSim's own arguments:
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
-    check_output_args(csv_out, plot_out)
+    group = check_output_args(csv_out, plot_out, json_out, inputs=(network, *traces))
     check_explain_args(explain, explain_depth)
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
                      params, None, progress=not quiet)
     validate_outputs(res, explain)
     cfg = compat_config(weight_bits, input_bits, subarray_rows, parallel_rows, params)
-    write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out)
+    write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out,
+                  group=group)
     for m in dict.fromkeys(res.messages):
         click.echo(m)
     click.echo(format_report(res))

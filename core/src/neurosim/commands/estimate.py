@@ -97,7 +97,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         validate_outputs, write_outputs
     from .compat import format_report
 
-    check_output_args(csv_out, plot_out)
+    group = check_output_args(csv_out, plot_out, json_out,
+                              inputs=(*config_files, checkpoint))
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)
@@ -125,7 +126,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
                                             device=device, data=data)
         json_text = json.dumps(out, indent=2)
     write_outputs(res, cfg, json_out=json_out, json_text=json_text, csv_out=csv_out,
-                  plot_out=plot_out, layer_names=[layer.name for layer in run.capture.layers])
+                  plot_out=plot_out, layer_names=[layer.name for layer in run.capture.layers],
+                  group=group)
     click.echo(header_text(run))
     for m in dict.fromkeys(res.messages):
         click.echo(m)
