@@ -46,39 +46,6 @@ def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> C
     return cfg
 
 
-@cli.command("plugins")
-@click.option("--kind", type=click.Choice(["tech", "device", "interconnect", "peripheral",
-                                           "network"]), help="Only components of this kind.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def plugins_cmd(kind: str | None, as_json: bool) -> None:
-    """List registered components (kind, name, distribution, version) and load errors."""
-    host = get_host()
-    rows = [e for e in host.registry if kind is None or e.kind == kind]
-    if as_json:
-        out = {
-            "components": [{"kind": e.kind, "role": e.role, "name": e.name,
-                            "distribution": e.distribution, "version": e.version,
-                            "module": e.module, "aliases": list(e.aliases),
-                            "description": e.description} for e in rows],
-            "errors": [err.to_dict() for err in host.errors],
-        }
-        click.echo(json.dumps(out, indent=2))
-        return
-    headers = ("kind", "name", "distribution", "version", "module")
-    table = [(e.kind + (f":{e.role}" if e.role else ""), e.name, e.distribution, e.version,
-              e.module) for e in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in table]) for i, h in enumerate(headers)]
-    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
-    for r in table:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)))
-    if not table:
-        click.echo(f"(no {kind + ' ' if kind else ''}components registered)")
-    if host.errors:
-        click.echo("\nPlugins that failed to load:")
-        for err in host.errors:
-            click.echo(f"  {err.distribution} ({err.entry_point}): {err.error}")
-
-
 @cli.group("config")
 def config_group() -> None:
     """Inspect configuration."""
@@ -108,6 +75,9 @@ def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_js
 
 
 from .commands.compat import compat_cmd  # noqa: E402
+from .commands.plugins import plugins_cmd  # noqa: E402
+
+cli.add_command(plugins_cmd)
 
 cli.add_command(compat_cmd)
 from .commands import estimate as _estimate, network as _network, traces as _traces  # noqa: E402,I001
@@ -121,7 +91,7 @@ cli.add_command(__import__("neurosim.commands.explain", fromlist=["_"]).explain_
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        host = get_host()  # two plugins registering one name raise here
+        host = get_host()  # a broken or duplicate plugin is a load error, never raised
         host.add_commands(cli)
         cli.main(args=argv, prog_name="neurosim", standalone_mode=True)
     except NeuroSimError as exc:  # raised outside a command's invoke

@@ -2,7 +2,11 @@
 
 Entry points of the ``neurosim`` group are loaded one by one (never with pluggy's
 ``load_setuptools_entrypoints``, which aborts on the first failure): a plugin that raises on
-import is recorded as a :class:`LoadError` and the rest still load.
+import, implements a misspelled hook, fails in its registration code or registers an object
+that does not fit its kind's contract (:func:`neurosim.contracts.contract_problem`) is
+recorded as a :class:`LoadError` naming its distribution, and the rest still load. A name two
+distributions register is a conflict (an error of the second one); looking that name up fails,
+everything else works.
 
 Environment:
 
@@ -11,13 +15,17 @@ Environment:
     stops the CLI: ``NEUROSIM_DISABLE_PLUGINS=neurosim-device-pcm neurosim plugins``.
 ``NEUROSIM_LOAD_PLUGINS``
     if set, an allow-list: only these are loaded (empty: none).
+``NEUROSIM_TRACE_PLUGINS``
+    if set (non-empty, not ``0``), every step (entry point loaded or skipped, hook called,
+    component registered or refused) is written to standard error as ``neurosim-trace: ...``.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from importlib import metadata
 from typing import Any, Iterable
@@ -25,6 +33,7 @@ from typing import Any, Iterable
 import pluggy
 
 from . import hookspecs
+from .contracts import contract_problem
 from .errors import DuplicateComponentError
 from .registry import Entry, Registry
 
@@ -50,15 +59,27 @@ class LoadError:
 
     def to_dict(self) -> dict[str, str]:
         return {"distribution": self.distribution, "entry_point": self.entry_point,
-                "error": self.error}
+                "error": self.error, "traceback": self.traceback}
 
 
 @dataclass
 class PluginInfo:
+    """One plugin (an entry point, or an object registered in code) and its state.
+
+    ``status`` is ``loaded``, ``disabled`` (by an environment variable, named in ``reason``)
+    or ``failed`` (see the host's errors).
+    """
+
     name: str
     distribution: str
     version: str
     module: str
+    entry_point: str = ""
+    path: str = ""
+    hooks: list[str] = field(default_factory=list)
+    status: str = "loaded"
+    reason: str = ""
+    commands: list[str] = field(default_factory=list)
 
 
 def _env_list(var: str) -> list[str] | None:
@@ -66,6 +87,19 @@ def _env_list(var: str) -> list[str] | None:
     if raw is None:
         return None
     return [s.strip() for s in raw.split(",") if s.strip()]
+
+
+def _tracing() -> bool:
+    return os.environ.get("NEUROSIM_TRACE_PLUGINS", "") not in ("", "0")
+
+
+def _module_path(module: Any) -> str:
+    path = getattr(module, "__file__", None)
+    if path is None and not hasattr(module, "__name__"):
+        path = getattr(sys.modules.get(type(module).__module__), "__file__", None)
+    elif path is None:
+        path = getattr(sys.modules.get(getattr(module, "__module__", "")), "__file__", None)
+    return str(path or "")
 
 
 class PluginHost:
@@ -77,45 +111,75 @@ class PluginHost:
         self.registry = Registry()
         self.errors: list[LoadError] = []
         self.plugins: dict[str, PluginInfo] = {}
-        if os.environ.get("NEUROSIM_TRACE_PLUGINS"):
-            self.pm.trace.root.setwriter(print)
+        self.trace_enabled = _tracing()
+        if self.trace_enabled:
+            self.pm.trace.root.setwriter(lambda text: print(f"neurosim-trace: pluggy: {text}",
+                                                            end="", file=sys.stderr))
             self.pm.enable_tracing()
+
+    def trace(self, message: str) -> None:
+        """One ``neurosim-trace:`` line on stderr when NEUROSIM_TRACE_PLUGINS is set."""
+        if self.trace_enabled:
+            print(f"neurosim-trace: {message}", file=sys.stderr)
+
+    def _error(self, err: LoadError) -> None:
+        self.errors.append(err)
+        self.trace(f"error in {err.distribution}: {err.error}")
 
     # -- loading ---------------------------------------------------------------------------
     def load_entry_points(self, entry_points: Iterable[metadata.EntryPoint] | None = None) -> None:
+        """Load every entry point of the ``neurosim`` group (or those given), one by one."""
         if entry_points is None:
             entry_points = metadata.entry_points(group=GROUP)
         disabled = set(_env_list("NEUROSIM_DISABLE_PLUGINS") or [])
         allowed = _env_list("NEUROSIM_LOAD_PLUGINS")
         for ep in sorted(entry_points, key=lambda e: e.name):
-            if ep.name in disabled or (allowed is not None and ep.name not in allowed):
-                continue
             dist = ep.dist.name if ep.dist is not None else ep.name
             version = ep.dist.version if ep.dist is not None else "unknown"
-            if self.pm.has_plugin(ep.name):
+            where = f"{ep.name} = {ep.value}"
+            reason = ("NEUROSIM_DISABLE_PLUGINS" if ep.name in disabled else
+                      "not in NEUROSIM_LOAD_PLUGINS" if allowed is not None
+                      and ep.name not in allowed else "")
+            if reason:
+                self.plugins.setdefault(ep.name, PluginInfo(
+                    ep.name, dist, version, ep.value, where, status="disabled", reason=reason))
+                self.trace(f"skipped {where} ({dist} {version}): {reason}")
                 continue
+            if self.pm.has_plugin(ep.name):
+                self.trace(f"skipped {where}: a plugin named {ep.name} is already loaded")
+                continue
+            self.trace(f"loading {where} ({dist} {version})")
             try:
                 module = ep.load()
             except KeyboardInterrupt:
                 raise
             except BaseException as exc:  # noqa: BLE001 - a plugin may raise anything
-                self.errors.append(LoadError(dist, f"{ep.name} = {ep.value}",
-                                             f"{type(exc).__name__}: {exc}",
-                                             traceback.format_exc()))
+                self.plugins[ep.name] = PluginInfo(ep.name, dist, version, ep.value, where,
+                                                   status="failed")
+                self._error(LoadError(dist, where, f"{type(exc).__name__}: {exc}",
+                                      traceback.format_exc()))
                 continue
-            self.register_plugin(module, ep.name, dist, version)
+            self.register_plugin(module, ep.name, dist, version, entry_point=where)
 
     def register_plugin(self, module: Any, name: str, distribution: str | None = None,
-                        version: str = "unknown") -> None:
+                        version: str = "unknown", *, entry_point: str = "") -> None:
         """Register one plugin object (a module or instance with hook implementations)."""
         distribution = distribution or name
+        modname = getattr(module, "__name__", type(module).__name__)
+        info = PluginInfo(name, distribution, version, modname, entry_point or name,
+                          _module_path(module))
         try:
             self.pm.register(module, name=name)
-        except Exception as exc:  # e.g. pluggy's validation of a bad hookimpl signature
-            self.errors.append(LoadError(distribution, name, f"{type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - e.g. pluggy refusing a hook signature
+            info.status = "failed"
+            self.plugins.setdefault(name, info)
+            self._error(LoadError(distribution, info.entry_point,
+                                  f"{type(exc).__name__}: {exc}", traceback.format_exc()))
             return
-        modname = getattr(module, "__name__", type(module).__name__)
-        self.plugins[name] = PluginInfo(name, distribution, version, modname)
+        self.plugins[name] = info
+        info.hooks = sorted(c.name for c in self.pm.get_hookcallers(module) or [])
+        self.trace(f"registered plugin {name} ({distribution} {version}) from "
+                   f"{info.path or modname}; hooks: {', '.join(info.hooks) or 'none'}")
 
     def check_pending(self) -> None:
         """Record hook implementations that match no hook spec (misspelled names)."""
@@ -125,51 +189,85 @@ class PluginHost:
             plugin = exc.plugin
             name = self.pm.get_name(plugin) or str(plugin)
             info = self.plugins.get(name)
-            self.errors.append(LoadError(info.distribution if info else name, name,
-                                         f"PluginValidationError: {exc}"))
+            self._error(LoadError(info.distribution if info else name,
+                                  info.entry_point if info else name,
+                                  f"PluginValidationError: {exc}"))
             self.pm.unregister(plugin)
-            self.plugins.pop(name, None)
+            if info is not None:
+                info.status = "failed"
             self.check_pending()
 
     # -- registration ----------------------------------------------------------------------
+    def _info(self, plugin: Any) -> PluginInfo:
+        name = self.pm.get_name(plugin)
+        return self.plugins.get(name) or PluginInfo(name, name, "unknown", "?", name)
+
     def collect(self) -> None:
         """Call every ``neurosim_register_*`` hook, one plugin at a time, into the registry."""
         for hook_name, kind in _HOOK_KIND.items():
             caller = getattr(self.pm.hook, hook_name)
             for impl in caller.get_hookimpls():
-                name = self.pm.get_name(impl.plugin)
-                info = self.plugins.get(name) or PluginInfo(name, name, "unknown", "?")
+                info = self._info(impl.plugin)
                 register = partial(self._register, kind, info)
+                self.trace(f"calling {hook_name} of {info.name}")
                 try:
                     impl.function(register=register)
-                except DuplicateComponentError:
-                    raise
-                except Exception as exc:  # a plugin's registration code failed
-                    self.errors.append(LoadError(info.distribution, name,
-                                                 f"{type(exc).__name__} in {hook_name}: {exc}",
-                                                 traceback.format_exc()))
+                except Exception as exc:  # noqa: BLE001 - the plugin's registration code failed
+                    self._error(LoadError(info.distribution, info.entry_point,
+                                          f"{type(exc).__name__} in {hook_name}: {exc}",
+                                          traceback.format_exc()))
 
-    def _register(self, kind: str, info: PluginInfo, *args: Any, aliases=(), description="") -> None:
-        if kind == "peripheral":
-            role, name, obj = args
-        else:
-            (name, obj), role = args, None
+    def _register(self, kind: str, info: PluginInfo, *args: Any, aliases=(),
+                  description: str = "") -> None:
+        """The ``register`` callback handed to a plugin's hook: validate, then add."""
+        want = 3 if kind == "peripheral" else 2
+        if len(args) != want:
+            form = "register(role, name, obj)" if want == 3 else "register(name, obj)"
+            raise TypeError(f"{kind} registration takes {form}; got {len(args)} positional "
+                            "argument(s)")
+        role, name, obj = args if kind == "peripheral" else (None, *args)
+        if isinstance(aliases, str):
+            aliases = (aliases,)
+        problems = [contract_problem(kind, n, obj, role) for n in (name, *aliases)]
+        problem = next((p for p in problems if p), None)
+        if problem:
+            self._error(LoadError(info.distribution, info.entry_point,
+                                  f"ContractError: {problem} (registered by "
+                                  f"{info.distribution} {info.version})"))
+            return
         # a class or function is listed by its own module; a data object (a TechNode) by the
         # plugin module that registered it
         module = (getattr(obj, "__module__", None) if callable(obj) else None) or info.module
-        self.registry.add(Entry(kind=kind, name=str(name), obj=obj, distribution=info.distribution,
-                                version=info.version, module=module, role=role,
-                                aliases=tuple(aliases), description=description))
+        entry = Entry(kind=kind, name=name, obj=obj, distribution=info.distribution,
+                      version=info.version, module=module, role=role,
+                      aliases=tuple(str(a) for a in aliases), description=str(description))
+        try:
+            self.registry.add(entry)
+        except DuplicateComponentError as exc:
+            self.registry.add_conflict(entry, str(exc))
+            self._error(LoadError(info.distribution, info.entry_point,
+                                  f"DuplicateComponentError: {exc}"))
+            return
+        self.trace(f"  {info.distribution} registered {kind} "
+                   f"{role + ' ' if role else ''}{name!r}")
 
     def add_commands(self, cli: Any) -> None:
+        """Let plugins add subcommands; each plugin's new command names are recorded."""
         for impl in self.pm.hook.neurosim_register_commands.get_hookimpls():
-            name = self.pm.get_name(impl.plugin)
+            info = self._info(impl.plugin)
+            before = set(getattr(cli, "commands", {}))
             try:
                 impl.function(cli=cli)
-            except Exception as exc:
-                info = self.plugins.get(name)
-                self.errors.append(LoadError(info.distribution if info else name, name,
-                                             f"{type(exc).__name__} in neurosim_register_commands: {exc}"))
+            except Exception as exc:  # noqa: BLE001 - the plugin's command code failed
+                self._error(LoadError(info.distribution, info.entry_point,
+                                      f"{type(exc).__name__} in neurosim_register_commands: "
+                                      f"{exc}", traceback.format_exc()))
+            info.commands = sorted(set(getattr(cli, "commands", {})) - before)
+            self.trace(f"  {info.distribution} added command(s) "
+                       f"{', '.join(info.commands) or 'none'}")
+
+    def components_of(self, distribution: str) -> list[Entry]:
+        return [e for e in self.registry if e.distribution == distribution]
 
 
 _HOST: PluginHost | None = None

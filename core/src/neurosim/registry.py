@@ -2,8 +2,11 @@
 
 Each registered component is an :class:`Entry` keyed by ``(kind, name)`` (and, for
 peripheral circuits, by role as well). Lookups of unknown names raise
-:class:`~neurosim.errors.UnknownComponentError` with "did you mean" suggestions and the
-installed names.
+:class:`~neurosim.errors.UnknownComponentError` with "did you mean" suggestions, the
+installed names and the distribution that conventionally provides the name. A name that two
+distributions registered is a *conflict*: it stays listed, and only looking it up raises
+:class:`~neurosim.errors.DuplicateComponentError` (so ``--help`` and ``neurosim plugins``
+still work).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .contracts import install_hint
 from .errors import DuplicateComponentError, UnknownComponentError
 
 KINDS = ("tech", "device", "interconnect", "peripheral", "network")
@@ -48,6 +52,8 @@ class Registry:
 
     entries: dict[tuple[str, str | None, str], Entry] = field(default_factory=dict)
     _aliases: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
+    #: (kind, role, name) registered by two distributions -> the message naming both
+    conflicts: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
 
     def add(self, entry: Entry) -> None:
         if entry.kind not in KINDS:
@@ -71,6 +77,11 @@ class Registry:
         for a in entry.aliases:
             self._aliases[(entry.kind, entry.role, a)] = entry.name
 
+    def add_conflict(self, entry: Entry, message: str) -> None:
+        """Record that ``entry`` (or one of its aliases) clashes with a registered name."""
+        for n in (entry.name, *entry.aliases):
+            self.conflicts.setdefault((entry.kind, entry.role, n), message)
+
     def __iter__(self) -> Iterator[Entry]:
         return iter(sorted(self.entries.values(),
                            key=lambda e: (e.kind, e.role or "", _natural(e.name))))
@@ -84,6 +95,8 @@ class Registry:
     def entry(self, kind: str, name: str, role: str | None = None) -> Entry:
         """The entry registered as ``name`` (or one of its aliases)."""
         key = (kind, role, str(name))
+        if key in self.conflicts:
+            raise DuplicateComponentError(self.conflicts[key])
         if key in self.entries:
             return self.entries[key]
         if key in self._aliases:
@@ -95,7 +108,9 @@ class Registry:
         if hint:
             msg += " Did you mean " + " or ".join(repr(h) for h in hint) + "?"
         msg += " Installed: " + (", ".join(known) if known else "none")
-        msg += ". (`neurosim plugins` lists every plugin and any that failed to load.)"
+        msg += (f". If it is a separate plugin, install it: pip install "
+                f"{install_hint(kind, str(name), role)}")
+        msg += " (`neurosim plugins` lists every plugin and any that failed to load.)"
         raise UnknownComponentError(msg)
 
     def get(self, kind: str, name: str, role: str | None = None) -> Any:
