@@ -10,24 +10,30 @@ import click
 
 from . import __version__
 from .config import Config, describe_options, load_config
-from .errors import NeuroSimError
+from .failures import report
+from .output_group import terminate_as_exit
 from .plugins import get_host
 
 
 class _Group(click.Group):
-    """Turns every :class:`NeuroSimError` into one message and exit status 2."""
+    """No traceback reaches the user: a :class:`NeuroSimError` is one ``Error:`` line and
+    exit 2, an unknown failure one line naming a saved traceback and exit 1 (see
+    :mod:`neurosim.failures`; ``--debug`` prints the traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except NeuroSimError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort):
+            raise
+        except (Exception, KeyboardInterrupt) as exc:
+            ctx.exit(report(exc, bool(ctx.params.get("debug"))))
 
 
 @click.group(cls=_Group)
 @click.version_option(__version__, prog_name="neurosim")
-def cli() -> None:
+@click.option("--debug", is_flag=True, help="Print the full traceback of a failure.")
+def cli(debug: bool = False) -> None:
     """Compute-in-memory accelerator estimation (NeuroSim V1.4 re-implemented, with plugins)."""
 
 
@@ -90,13 +96,14 @@ cli.add_command(__import__("neurosim.commands.explain", fromlist=["_"]).explain_
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
-        host = get_host()  # a broken or duplicate plugin is a load error, never raised
-        host.add_commands(cli)
-        cli.main(args=argv, prog_name="neurosim", standalone_mode=True)
-    except NeuroSimError as exc:  # raised outside a command's invoke
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(exc.exit_code)
+        with terminate_as_exit():  # SIGTERM/SIGHUP run cleanups (no temporaries left)
+            host = get_host()  # a broken or duplicate plugin is a load error, never raised
+            host.add_commands(cli)
+            cli.main(args=args, prog_name="neurosim", standalone_mode=True)
+    except (Exception, KeyboardInterrupt) as exc:  # raised outside a command's invoke
+        sys.exit(report(exc, "--debug" in args[:1]))
 
 
 if __name__ == "__main__":

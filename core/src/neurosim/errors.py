@@ -36,3 +36,16 @@ class DuplicateComponentError(NeuroSimError):
 
 class RejectedConfiguration(ConfigError):
     """A combination NeuroSim V1.4 itself rejects (same meaning as its message)."""
+
+
+class UserCodeError(NeuroSimError):
+    """User code (a ``--model`` function, a plugin) raised; names the function and the line
+    of the user's file where it failed (see :func:`neurosim.failures.user_code`)."""
+
+
+class CostError(NeuroSimError):
+    """The predicted work of a run exceeds a guard limit; ``--force`` runs it anyway."""
+
+
+class FileLimitError(InputFileError):
+    """An input file is larger than the reader's limit, or is not text in its encoding."""

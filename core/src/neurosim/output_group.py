@@ -278,6 +278,22 @@ def _raise_terminated(signum: int, frame: Any) -> None:
     raise Terminated(signum)
 
 
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """While active (the whole CLI run), SIGTERM and SIGHUP raise :class:`Terminated`
+    instead of killing the process, so every ``finally`` (temporaries) runs."""
+    old: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            if signal.getsignal(sig) is signal.SIG_DFL:
+                old[sig] = signal.signal(sig, _raise_terminated)
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
 def _render(content: Content | None) -> bytes:
     data = content() if callable(content) else content
     if isinstance(data, str):

@@ -1,0 +1,101 @@
+"""Reading input files with a size limit and a named decoding error.
+
+Every reader of user files (configuration files, network CSVs, traces, sweep specs, ...)
+goes through :func:`read_bytes` / :func:`read_text`, so that
+
+* a folder, a missing file or an unreadable one is named as such (not "no such file");
+* a file larger than the limit of its kind (or an endless special file such as
+  ``/dev/zero``) is refused after reading at most ``limit + 1`` bytes, never read whole;
+* text that is not UTF-8 is reported with the byte, its offset and its line.
+
+Limits (bytes) per kind are in :data:`LIMITS`; ``NEUROSIM_MAX_INPUT_MB`` raises (or lowers)
+all of them at once, e.g. ``NEUROSIM_MAX_INPUT_MB=8000`` for traces above 2 GB.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import FileLimitError, InputFileError
+
+_MB = 1 << 20
+
+#: the largest file of each kind read without complaint (bytes); VGG8's largest trace is
+#: about 19 MB, an ImageNet ResNet18's about 30 MB
+LIMITS: dict[str, int] = {
+    "configuration": 16 * _MB,
+    "network": 16 * _MB,
+    "trace": 2048 * _MB,
+    "spec": 16 * _MB,
+    "data": 4096 * _MB,
+}
+
+
+def limit_bytes(kind: str) -> int:
+    """The size limit of ``kind`` files (``NEUROSIM_MAX_INPUT_MB`` overrides all kinds)."""
+    env = os.environ.get("NEUROSIM_MAX_INPUT_MB", "").strip()
+    if env:
+        try:
+            mb = float(env)
+        except ValueError:
+            mb = -1.0
+        if not mb > 0 or mb != mb or mb == float("inf"):
+            raise InputFileError("NEUROSIM_MAX_INPUT_MB", f"{env!r} is not a positive "
+                                 "number of megabytes")
+        return int(mb * _MB)
+    return LIMITS.get(kind, 16 * _MB)
+
+
+def _mb(n: int) -> str:
+    return f"{n / _MB:.4g} MB"
+
+
+def read_bytes(path: str | os.PathLike, kind: str = "input", *,
+               limit: int | None = None) -> bytes:
+    """The bytes of ``path`` (a ``kind`` file), at most ``limit`` of them
+    (:func:`limit_bytes` by default); raises :class:`InputFileError` naming the file."""
+    p = Path(path)
+    cap = limit_bytes(kind) if limit is None else limit
+    what = f"{kind} file"
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        raise InputFileError(p, f"cannot read {what}: no such file") from None
+    except OSError as exc:
+        raise InputFileError(p, f"cannot read {what}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputFileError(p, f"is a folder, not a {what}")
+    if stat.S_ISREG(st.st_mode) and st.st_size > cap:
+        raise FileLimitError(p, f"{what} of {_mb(st.st_size)} is larger than the "
+                             f"{_mb(cap)} limit (set NEUROSIM_MAX_INPUT_MB to raise it)")
+    try:
+        with open(p, "rb") as f:
+            data = f.read(cap + 1)
+    except OSError as exc:
+        raise InputFileError(p, f"cannot read {what}: {exc.strerror or exc}") from None
+    if len(data) > cap:
+        kind_text = "" if stat.S_ISREG(st.st_mode) else " (not a regular file)"
+        raise FileLimitError(p, f"{what}{kind_text} is larger than the {_mb(cap)} limit "
+                             "(set NEUROSIM_MAX_INPUT_MB to raise it)")
+    return data
+
+
+def decode_text(path: str | os.PathLike, data: bytes, kind: str = "input",
+                encoding: str = "utf-8") -> str:
+    """``data`` decoded; a decoding error names the byte, its offset and line."""
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1]
+        raise FileLimitError(path, f"{kind} file is not {encoding.upper()} text (byte "
+                             f"0x{bad.hex()} at offset {exc.start})", line=line) from None
+    return text.removeprefix("\ufeff")  # a byte-order mark is not content
+
+
+def read_text(path: str | os.PathLike, kind: str = "input", *, limit: int | None = None,
+              encoding: str = "utf-8") -> str:
+    """The text of ``path``: :func:`read_bytes` then :func:`decode_text`."""
+    return decode_text(path, read_bytes(path, kind, limit=limit), kind, encoding)
