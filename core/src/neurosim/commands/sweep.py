@@ -1,0 +1,150 @@
+"""``neurosim sweep``: design-space sweeps (see ``docs/sweeps.md``).
+
+    neurosim sweep run SPEC.toml --out DIR [--workers N] [--scheduler local|tcp://HOST:PORT]
+        [--with-accuracy] [--device cpu|cuda] [--no-plots] [--quiet]
+    neurosim sweep show DIR [--where EXPR] [--sort KEY] [--limit N] [--plot FILE]
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..errors import NeuroSimError
+
+
+@click.group("sweep")
+def sweep_group() -> None:
+    """Sweep configurations from a spec file into a resumable results store."""
+
+
+@sweep_group.command("run")
+@click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False))
+@click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Output folder: results.sqlite, results.csv, pareto.csv/png, ...")
+@click.option("--workers", type=int, default=0, show_default="all cores",
+              help="Worker processes (one BLAS thread each); 1 runs in this process.")
+@click.option("--scheduler", metavar="local|tcp://HOST:PORT",
+              help="Run on Dask: 'local' starts a LocalCluster of --workers workers; an "
+                   "address uses a running cluster.")
+@click.option("--with-accuracy", is_flag=True,
+              help="Also simulate accuracy, once per distinct accuracy-relevant key set.")
+@click.option("--device", default="cpu", show_default=True,
+              help="torch device of the accuracy runs (cpu, cuda, ...).")
+@click.option("--no-plots", is_flag=True, help="Write no pareto.png / sensitivity.png.")
+@click.option("--quiet", is_flag=True, help="No progress bar or progress lines.")
+def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
+              with_accuracy: bool, device: str, no_plots: bool, quiet: bool) -> None:
+    """Run (or resume) the sweep of SPEC into --out DIR."""
+    from ..sweep.report import write_report
+    from ..sweep.runner import RunSettings, run_sweep
+    from ..sweep.spec import load_spec
+    from ..sweep.store import Store
+
+    if workers < 0:
+        raise NeuroSimError(f"--workers {workers}: give 0 (all cores) or more")
+    if scheduler and scheduler != "local" and "://" not in scheduler:
+        raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
+                            "tcp://HOST:8786")
+    spec = load_spec(spec_file)
+    if (with_accuracy or spec.accuracy) and device.startswith("cuda"):
+        try:
+            import torch
+        except ImportError as exc:
+            raise NeuroSimError(f"--device {device}: needs PyTorch ({exc})") from None
+        if not torch.cuda.is_available():
+            raise NeuroSimError(f"--device {device}: no CUDA device is available to torch")
+
+    def say(msg: str) -> None:
+        if not quiet:
+            click.echo(f"[neurosim] {msg}", err=True)
+
+    settings = RunSettings(workers=workers, scheduler=scheduler, with_accuracy=with_accuracy,
+                           device=device, quiet=quiet)
+    try:
+        summary = run_sweep(spec, out_dir, settings, echo=say)
+    except KeyboardInterrupt:
+        raise NeuroSimError(f"interrupted; every finished row is in {out_dir}/results.sqlite: "
+                            "run the same command again to resume") from None
+    with Store(out_dir, create=False) as store:
+        rep = write_report(store, plots=not no_plots)
+    c = summary.counts
+    click.echo(f"{summary.total} configurations in {summary.seconds:.3g} s "
+               f"({summary.evaluated} estimated, {summary.skipped} already finished): "
+               f"{c.get('done', 0)} done, {c.get('rejected', 0)} rejected, "
+               f"{c.get('failed', 0)} failed")
+    click.echo(rep.text())
+    click.echo("wrote " + ", ".join(str(p) for p in rep.files))
+    sys.stdout.flush()
+
+
+@sweep_group.command("show")
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--where", "where", metavar="EXPR",
+              help="Filter rows, e.g. \"device = rram and chip.area_m2 < 1e-4\".")
+@click.option("--sort", "sort_key", metavar="KEY", help="Sort by a column (-KEY: descending).")
+@click.option("--columns", metavar="A,B,...",
+              help="Columns to print (default: id, status, axes, objectives).")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to print.")
+@click.option("--pareto", is_flag=True, help="Only the Pareto-optimal rows (of those shown).")
+@click.option("--plot", "plot_out", type=click.Path(dir_okay=False),
+              help="Scatter plot of the objectives of the shown rows (.png/.pdf/.svg).")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False),
+              help="Write the shown rows (all columns) to this CSV file.")
+def sweep_show(directory: str, where: str | None, sort_key: str | None, columns: str | None,
+               limit: int, pareto: bool, plot_out: str | None, csv_out: str | None) -> None:
+    """Print the rows of a sweep folder's store (nothing is recomputed)."""
+    from ..outputs import check_output_args, write_atomic
+    from ..sweep.pareto import front_table, pareto_front
+    from ..sweep.query import filter_table, sort_table
+    from ..sweep.report import load_table
+    from ..sweep.store import Store
+    from ..sweep.table import csv_text
+
+    check_output_args(csv_out, plot_out)
+    if limit < 0:
+        raise NeuroSimError(f"--limit {limit}: give 0 (all rows) or more")
+    with Store(directory, create=False) as store:
+        table, objectives = load_table(store)
+    table = filter_table(table, where)
+    if pareto:
+        table = front_table(table, pareto_front(table, objectives))
+    table = sort_table(table, sort_key)
+    cols = _columns(table, objectives, columns)
+    shown = table.records if limit == 0 else table.records[:limit]
+    click.echo(_text(shown, cols))
+    if len(shown) < len(table.records):
+        click.echo(f"... {len(table.records) - len(shown)} more rows (--limit 0 shows all)")
+    if csv_out:
+        write_atomic(csv_out, csv_text(table))
+    if plot_out:
+        from ..sweep.plots import pareto_figure
+
+        pareto_figure(table, pareto_front(table, objectives), objectives, plot_out)
+
+
+def _columns(table, objectives, spec: str | None) -> list[str]:
+    if spec:
+        cols = [c.strip() for c in spec.split(",") if c.strip()]
+        bad = [c for c in cols if c not in table.columns]
+        if bad:
+            raise NeuroSimError(f"--columns: no column {bad[0]!r}")
+        return cols
+    cols = ["config_id", "status"] + table.axes + [n for n, _ in objectives
+                                                  if n in table.columns]
+    return cols + (["reason"] if any(r.get("reason") for r in table.records) else [])
+
+
+def _text(records, cols: list[str]) -> str:
+    def fmt(v) -> str:
+        if isinstance(v, float):
+            return f"{v:.6g}"
+        return "" if v is None else str(v)
+
+    body = [[fmt(r.get(c)) for c in cols] for r in records]
+    widths = [max([len(c)] + [len(b[j]) for b in body]) for j, c in enumerate(cols)]
+    widths = [min(w, 90) for w in widths]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(cols, widths))]
+    lines += ["  ".join(v[:w].ljust(w) for v, w in zip(b, widths)) for b in body]
+    return "\n".join(lines)

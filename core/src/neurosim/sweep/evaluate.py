@@ -1,0 +1,82 @@
+"""One sweep row through the estimator: the code path of ``neurosim estimate``.
+
+:func:`check_row` is ``neurosim estimate``'s configuration check (validation and the
+node/device plugins); :func:`run_engine` is the only call of the engine in the sweep
+package; :func:`evaluate_row` turns what happens into an :class:`Outcome`: ``done`` with the
+``--json`` figures (``EstimateResult.to_json``), ``rejected`` with NeuroSim's reason (a
+:class:`~neurosim.errors.NeuroSimError`) or ``failed`` with the error of anything else.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..config import Config
+from ..errors import NeuroSimError
+from .inputs import SharedInputs
+
+
+@dataclass
+class Outcome:
+    """What became of one row."""
+
+    config_id: str
+    status: str  # done / rejected / failed
+    reason: str = ""
+    result: dict[str, Any] | None = None  # the --json object (without "network")
+    seconds: float = 0.0
+
+
+def make_config(options: Mapping[str, Any]) -> Config:
+    """The row's configuration from its effective options (``Config.to_dict()``)."""
+    return Config(**dict(options))
+
+
+def check_row(cfg: Config) -> None:
+    """What ``neurosim estimate`` checks before it runs (``commands.common.build_config``):
+    NeuroSim's rejected combinations and the node and device plugins."""
+    from ..plugins import get_host
+
+    cfg.validate()
+    reg = get_host().registry
+    reg.entry("tech", cfg.tech)
+    reg.entry("device", cfg.device)
+
+
+def run_engine(cfg: Config, shared: SharedInputs) -> dict[str, Any]:
+    """The estimate of ``cfg`` on the shared traces, as its ``--json`` object: the same call
+    ``neurosim estimate`` makes (``commands.estimate.run_estimate``)."""
+    from ..engine.flow import estimate
+
+    res = estimate(cfg, shared.layers, shared.weights, shared.inputs)
+    return res.to_json()
+
+
+def evaluate_row(config_id: str, options: Mapping[str, Any],
+                 shared: SharedInputs | None) -> Outcome:
+    """Check and estimate one row; never raises for the row's own errors."""
+    t0 = time.perf_counter()
+    try:
+        cfg = make_config(options)
+        check_row(cfg)
+        if shared is None:
+            raise NeuroSimError("no traces for this configuration")
+        result = run_engine(cfg, shared)
+    except NeuroSimError as exc:
+        return Outcome(config_id, "rejected", str(exc), None, time.perf_counter() - t0)
+    except Exception as exc:  # a defect or a resource error: the sweep goes on
+        return Outcome(config_id, "failed", f"{type(exc).__name__}: {exc}", None,
+                       time.perf_counter() - t0)
+    return Outcome(config_id, "done", "", result, time.perf_counter() - t0)
+
+
+def precheck(config_id: str, options: Mapping[str, Any]) -> Outcome | None:
+    """The rejected outcome of a row whose configuration fails :func:`check_row` (so it
+    needs no traces and no worker), else None."""
+    try:
+        check_row(make_config(options))
+    except NeuroSimError as exc:
+        return Outcome(config_id, "rejected", str(exc))
+    return None

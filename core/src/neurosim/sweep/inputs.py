@@ -1,0 +1,128 @@
+"""The shared inputs of a sweep: the traces (layer table, weight traces, input bits), built
+once per distinct trace key and sent to each worker once.
+
+A model's traces depend on the configuration only through the options in
+:data:`TRACE_OPTIONS` (the network is built with ``quant_mode``, ``synapse_bits`` and
+``input_bits`` and seeded with ``seed``; the weight range is checked against
+``algo_weight_min/max``), so rows that agree on them share one capture. The capture is the
+one ``neurosim estimate`` makes (:func:`neurosim.commands.common.prepare_from_options`);
+a trace set is read as ``neurosim compat`` reads it.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..config import Config
+from ..errors import NeuroSimError
+
+#: options the traces of a model depend on
+TRACE_OPTIONS = ("seed", "quant_mode", "synapse_bits", "input_bits", "algo_weight_min",
+                 "algo_weight_max")
+#: options the traces read from a trace set depend on
+FILE_TRACE_OPTIONS = ("input_bits", "algo_weight_min", "algo_weight_max")
+
+
+@dataclass
+class SharedInputs:
+    """Everything the estimator needs besides the configuration (picklable numpy data)."""
+
+    key: str
+    layers: list[Any]  # engine.traces.LayerSpec
+    weights: list[np.ndarray]
+    inputs: list[np.ndarray]
+    layer_names: list[str] = field(default_factory=list)
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(a.nbytes for a in self.weights) + sum(a.nbytes for a in self.inputs))
+
+
+def trace_key(options: Mapping[str, Any], source: Mapping[str, Any]) -> str:
+    """The key of the traces a row needs (a short readable string)."""
+    names = FILE_TRACE_OPTIONS if "traces" in source else TRACE_OPTIONS
+    return ",".join(f"{k}={options[k]!r}" for k in names)
+
+
+def build_inputs(cfg: Config, source: Mapping[str, Any], spec_dir: Path) -> SharedInputs:
+    """Capture (or read) the traces for ``cfg``; NeuroSimError for inputs NeuroSim rejects."""
+    key = trace_key(cfg.to_dict(), source)
+    if "traces" in source:
+        return _read_trace_set(Path(source["traces"]), cfg, key)
+    from ..commands.common import prepare_from_options
+
+    model = source.get("model")
+    if model:
+        model = _relative_file(model, spec_dir)
+    checkpoint = source.get("checkpoint")
+    if checkpoint and not Path(checkpoint).is_absolute() and (spec_dir / checkpoint).exists():
+        checkpoint = str(spec_dir / checkpoint)
+    net_options = tuple(f"{k}={v}" for k, v in (source.get("net_options") or {}).items())
+    run = prepare_from_options(source.get("network"), model, checkpoint, source.get("data"),
+                               int(source.get("batch", 1)), source.get("input_shape"), cfg,
+                               net_options)
+    cap = run.capture
+    return SharedInputs(key, list(cap.specs), list(cap.weights), list(cap.inputs),
+                        [layer.name for layer in cap.layers])
+
+
+def _relative_file(model_ref: str, spec_dir: Path) -> str:
+    """``file.py:function`` relative to the spec's folder when the file is there."""
+    mod, sep, func = model_ref.rpartition(":")
+    if sep and mod.endswith(".py") and not Path(mod).is_absolute() and \
+            (spec_dir / mod).is_file():
+        return f"{spec_dir / mod}:{func}"
+    return model_ref
+
+
+def trace_files(directory: Path) -> tuple[Path, list[Path], list[Path]]:
+    """The network CSV and the weight/input files of a trace set, in the order of its
+    ``trace_command.sh`` (what ``neurosim traces export`` writes)."""
+    script = directory / "trace_command.sh"
+    if not script.is_file():
+        raise NeuroSimError(f"traces {directory}: no trace_command.sh (write the set with "
+                            "`neurosim traces export DIR`)")
+    exec_lines = [ln for ln in script.read_text().splitlines() if ln.startswith("exec ")]
+    if not exec_lines:
+        raise NeuroSimError(f"{script}: no 'exec neurosim compat ...' line")
+    args = shlex.split(exec_lines[-1])[1:]
+    if len(args) < 2 or args[1] != "compat":
+        raise NeuroSimError(f"{script}: the exec line does not run neurosim compat")
+    positional: list[str] = []
+    rest = args[2:]
+    i = 0
+    while i < len(rest):
+        if rest[i] == "--param":
+            i += 2
+            continue
+        if rest[i] != "$@":
+            positional.append(rest[i])
+        i += 1
+    files = positional[5:]
+    if len(positional) < 7 or len(files) % 2:
+        raise NeuroSimError(f"{script}: expected NETWORK.csv, four numbers and weight/input "
+                            "file pairs")
+    return (directory / positional[0], [directory / f for f in files[0::2]],
+            [directory / f for f in files[1::2]])
+
+
+def _read_trace_set(directory: Path, cfg: Config, key: str) -> SharedInputs:
+    from ..engine.traces import read_input_trace, read_network_csv, read_weight_trace
+
+    net, wfiles, xfiles = trace_files(directory)
+    layers = read_network_csv(net)
+    if len(wfiles) < len(layers):
+        raise NeuroSimError(f"{net}: the network has {len(layers)} layers but the trace set "
+                            f"has {len(wfiles)} weight/input pairs")
+    weights: Sequence[np.ndarray] = [
+        read_weight_trace(wfiles[i], layer, weight_min=cfg.algo_weight_min,
+                          weight_max=cfg.algo_weight_max) for i, layer in enumerate(layers)]
+    inputs = [read_input_trace(xfiles[i], layer, cfg.input_bits)
+              for i, layer in enumerate(layers)]
+    return SharedInputs(key, list(layers), list(weights), inputs,
+                        [f.stem.removeprefix("weight") for f in wfiles[:len(layers)]])

@@ -1,0 +1,185 @@
+"""A sweep from spec to store: expand, skip finished rows, reject what NeuroSim rejects,
+build the shared inputs once per trace key, run the rest, commit each row as it finishes,
+then the accuracy runs (once per accuracy key), the exports and the Pareto front."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..errors import NeuroSimError
+from ..progress import progress_bar
+from .evaluate import Outcome, make_config, precheck
+from .executors import Job, run_dask, run_inline, run_processes
+from .inputs import SharedInputs, build_inputs, trace_key
+from .spec import Row, SweepSpec
+from .store import Store
+
+#: options the accuracy simulation depends on (besides network, data and checkpoint)
+ACCURACY_OPTIONS = ("quant_mode", "inference", "adc_bits", "onoff_ratio", "variation",
+                    "retention_time_s", "drift_nu", "drift_detect", "drift_target", "seed",
+                    "cell_bits", "subarray_rows", "parallel_rows", "synapse_bits",
+                    "input_bits")
+
+
+@dataclass
+class RunSettings:
+    """How to run: ``workers`` processes (1 = in this process), or on Dask
+    (``scheduler`` = "local" or an address)."""
+
+    workers: int = 0  # 0 = all cores
+    scheduler: str | None = None
+    with_accuracy: bool = False
+    device: str = "cpu"
+    quiet: bool = False
+    dask_processes: bool = True
+
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+@dataclass
+class SweepSummary:
+    total: int
+    new: int
+    skipped: int
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    evaluated: int = 0
+
+
+def accuracy_key(options: dict[str, Any], spec: SweepSpec) -> str:
+    from .spec import config_id
+
+    acc = {k: options[k] for k in ACCURACY_OPTIONS}
+    acc["parallel_rows"] = options["parallel_rows"] or options["subarray_rows"]
+    acc["mode"] = spec.accuracy_mode
+    return "acc-" + config_id(acc, spec.source_identity())
+
+
+def run_sweep(spec: SweepSpec, out_dir: str | Path, settings: RunSettings,
+              echo: Callable[[str], None] = lambda s: None) -> SweepSummary:
+    """Run (or resume) ``spec`` into ``out_dir``; see the module doc."""
+    t0 = time.perf_counter()
+    rows = spec.expand()
+    with_acc = settings.with_accuracy or spec.accuracy
+    if with_acc and "network" not in spec.source:
+        raise NeuroSimError("--with-accuracy needs network = NAME in the spec")
+    store = Store(out_dir)
+    try:
+        store.set_meta("axes", list(spec.axis_names))
+        store.set_meta("objectives", spec.objectives)
+        store.set_meta("accuracy", with_acc)
+        store.set_meta("source", spec.source_identity())
+        keys = {r.config_id: accuracy_key(r.options, spec) for r in rows} if with_acc else {}
+        new = store.add_rows(rows, keys)
+        finished = store.finished_ids()
+        todo = [r for r in rows if r.config_id not in finished]
+        summary = SweepSummary(total=len(rows), new=new, skipped=len(rows) - len(todo))
+        echo(f"{len(rows)} configurations: {new} new, {summary.skipped} already finished, "
+             f"{len(todo)} to run")
+        _run_rows(todo, spec, store, settings, summary)
+        if with_acc:
+            _run_accuracy(spec, store, settings, echo)
+        summary.counts = {s: store.count(s) for s in ("done", "rejected", "failed", "pending")}
+        summary.seconds = time.perf_counter() - t0
+        return summary
+    finally:
+        store.close()
+
+
+def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSettings,
+              summary: SweepSummary) -> None:
+    if not todo:
+        return
+    counts = {"done": 0, "rejected": 0, "failed": 0}
+    t_start = time.perf_counter()
+    with progress_bar(total=len(todo), description="sweep", unit="config",
+                      quiet=settings.quiet) as bar:
+        def record(out: Outcome) -> None:
+            store.record(out)
+            counts[out.status] = counts.get(out.status, 0) + 1
+            rate = sum(counts.values()) / max(time.perf_counter() - t_start, 1e-9)
+            bar.advance(status=f"rejected {counts['rejected']} failed {counts['failed']} "
+                        f"{rate:.3g} config/s")
+
+        jobs: list[Job] = []
+        groups: dict[str, list[Row]] = {}
+        for row in todo:
+            rejected = precheck(row.config_id, row.options)
+            if rejected is not None:
+                record(rejected)
+                continue
+            key = trace_key(row.options, spec.source)
+            groups.setdefault(key, []).append(row)
+        shared = _shared_inputs(groups, spec, record, bar)
+        for key, group in groups.items():
+            if key in shared:
+                jobs += [(r.config_id, r.options, key) for r in group]
+        for out in _execute(jobs, shared, settings):
+            record(out)
+        summary.evaluated = len(jobs)
+
+
+def _shared_inputs(groups: dict[str, list[Row]], spec: SweepSpec,
+                   record: Callable[[Outcome], None], bar: Any) -> dict[str, SharedInputs]:
+    """One capture per trace key; a key whose capture NeuroSim rejects rejects its rows."""
+    shared: dict[str, SharedInputs] = {}
+    spec_dir = Path(spec.path).parent
+    for key, group in groups.items():
+        bar.status(f"capturing traces ({len(shared) + 1}/{len(groups)})")
+        try:
+            shared[key] = build_inputs(make_config(group[0].options), spec.source, spec_dir)
+        except NeuroSimError as exc:
+            for r in group:
+                record(Outcome(r.config_id, "rejected", str(exc)))
+    return shared
+
+
+def _execute(jobs: list[Job], shared: dict[str, SharedInputs],
+             settings: RunSettings) -> Iterator[Outcome]:
+    n = min(settings.worker_count(), max(len(jobs), 1))
+    if settings.scheduler:
+        return run_dask(jobs, shared, settings.scheduler, n, settings.dask_processes)
+    if n <= 1:
+        return run_inline(jobs, shared)
+    return run_processes(jobs, shared, n)
+
+
+def _run_accuracy(spec: SweepSpec, store: Store, settings: RunSettings,
+                  echo: Callable[[str], None]) -> None:
+    """The accuracy simulation once per distinct accuracy key of the done rows, cached in
+    the store (``neurosim.accuracy.evaluate.evaluate_network``, as ``neurosim accuracy``)."""
+    pending = store.pending_accuracy()
+    if not pending:
+        return
+    echo(f"accuracy: {len(pending)} distinct accuracy setting(s) to simulate")
+    from ..datasets import parse_data
+
+    try:
+        from ..accuracy.evaluate import evaluate_network
+    except ImportError as exc:
+        raise NeuroSimError(f"--with-accuracy needs PyTorch ({exc})") from None
+    from ..commands.common import parse_net_options
+
+    data = parse_data(spec.source.get("data"), int(spec.source.get("batch", 1)))
+    build_kwargs = parse_net_options(tuple(
+        f"{k}={v}" for k, v in (spec.source.get("net_options") or {}).items()))
+    with progress_bar(total=len(pending), description="accuracy", unit="setting",
+                      quiet=settings.quiet) as bar:
+        for key, options in pending:
+            cfg = make_config(options)
+            try:
+                cfg.validate_accuracy()
+                res = evaluate_network(cfg, spec.source["network"], data,
+                                       checkpoint=spec.source.get("checkpoint"),
+                                       device=settings.device, mode=spec.accuracy_mode,
+                                       build_kwargs=build_kwargs or None)
+            except NeuroSimError as exc:
+                store.record_accuracy(key, "rejected", str(exc), None, None)
+            else:
+                store.record_accuracy(key, "done", "", res.mean, res.to_json())
+            bar.advance()
