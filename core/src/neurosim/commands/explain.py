@@ -6,8 +6,11 @@
 Runs the estimate as ``neurosim estimate`` does (same model options and configuration) and
 prints only the contribution trees of the named figures: each node's name, value with its
 unit, share of its parent, and how its children combine (sum, max of parallel units, or a
-scale factor such as the clock period). For NeuroSim trace files use
-``neurosim compat ... --explain PATH``.
+scale factor such as the clock period). By default the trees are folded to fit a screen
+(identical tiles/PEs printed once with ``x N``, runs of differing ones merged, and, only
+if still too long, terms under a small share of the total collapsed:
+:mod:`neurosim.explain.fold`); ``--full`` prints every node down to ``--depth``. For
+NeuroSim trace files use ``neurosim compat ... --explain PATH``.
 """
 
 from __future__ import annotations
@@ -24,14 +27,20 @@ from .common import build_config, model_options, prepare_from_options, progress_
 @model_options
 @click.option("--depth", "explain_depth", type=int, default=3, show_default=True,
               help="Levels of each tree to print.")
+@click.option("--full", is_flag=True,
+              help="Print every node down to --depth (no folding of identical or similar "
+                   "siblings, no collapsing of small terms).")
+@click.option("--max-lines", type=click.IntRange(min=5), default=60, show_default=True,
+              help="Lines per folded tree before small terms are collapsed.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
 def explain_cmd(figures: tuple[str, ...], network: str | None, model_ref: str | None,
                 checkpoint: str | None, data: str | None, batch: int,
                 input_shape: str | None, net_options: tuple[str, ...],
                 config_files: tuple[str, ...], overrides: tuple[str, ...],
-                explain_depth: int, quiet: bool) -> None:
+                explain_depth: int, full: bool, max_lines: int, quiet: bool) -> None:
     """Print the contribution tree of FIGURE (chip.<key> or layers.<n>.<key>, e.g.
     chip.read_energy_j; 'list' prints them all) for a network's estimate."""
+    from ..explain.printing import folded_text
     from ..outputs import check_explain_args, explain_text, validate_outputs
     from .estimate import run_estimate
 
@@ -47,5 +56,8 @@ def explain_cmd(figures: tuple[str, ...], network: str | None, model_ref: str | 
     click.echo(f"Network: {run.name} ({len(names)} CIM layers: "
                + ", ".join(f"{i + 1}={n}" for i, n in enumerate(names)) + ")")
     click.echo("")
-    click.echo(explain_text(res, figures, explain_depth))
+    if full:
+        click.echo(explain_text(res, figures, explain_depth))
+    else:
+        click.echo(folded_text(res, figures, explain_depth, max_lines))
     sys.stdout.flush()
