@@ -35,6 +35,11 @@ def network_json(run: Any) -> dict[str, Any]:
         "digital_ops_per_item": cap.digital_ops,
         "digital_products": [{"op": d.op, "ops_per_item": d.ops_per_item,
                               "shapes": [list(s) for s in d.shapes]} for d in cap.digital],
+        "grouped_layers": [{"name": layer.name, "groups": layer.groups,
+                            "packing": "block-diagonal"}
+                           for layer in cap.layers if layer.groups > 1],
+        "unmapped_layers": [{"path": u.path, "type": u.type, "weights": u.weights,
+                             "ran": u.ran, "reason": u.reason} for u in cap.unmapped],
     }
 
 
@@ -56,6 +61,7 @@ def header_text(run: Any) -> str:
                      "weights and/or inputs are seeded random; hardware figures depend on "
                      "them only through the input-bit activity and weight conductances.")
     lines += run.notes
+    lines += cap.mapping_notes()  # grouped-conv packing, layers left off the arrays
     lines.append("")
     lines.append(layer_table_text(cap.table_rows(), [layer.name for layer in cap.layers]))
     lines.append("")
@@ -105,6 +111,9 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     say("building the model and capturing traces")
     run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
                                net_options)
+    if run.capture.unmapped:
+        click.echo(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
+                   "and are left out of the chip figures (listed in the report)", err=True)
     res = run_estimate(cfg, run, progress=say)
     acc = None
     if with_accuracy:  # the accuracy side (neurosim.commands.accuracy), same network/config

@@ -53,6 +53,8 @@ def network_show(name: str | None, network: str | None, model_ref: str | None,
     click.echo(f"network {run.name}: {len(rows)} CIM layers (conv/linear), input "
                f"{run.inputs_source}")
     click.echo(layer_table_text(rows, [layer.name for layer in run.capture.layers]))
+    for line in run.capture.mapping_notes():  # grouped packing, layers left off the arrays
+        click.echo(line)
     if run.capture.digital:
         click.echo(f"digital activation x activation products: {len(run.capture.digital)}, "
                    f"{run.capture.digital_ops:.6g} ops per input item")

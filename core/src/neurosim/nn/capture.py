@@ -29,6 +29,20 @@ layer's weight trace is padded with weight-0 columns up to that ``Cout`` so the 
 those of the table (the wrapper writes only the conv's own columns, and NeuroSim then reads
 past the end of its weight matrix).
 
+Grouped and depthwise convolutions (``groups > 1``, MobileNet-style) map as one layer whose
+weight matrix is **block-diagonal**: rows ``Cin*K*K`` (every input channel, as the unfolded
+input has them) by ``Cout``, the ``Cin/groups*K*K`` weights of each output channel in its
+group's rows and weight 0 elsewhere, so the zeros occupy cells and the arrays, reads and ADC
+conversions are those of a dense conv of the same shape (a depthwise layer uses ``1/Cin`` of
+its cells). The layer table row is the dense conv's; the report says which layers are
+packed this way and their weight density (:meth:`NetworkCapture.mapping_notes`).
+
+Layers that compute weight x activation products but do not map to NeuroSim's layer model
+(``ConvTranspose1d/2d/3d``, ``Conv1d``, ``Conv3d``, ``RNN``/``LSTM``/``GRU`` and their cells,
+``Bilinear``, ``MultiheadAttention``'s packed projections) are never dropped silently: each
+one in the model is listed in :attr:`NetworkCapture.unmapped` with its weight count and
+whether it ran, and the report prints a warning that their work is not in the chip figures.
+
 Activation x activation products (``matmul``/``bmm``/``scaled_dot_product_attention`` on
 tensors that are not parameters, e.g. attention scores and context) are not CIM work; they
 are counted as digital operations (2 per multiply-accumulate, per input item).
@@ -64,6 +78,7 @@ class CapturedLayer:
     weight_bits: int
     input_bits_n: int
     out_channels: int  # the layer's own output channels (the table's Cout may be larger)
+    groups: int = 1  # > 1: grouped conv packed block-diagonally (module docstring)
 
 
 @dataclass
@@ -76,6 +91,54 @@ class DigitalOp:
 
 
 @dataclass
+class UnmappedLayer:
+    """A layer with weights that does not map to CIM arrays (listed, never dropped)."""
+
+    path: str
+    type: str
+    weights: int  # parameter count
+    ran: bool  # it ran in the captured forward pass
+    reason: str
+
+
+#: layer types that hold weights but have no CIM mapping here, with the reason
+_UNMAPPED: tuple[tuple[type, str], ...] = (
+    (nn.modules.conv._ConvTransposeNd, "transposed convolution: NeuroSim's layer model has "
+     "no col2im/upsampling mapping"),
+    (nn.Conv1d, "1-D convolution: NeuroSim's layer table describes 2-D feature maps only"),
+    (nn.Conv3d, "3-D convolution: NeuroSim's layer table describes 2-D feature maps only"),
+    (nn.RNNBase, "recurrent layer: its weights are applied through the recurrence (no "
+     "Linear modules to hook); rewrite it with nn.Linear cells to map it"),
+    (nn.RNNCellBase, "recurrent cell: its weights are used without Linear modules; "
+     "rewrite it with nn.Linear to map it"),
+    (nn.Bilinear, "bilinear layer: x1^T A x2 is not a matrix-vector product"),
+    (nn.MultiheadAttention, "packed in_proj/out_proj weights are applied through "
+     "F.multi_head_attention_forward, not through Linear modules"),
+)
+
+
+def unmapped_reason(module: nn.Module) -> str | None:
+    """Why ``module`` (with weights) does not map to CIM arrays, or None if it maps or
+    holds no products."""
+    for cls, reason in _UNMAPPED:
+        if isinstance(module, cls):
+            return reason
+    return None
+
+
+def block_diagonal(weights: np.ndarray, groups: int) -> np.ndarray:
+    """A grouped conv's weight trace ``(Cin/g*K*K, Cout)`` as the block-diagonal dense
+    trace ``(Cin*K*K, Cout)``: column ``o`` of group ``j = o // (Cout/g)`` keeps its rows at
+    ``j*Cin/g*K*K + r``, the other rows are 0."""
+    rows, cout = weights.shape
+    cout_g = cout // groups
+    dense = np.zeros((groups, rows, groups, cout_g), dtype=weights.dtype)
+    idx = np.arange(groups)
+    dense[idx, :, idx, :] = weights.reshape(rows, groups, cout_g).transpose(1, 0, 2)
+    return dense.reshape(groups * rows, cout)
+
+
+@dataclass
 class NetworkCapture:
     """The captured network: layers in execution order, digital ops, the model output."""
 
@@ -83,6 +146,7 @@ class NetworkCapture:
     digital: list[DigitalOp] = field(default_factory=list)
     output: Any = None
     batch: int = 1
+    unmapped: list[UnmappedLayer] = field(default_factory=list)
 
     @property
     def specs(self) -> list[LayerSpec]:
@@ -102,6 +166,21 @@ class NetworkCapture:
 
     def table_rows(self) -> list[tuple[int, ...]]:
         return [layer.spec.as_row() for layer in self.layers]
+
+    def mapping_notes(self) -> list[str]:
+        """Report lines: grouped convs packed block-diagonally, and a WARNING for every
+        layer left off the CIM arrays."""
+        lines = [f"NOTE: {layer.name}: grouped conv (groups={layer.groups}) packed as a "
+                 f"block-diagonal {layer.spec.cin * layer.spec.kh * layer.spec.kw} x "
+                 f"{layer.out_channels} matrix; {100.0 / layer.groups:.3g} % of its cells "
+                 "hold weights, the rest store 0 and are read like dense cells"
+                 for layer in self.layers if layer.groups > 1]
+        if self.unmapped:
+            lines.append(f"WARNING: {len(self.unmapped)} layer(s) with weights do not map to "
+                         "CIM arrays; their work is NOT in the chip figures:")
+            lines += [f"  {u.path} ({u.type}, {u.weights} weights"
+                      f"{'' if u.ran else ', did not run'}): {u.reason}" for u in self.unmapped]
+        return lines
 
 
 def dec2bin_planes(x: np.ndarray, n: int) -> np.ndarray:
@@ -239,9 +318,12 @@ def capture(model: nn.Module, inputs: Any, *, weight_bits: int = 8, input_bits: 
     NeuroSim would read its traces with the wrong precision.
     """
     layers = cim_layers(model)
+    odd = [(p, m, unmapped_reason(m)) for p, m in model.named_modules()
+           if unmapped_reason(m) is not None]
     if not layers:
+        extra = "".join(f"; {p} ({type(m).__name__}): {r}" for p, m, r in odd[:5])
         raise NeuroSimError("the model has no Conv2d or Linear layer: nothing maps to CIM "
-                            "arrays")
+                            f"arrays{extra}")
     batch = _batch_size(inputs)
     rec = _Recorder(batch)
     captured: list[CapturedLayer | None] = []
@@ -281,9 +363,12 @@ def capture(model: nn.Module, inputs: Any, *, weight_bits: int = 8, input_bits: 
                     raise NeuroSimError(f"conv layer {path}: padding={padding!r} is not "
                                         "supported; give the padding as numbers")
                 padding = _pair(padding)
-                if module.groups != 1 or _pair(module.dilation) != (1, 1):
-                    raise NeuroSimError(f"conv layer {path}: grouped or dilated convolutions "
-                                        "do not map to NeuroSim's crossbar layer model")
+                if _pair(module.dilation) != (1, 1):
+                    raise NeuroSimError(f"conv layer {path}: dilated convolutions do not map "
+                                        "to NeuroSim's layer table (its window count "
+                                        "assumes dilation 1)")
+                if module.groups > 1:
+                    weights = block_diagonal(weights, int(module.groups))
                 if stride[0] != stride[1]:
                     raise NeuroSimError(f"conv layer {path}: stride {stride} differs per "
                                         "axis; NeuroSim's layer table has one stride")
@@ -291,24 +376,29 @@ def capture(model: nn.Module, inputs: Any, *, weight_bits: int = 8, input_bits: 
                 c, h, w = x0.shape
                 spec = LayerSpec(int(h), int(w), int(c), kh, kw, int(module.out_channels),
                                  False, stride[0])
-                kind, cout = "conv", int(module.out_channels)
+                kind, cout, groups = "conv", int(module.out_channels), int(module.groups)
             else:
                 bits = linear_input_bits(x0, ibits)
                 tokens = 1 if x0.dim() <= 1 else int(math.prod(x0.shape[:-1]))
                 spec = LayerSpec(tokens, 1, int(module.in_features), 1, 1,
                                  int(module.out_features), False, 1)
-                kind, cout = "linear", int(module.out_features)
+                kind, cout, groups = "linear", int(module.out_features), 1
             seen[id(module)] = len(captured)
             rec.events.append(("layer", len(captured)))
             label = str(getattr(module, "name", "") or path.removeprefix(_PEFT_PREFIX))
             captured.append(CapturedLayer(label, path,
-                                          kind, spec, weights, bits, wbits, ibits, cout))
+                                          kind, spec, weights, bits, wbits, ibits, cout,
+                                          groups))
         finally:
             rec.paused = False
 
     for path, module in layers:
         handles.append(module.register_forward_hook(
             lambda m, a, o, _p=path: hook(m, a, o, _p)))
+    ran: set[str] = set()
+    for path, module, _ in odd:
+        handles.append(module.register_forward_hook(
+            lambda m, a, o, _p=path: ran.add(_p)))
     try:
         with torch.no_grad(), rec:
             out = model(**inputs) if isinstance(inputs, dict) else model(inputs)
@@ -319,7 +409,9 @@ def capture(model: nn.Module, inputs: Any, *, weight_bits: int = 8, input_bits: 
     if not done:
         raise NeuroSimError("no Conv2d or Linear layer ran in the forward pass")
     _apply_events(done, rec.events)
-    return NetworkCapture(done, rec.digital, out, batch)
+    unmapped = [UnmappedLayer(p, type(m).__name__, sum(int(t.numel()) for t in m.parameters()),
+                              p in ran, r) for p, m, r in odd]
+    return NetworkCapture(done, rec.digital, out, batch, unmapped)
 
 
 def _apply_events(layers: Sequence[CapturedLayer], events: list[tuple[str, Any]]) -> None:
