@@ -156,8 +156,8 @@ class _Only(nn.Module):
 def test_estimate_cli_reports_grouped_and_unmapped(tmp_path):
     (tmp_path / "mobile.py").write_text(textwrap.dedent(MODELS))
     out = subprocess.run([*NEUROSIM, "estimate", "--model", f"{tmp_path / 'mobile.py'}:build",
-                          "--input-shape", "3,8,8", "--set", "technode=22", "--set", "numRowSubArray=16",
-                          "--set", "numColSubArray=16", "--quiet",
+                          "--input-shape", "3,8,8", "--set", "technode=22",
+                          "--set", "numRowSubArray=16", "--set", "numColSubArray=16", "--quiet",
                           "--json", str(tmp_path / "out.json")],
                          capture_output=True, text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
