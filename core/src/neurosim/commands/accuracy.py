@@ -1,6 +1,6 @@
 """``neurosim accuracy``: hardware-aware inference accuracy (the V1.4 wrapper's model).
 
-    neurosim accuracy --network vgg8 --data cifar10:PATH [--checkpoint PATH]
+    neurosim accuracy --network vgg8 --data cifar10:PATH [--limit N] [--checkpoint PATH]
         [--set adc_bits=5 cell_bits=1 onoff_ratio=10 variation=0.05 retention_time_s=...]
         [--seeds N] [--device cpu|cuda] [--mode default|parity] [--json OUT]
     neurosim accuracy replay CASE.npz [--mode parity|default]
@@ -12,7 +12,6 @@ torch is imported inside the command bodies only.
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
@@ -36,6 +35,24 @@ arithmetic_option = click.option(
          "float32 sums in its CPU kernels' order (slower; docs/accuracy.md).")
 
 
+def data_options(func: Any) -> Any:
+    """--limit/--split/--text-field/--label-field (shared with ``neurosim train``)."""
+    opts = [
+        click.option("--limit", type=int, default=None, metavar="N",
+                     help="Score only the first N items of the data set (default: all)."),
+        click.option("--split", default=None, metavar="NAME",
+                     help="Split of the data set: test/train (cifar), a folder under an "
+                          "image PATH (default val), a text split (default validation)."),
+        click.option("--text-field", default=None, metavar="NAME",
+                     help="Text data sets: the sentence field (default sentence)."),
+        click.option("--label-field", default=None, metavar="NAME",
+                     help="Text data sets: the integer label field (default label)."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
 def accuracy_options(func: Any) -> Any:
     opts = [
         click.option("--seeds", type=int, default=1, show_default=True,
@@ -48,9 +65,9 @@ def accuracy_options(func: Any) -> Any:
                           "(docs/accuracy.md)."),
         click.option("--path", "hw_path", type=click.Choice(["auto", "full", "simplified"]),
                      default="auto", show_default=True,
-                     help="auto: the wrapper's rule (bit-serial crossbar model for VGG8, one "
-                          "ADC over each layer output otherwise); full / simplified for every "
-                          "layer."),
+                     help="auto: the network's declared path (lenet: full), else the "
+                          "wrapper's rule (bit-serial crossbar model for VGG8, one ADC over "
+                          "each layer output otherwise); full / simplified for every layer."),
         click.option("--batch-size", type=int, default=200, show_default=True,
                      help="Items per forward pass (parity mode: the ADC range spans it)."),
         arithmetic_option,
@@ -63,75 +80,113 @@ def accuracy_options(func: Any) -> Any:
 def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | None,
                  seeds: int, device: str, acc_mode: str, hw_path: str, batch_size: int,
                  quiet: bool, net_options: tuple[str, ...] = (),
-                 arithmetic: str = "exact") -> Any:
-    """Evaluate with a progress bar on stderr; returns the AccuracyResult."""
+                 arithmetic: str = "exact", limit: int | None = None,
+                 split: str | None = None, text_field: str | None = None,
+                 label_field: str | None = None, label: str = "accuracy") -> Any:
+    """Evaluate every item of ``data`` (or the first ``limit``) with a progress bar on
+    stderr (items, accuracy so far, items/s, ETA); returns the AccuracyResult."""
     from ..datasets import parse_data
+    from ..progress import progress_bar
     from .common import parse_net_options
 
     build_kwargs = parse_net_options(net_options)
-
+    spec = parse_data(data or "random:1", 1, limit=limit, split=split,
+                      text_field=text_field, label_field=label_field)
     try:
         import torch  # noqa: F401
     except ImportError as exc:
         raise NeuroSimError(f"neurosim accuracy needs PyTorch ({exc}); install torch") \
             from None
-    from ..accuracy.evaluate import evaluate_network, is_random
+    from ..accuracy.evaluate import evaluate_network
 
-    spec = parse_data(data or "random:1", 1)
-    n = spec.count if spec.kind == "random" else None
-    runs = seeds if is_random(cfg) else 1
     cfg.validate_accuracy()
-    bar = None
-    if not quiet:
-        total = n * runs if n is not None else None
-        bar = click.progressbar(length=total or 0, label="accuracy", file=sys.stderr,
-                                show_pos=True, show_eta=True) if total else None
-    if bar is not None:
-        with bar:
-            return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
-                                    device=device, mode=acc_mode, path=hw_path,
-                                    batch_size=batch_size, progress=bar.update,
-                                    build_kwargs=build_kwargs, arithmetic=arithmetic)
-    return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
-                            device=device, mode=acc_mode, path=hw_path,
-                            batch_size=batch_size, build_kwargs=build_kwargs,
-                            arithmetic=arithmetic)
+    with progress_bar(total=None, description=label, unit="item", quiet=quiet) as bar:
+        def step(n: int, status: str = "") -> None:
+            bar.advance(n, status=status)
+
+        return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
+                                device=device, mode=acc_mode, path=hw_path,
+                                batch_size=batch_size, progress=step,
+                                build_kwargs=build_kwargs, arithmetic=arithmetic)
 
 
 def accuracy_json(res: Any, cfg: Any, *, mode: str, path: str, device: str,
                   data: str | None, arithmetic: str = "exact") -> dict[str, Any]:
+    """The result, the effective settings and the provenance (``--json``)."""
+    from ..accuracy.report import PATH_READS
+
     out = res.to_json()
-    sec = {k: v for k, v in cfg.to_dict().items() if k in (
-        "quant_mode", "inference", "adc_bits", "onoff_ratio", "variation", "retention_time_s",
-        "drift_nu", "drift_detect", "drift_target", "seed", "cell_bits", "subarray_rows",
-        "parallel_rows", "synapse_bits", "input_bits")}
+    keys = set().union(*PATH_READS.values()) | {
+        "quant_mode", "inference", "seed", "synapse_bits", "device", "compat_bugs"}
+    every = cfg.to_dict()
+    sec = {k: v for k, v in every.items() if k in keys or k in NONIDEAL_KEYS}
     out.update({"mode": mode, "path": path, "arithmetic": arithmetic, "device": device,
-                "data": data or "random:1",
-                "settings": sec})
+                "data": data or "random:1", "settings": sec, "config": every})
     return out
 
 
-def accuracy_text(res: Any) -> str:
-    what = "accuracy" if res.reference == "labels" else "agreement with software predictions"
+#: option names of the non-ideality settings (recorded when the configuration has them)
+NONIDEAL_KEYS = ("stuck_at_0_rate", "stuck_at_1_rate", "read_noise", "output_noise_lsb",
+                 "output_noise_file", "mem_states_file", "dac_bits", "drift_nu_per_layer",
+                 "variation_mode", "device_nonidealities")
+
+
+def accuracy_text(res: Any, layers: bool = True) -> str:
+    """The text report: hardware and software accuracy, per-layer errors, notices."""
+    labelled = res.reference == "labels"
+    what = "accuracy" if labelled else "agreement with software predictions"
     lines = [f"Network: {res.network}, {res.n_items} item(s); reference: {res.reference}"]
     if len(res.per_seed) > 1:
-        lines.append(f"{what}: {100 * res.mean:.2f} % (std {100 * res.std:.2f} %, min "
-                     f"{100 * min(res.per_seed):.2f} %, max {100 * max(res.per_seed):.2f} % "
-                     f"over {len(res.per_seed)} seeds)")
+        lines.append(f"hardware {what}: {100 * res.mean:.2f} % (std {100 * res.std:.2f} %, "
+                     f"min {100 * min(res.per_seed):.2f} %, max "
+                     f"{100 * max(res.per_seed):.2f} % over {len(res.per_seed)} seeds)")
     else:
-        lines.append(f"{what}: {100 * res.mean:.2f} %")
+        lines.append(f"hardware {what}: {100 * res.mean:.2f} %")
     if res.software_accuracy is not None:
         lines.append(f"software (inference=0) accuracy: {100 * res.software_accuracy:.2f} %")
+    if res.top5 is not None:
+        lines.append(f"top-5: hardware {100 * sum(res.top5) / len(res.top5):.2f} %, "
+                     f"software {100 * res.software_top5:.2f} %")
+    if labelled and res.agreement:
+        lines.append(f"agreement with software predictions: "
+                     f"{100 * sum(res.agreement) / len(res.agreement):.2f} %")
     lines.append(f"images_per_s: {res.images_per_s:.4g} ({res.seconds:.3g} s)")
+    w = res.provenance.get("weights", {}) if res.provenance else {}
+    if w:
+        lines.append("weights: " + (f"{w['checkpoint']} (sha256 {w['sha256'][:12]}...)"
+                                    if w.get("sha256") else str(w.get("checkpoint")
+                                                                or w.get("source"))))
+    if layers and res.layers:
+        lines.append("per layer (hardware output vs software output of the same inputs):")
+        lines.append(_layers_text(res.layers))
     lines += [f"NOTE: {n}" for n in res.notes]
     return "\n".join(lines)
+
+
+def _layers_text(rows: list[dict[str, Any]]) -> str:
+    head = ("layer", "path", "rel RMS err", "clipped", "inputs > 1")
+    body = []
+    for j in rows:
+        rr = j["rel_rms_error"]
+        body.append((str(j["layer"]), j["path"], "-" if rr is None else f"{100 * rr:.2f} %",
+                     "-" if j["clipped"] is None else f"{100 * j['clipped']:.2f} %",
+                     f"{100 * j['inputs_above_1']:.2f} %" if "inputs_above_1" in j else "-"))
+    widths = [max(len(h), *(len(r[i]) for r in body)) for i, h in enumerate(head)]
+
+    def fmt(r: tuple) -> str:
+        return "  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                                for i, (c, w) in enumerate(zip(r, widths)))
+    return "\n".join([fmt(head)] + [fmt(r) for r in body])
 
 
 @click.group("accuracy", invoke_without_command=True)
 @click.option("--network", "-n", "network", metavar="NAME",
               help="A registered network (neurosim plugins --kind network).")
 @click.option("--data", metavar="KIND:ARG",
-              help="random:N (default random:1), cifar10:PATH, imagenet:PATH, sst2:PATH.")
+              help="random:N (default random:1), digits:test, digits:train, cifar10:PATH, "
+                   "cifar100:PATH, imagenet:PATH, sst2:PATH, text:PATH; every item is "
+                   "scored (see --limit).")
+@data_options
 @click.option("--checkpoint", type=click.Path(dir_okay=True),
               help="Trained weights (default: seeded random weights).")
 @click.option("--net-option", "net_options", multiple=True, metavar="KEY=VALUE",
@@ -151,7 +206,8 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
                    config_files: tuple[str, ...],
                    overrides: tuple[str, ...], seeds: int, device: str, acc_mode: str,
                    hw_path: str, batch_size: int, arithmetic: str, json_out: str | None,
-                   quiet: bool) -> None:
+                   quiet: bool, limit: int | None = None, split: str | None = None,
+                   text_field: str | None = None, label_field: str | None = None) -> None:
     """Inference accuracy with the compute-in-memory hardware model (bit-serial inputs,
     multi-level cells, per-read ADC, variation, drift)."""
     if ctx.invoked_subcommand is not None:
@@ -164,7 +220,8 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
 
     cfg = load_config(config_files, _overrides(overrides))
     res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
-                       batch_size, quiet, net_options, arithmetic=arithmetic)
+                       batch_size, quiet, net_options, arithmetic=arithmetic, limit=limit,
+                       split=split, text_field=text_field, label_field=label_field)
     if json_out:
         write_json_atomic(json_out, json.dumps(
             accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data,

@@ -124,7 +124,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
             raise NeuroSimError("--with-accuracy needs --network (a registered network)")
         say("running the accuracy simulation")
         acc = run_accuracy(cfg, network, data or f"random:{batch}", checkpoint, 1, device,
-                           accuracy_mode, "auto", 200, quiet, net_options)
+                           accuracy_mode, "auto", 200, quiet, net_options,
+                           limit=batch if data else None)  # the --batch items loaded
     validate_outputs(res, explain)
     json_text = None
     if json_out:

@@ -1,0 +1,97 @@
+"""The ``--data KIND:ARG`` value, parsed (no torch, no file access)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ..errors import NeuroSimError
+
+#: data set kinds and what ARG is
+KINDS = {
+    "random": "N seeded synthetic inputs from the network's own generator",
+    "digits": "scikit-learn's bundled handwritten digits: digits:train or digits:test",
+    "cifar10": "a CIFAR-10 python-pickle folder (test_batch, data_batch_1..5)",
+    "cifar100": "a CIFAR-100 python-pickle folder (test, train)",
+    "imagenet": "an image folder with one sub-folder per class (ImageNet val layout)",
+    "sst2": "GLUE SST-2 (dev.tsv folder, save_to_disk folder, or a CSV/TSV/JSON/parquet file)",
+    "text": "any labelled text set in the formats of sst2 (name the fields with "
+            "--text-field/--label-field)",
+}
+IMAGE_KINDS = ("digits", "cifar10", "cifar100", "imagenet")
+TEXT_KINDS = ("sst2", "text")
+DIGITS_SPLITS = ("train", "test")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A parsed ``--data`` value plus the options that select from it.
+
+    ``count``: items of a ``random`` set, and the items :func:`load_data` reads from a
+    file set for a trace (``estimate --batch``); ``limit``: score only the first ``limit`` items
+    (None = every item); ``split``/``text_field``/``label_field``: None = the kind's
+    default (test / validation split; ``sentence`` and ``label`` fields).
+    """
+
+    kind: str
+    path: str = ""
+    count: int = 1
+    limit: int | None = None
+    split: str | None = None
+    text_field: str | None = None
+    label_field: str | None = None
+
+    @property
+    def max_items(self) -> int | None:
+        """How many items to read at most (None: all)."""
+        if self.kind == "random":
+            return self.count
+        return self.limit
+
+    def describe(self) -> str:
+        if self.kind == "random":
+            return f"{self.count} seeded random input(s)"
+        n = "every item" if self.limit is None else f"first {self.limit} item(s)"
+        return f"{self.kind} from {self.path} ({n})"
+
+
+def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
+               split: str | None = None, text_field: str | None = None,
+               label_field: str | None = None) -> DataSpec:
+    """``random:N`` / ``digits:train|test`` / ``cifar10:PATH`` / ``cifar100:PATH`` /
+    ``imagenet:PATH`` / ``sst2:PATH`` / ``text:PATH``; None = ``random:count``.
+
+    ``count``: the items ``load_data`` reads for a trace (``estimate --batch``; the first
+    is traced); ``limit``: the items ``neurosim accuracy`` scores (None = every item;
+    ``random:N`` is cut to N <= limit)."""
+    if count < 1:
+        raise NeuroSimError(f"--batch {count}: must be at least 1")
+    if limit is not None and limit < 1:
+        raise NeuroSimError(f"--limit {limit}: must be at least 1")
+    if not value:
+        return DataSpec("random", "", count)
+    kind, sep, arg = value.partition(":")
+    kind = kind.strip().lower()
+    if kind not in KINDS or not sep:
+        raise NeuroSimError(f"--data {value!r}: expected KIND:ARG with KIND one of "
+                            f"{', '.join(KINDS)} (e.g. random:8, digits:test, "
+                            "cifar10:PATH)")
+    if kind == "random":
+        try:
+            n = int(arg)
+        except ValueError:
+            raise NeuroSimError(f"--data {value!r}: N must be a whole number") from None
+        if n < 1:
+            raise NeuroSimError(f"--data {value!r}: N must be at least 1")
+        if limit is not None:
+            n = min(n, limit)
+        return DataSpec("random", "", n)
+    if not arg:
+        raise NeuroSimError(f"--data {value!r}: give the folder after '{kind}:'")
+    if kind == "digits":
+        arg = arg.strip().lower()
+        if arg not in DIGITS_SPLITS:
+            raise NeuroSimError(f"--data {value!r}: expected digits:train or digits:test")
+        return DataSpec(kind, arg, count, limit, arg, None, None)
+    return DataSpec(kind, os.path.expanduser(arg), count, limit, split, text_field,
+                    label_field)
