@@ -4,7 +4,10 @@
   installed, through its ``pytest11`` entry point) provides the fixtures ``neurosim_host``,
   ``neurosim_registry`` and ``neurosim_host_factory``.
 * :mod:`neurosim.testing.conformance` holds the standard checks a plugin's test suite
-  inherits: ``class TestMyNode(TechConformance): tech_name = "22nm"; distribution = ...``.
+  inherits: ``class TestMyNode(TechConformance): tech_name = "22nm"; distribution = ...``;
+  :mod:`~neurosim.testing.conformance_device`, :mod:`~neurosim.testing.conformance_interconnect`
+  and :mod:`~neurosim.testing.conformance_network` (``NetworkConformance``) hold the checks of
+  the other kinds.
 * :mod:`neurosim.testing.reference` compares figures with numbers from NeuroSim V1.4's C++
   (``mismatches``, ``check``; for sensing and ADC circuits also the C++ driver's context and
   input column resistances).
