@@ -46,9 +46,11 @@ set_option = click.option("--set", "overrides", multiple=True, metavar="KEY=VALU
 def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> Config:
     """Config from files and --set items, with the node and device checked against plugins."""
     cfg = load_config(config_files, overrides)
-    reg = get_host().registry
-    reg.entry("tech", cfg.tech)
-    reg.entry("device", cfg.device)
+    from .validation import check_components, notices
+
+    check_components(cfg, get_host().registry)
+    for line in notices(cfg):
+        click.echo(line, err=True)
     return cfg
 
 

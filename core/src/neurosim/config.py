@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .errors import ConfigError, RejectedConfiguration
+from .errors import ConfigError, NeuroSimError, RejectedConfiguration
 
 #: Nodes NeuroSim V1.4 supports (nm). Plugins provide the data; this is only NeuroSim's list.
 NEUROSIM_NODES_NM = (130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, 2, 1)
@@ -27,12 +27,14 @@ NEUROSIM_NODES_NM = (130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, 2, 1)
 
 def opt(default: Any, doc: str, *, aliases: Iterable[str] = (), codes: Mapping | None = None,
         choices: Iterable | None = None, unit: str = "", minimum: float | None = None,
-        section: str = "hardware") -> Any:
-    """Declare one option: default, description, Param.cpp aliases, numeric code mapping."""
+        maximum: float | None = None, section: str = "hardware") -> Any:
+    """Declare one option: default, description, Param.cpp aliases, numeric code mapping,
+    bounds (``minimum``/``maximum``, used unless :data:`neurosim.validation.BOUNDS` has a
+    physical bound for the option)."""
     return field(default=default, metadata={
         "doc": doc, "aliases": tuple(aliases), "codes": dict(codes or {}),
         "choices": tuple(choices) if choices is not None else None, "unit": unit,
-        "minimum": minimum, "section": section,
+        "minimum": minimum, "maximum": maximum, "section": section,
     })
 
 
@@ -210,17 +212,17 @@ class Config:
         return dataclasses.asdict(self)
 
     def validate(self) -> "Config":
-        """Raise :class:`ConfigError` for invalid values and NeuroSim's rejected combinations."""
+        """Raise :class:`ConfigError` for invalid values and NeuroSim's rejected combinations:
+        ranges by physical meaning first (:mod:`neurosim.validation`), then combinations."""
+        from .validation import check_ranges, check_relations
+
         for f in fields(self):
             v = getattr(self, f.name)
             md = f.metadata
             if md["choices"] is not None and v not in md["choices"]:
                 raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
                                   f"choose one of {', '.join(map(str, md['choices']))}")
-            if md["minimum"] is not None and isinstance(v, (int, float)) and not isinstance(v, bool):
-                if not math.isfinite(v) or v < md["minimum"]:
-                    raise ConfigError(f"option {f.name} = {v!r} must be a finite number "
-                                      f">= {md['minimum']}")
+        check_ranges(self)
         node = self.tech_node_nm  # raises for a malformed name
         if node in NEUROSIM_NODES_NM and node <= 14:
             if self.device == "rram":
@@ -247,13 +249,7 @@ class Config:
                 "sync_data_transfer = true is only supported with global_bus = htree, "
                 "chip_activation, novel_mapping, pipeline, synchronous and a register-file "
                 "global buffer (global_buffer_sram = false)")
-        if self.level_output & (self.level_output - 1):
-            raise ConfigError(f"option level_output = {self.level_output} must be a power of 2")
-        if self.parallel_rows > self.subarray_rows:
-            raise ConfigError(f"option parallel_rows = {self.parallel_rows} exceeds "
-                              f"subarray_rows = {self.subarray_rows}")
-        if self.algo_weight_max <= self.algo_weight_min:
-            raise ConfigError("option algo_weight_max must be larger than algo_weight_min")
+        check_relations(self)
         return self
 
     def validate_accuracy(self) -> "Config":
@@ -330,9 +326,11 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
             raise ConfigError(f"option {name} = {value!r} must be true or false")
         elif typ in ("int", "float"):
             try:
-                value = float(s)
+                value = int(s) if typ == "int" and s.lstrip("+-").isdigit() else float(s)
             except ValueError:
                 raise ConfigError(f"option {name} = {value!r} must be a number") from None
+    if typ in ("int", "float") and isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"option {name} = {value} must be a finite number")
     if codes and isinstance(value, (int, bool)) and not (typ == "bool"):
         key = int(value)
         if key not in codes:
@@ -406,33 +404,78 @@ def _flatten(d: Mapping[str, Any], src: str) -> dict[str, Any]:
     return out
 
 
-def read_config_file(path: str | Path) -> dict[str, Any]:
-    """Options from a TOML (``.toml``) or YAML (``.yaml``/``.yml``) file, sections flattened."""
-    p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read configuration file ({exc.strerror})") from None
+def _yaml_loader() -> Any:
+    """PyYAML's SafeLoader that refuses a key given twice in one table."""
+    import yaml
+
+    class _UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise ConfigError(f"line {key_node.start_mark.line + 1}: option {key!r} "
+                                      "is given twice")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return _UniqueKeyLoader
+
+
+def _json_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number an option can take")
+
+
+def _json_float(text: str) -> float:
+    v = float(text)
+    if not math.isfinite(v):
+        raise ValueError(f"{text} is out of the range of a finite number")
+    return v
+
+
+def _parse_config_text(p: Path, text: str) -> Any:
     if p.suffix in (".yaml", ".yml"):
         import yaml
         try:
-            data = yaml.safe_load(text) or {}
+            return yaml.load(text, Loader=_yaml_loader()) or {}
+        except ConfigError as exc:
+            raise ConfigError(f"{p}, {exc}") from None
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{p}: invalid YAML: {exc}") from None
-    elif p.suffix == ".json":
+            mark = getattr(exc, "problem_mark", None)
+            where = f", line {mark.line + 1}" if mark is not None else ""
+            what = getattr(exc, "problem", None) or str(exc)
+            raise ConfigError(f"{p}{where}: invalid YAML: {what}") from None
+    if p.suffix == ".json":
         try:
-            data = json.loads(text)
+            return json.loads(text, parse_constant=_json_constant, parse_float=_json_float)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{p}, line {exc.lineno}: invalid JSON: {exc.msg}") from None
-    else:
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{p}: invalid TOML: {exc}") from None
+        except ValueError as exc:
+            raise ConfigError(f"{p}: invalid JSON value: {exc}") from None
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: invalid TOML: {exc}") from None
+
+
+def read_config_file(path: str | Path) -> dict[str, Any]:
+    """Options from a TOML (``.toml``), YAML (``.yaml``/``.yml``) or JSON file, sections
+    flattened; read with :func:`neurosim.files.read_text` (size limit, UTF-8 named)."""
+    from .files import read_text
+
+    p = Path(path)
+    try:
+        text = read_text(p, "configuration")
+    except NeuroSimError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        data = _parse_config_text(p, text)
+    except RecursionError:
+        raise ConfigError(f"{p}: nested too deeply to be a configuration file") from None
     if not isinstance(data, Mapping):
         raise ConfigError(f"{p}: expected a table of options")
     return _flatten(data, str(p))

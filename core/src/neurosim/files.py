@@ -3,7 +3,7 @@
 Every reader of user files (configuration files, network CSVs, traces, sweep specs, ...)
 goes through :func:`read_bytes` / :func:`read_text`, so that
 
-* a folder, a missing file or an unreadable one is named as such (not "no such file");
+* a folder, a device, a missing file or an unreadable one is named as such;
 * a file larger than the limit of its kind (or an endless special file such as
   ``/dev/zero``) is refused after reading at most ``limit + 1`` bytes, never read whole;
 * text that is not UTF-8 is reported with the byte, its offset and its line.
@@ -34,7 +34,8 @@ LIMITS: dict[str, int] = {
 
 
 def limit_bytes(kind: str) -> int:
-    """The size limit of ``kind`` files (``NEUROSIM_MAX_INPUT_MB`` overrides all kinds)."""
+    """The size limit of ``kind`` files (``"weight trace"`` is a ``"trace"``);
+    ``NEUROSIM_MAX_INPUT_MB`` overrides all kinds."""
     env = os.environ.get("NEUROSIM_MAX_INPUT_MB", "").strip()
     if env:
         try:
@@ -45,7 +46,7 @@ def limit_bytes(kind: str) -> int:
             raise InputFileError("NEUROSIM_MAX_INPUT_MB", f"{env!r} is not a positive "
                                  "number of megabytes")
         return int(mb * _MB)
-    return LIMITS.get(kind, 16 * _MB)
+    return LIMITS.get(kind) or LIMITS.get(kind.split()[-1] if kind.split() else "", 16 * _MB)
 
 
 def _mb(n: int) -> str:
@@ -67,6 +68,8 @@ def read_bytes(path: str | os.PathLike, kind: str = "input", *,
         raise InputFileError(p, f"cannot read {what}: {exc.strerror or exc}") from None
     if stat.S_ISDIR(st.st_mode):
         raise InputFileError(p, f"is a folder, not a {what}")
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):  # /dev/zero, /dev/sda, ...
+        raise InputFileError(p, f"is a device, not a {what}")
     if stat.S_ISREG(st.st_mode) and st.st_size > cap:
         raise FileLimitError(p, f"{what} of {_mb(st.st_size)} is larger than the "
                              f"{_mb(cap)} limit (set NEUROSIM_MAX_INPUT_MB to raise it)")

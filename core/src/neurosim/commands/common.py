@@ -14,9 +14,11 @@ from ..plugins import get_host
 def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> Config:
     """The validated configuration, with the node and device checked against plugins."""
     cfg = load_config(config_files, overrides).validate()
-    reg = get_host().registry
-    reg.entry("tech", cfg.tech)
-    reg.entry("device", cfg.device)
+    from ..validation import check_components, notices
+
+    check_components(cfg, get_host().registry)
+    for line in notices(cfg):
+        click.echo(line, err=True)
     return cfg
 
 

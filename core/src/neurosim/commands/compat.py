@@ -34,6 +34,7 @@ def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, paralle
     for k in list(overrides):
         if not overrides[k]:
             raise ConfigError(f"--param {k}=: empty value")
+    _check_positionals(overrides, weight_bits, input_bits, subarray_rows, parallel_rows)
     cfg = load_config((), overrides, validate=False)
     cfg = cfg.replace(synapse_bits=weight_bits, input_bits=input_bits,
                       subarray_rows=subarray_rows, parallel_rows=parallel_rows)
@@ -43,6 +44,35 @@ def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, paralle
             f"technode = {node}: NeuroSim V1.4 has no data for this node (it exits silently); "
             f"supported nodes: {', '.join(map(str, NEUROSIM_NODES_NM))}")
     return cfg.validate()
+
+
+#: NeuroSim's four positional numbers and the options they set
+POSITIONALS = (("WEIGHT_BITS", "synapse_bits"), ("INPUT_BITS", "input_bits"),
+               ("SUBARRAY_ROWS", "subarray_rows"), ("PARALLEL_ROWS", "parallel_rows"))
+
+
+def _check_positionals(overrides: dict[str, str], *values: int) -> None:
+    """A ``--param`` may not contradict a positional number (NeuroSim takes those from
+    argv), and PARALLEL_ROWS 0 is refused: NeuroSim divides by it (SIGFPE)."""
+    from ..config import resolve_name
+
+    given = dict(zip((opt for _, opt in POSITIONALS), values))
+    for key, text in overrides.items():
+        name = resolve_name(key)
+        if name in given:
+            arg = dict((o, a) for a, o in POSITIONALS)[name]
+            try:
+                same = float(text) == given[name]
+            except ValueError:
+                same = False
+            if not same:
+                raise ConfigError(f"--param {key}={text} conflicts with the positional "
+                                  f"{arg} = {given[name]}: NeuroSim takes it from the "
+                                  "command line; give it once")
+    if given["parallel_rows"] == 0:
+        raise ConfigError("PARALLEL_ROWS = 0: NeuroSim divides by numRowParallel and dies "
+                          "with a floating-point exception; give the rows read in parallel "
+                          "(1 .. SUBARRAY_ROWS)")
 
 
 def write_json_atomic(path: str | os.PathLike, text: str,
@@ -180,10 +210,16 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
     group = check_output_args(csv_out, plot_out, json_out, inputs=(network, *traces))
     check_explain_args(explain, explain_depth)
+    cfg = compat_config(weight_bits, input_bits, subarray_rows, parallel_rows, params)
+    from ..plugins import get_host
+    from ..validation import check_components, notices
+
+    check_components(cfg, get_host().registry)
+    for line in notices(cfg):
+        click.echo(line, err=True)
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
                      params, None, progress=not quiet)
     validate_outputs(res, explain)
-    cfg = compat_config(weight_bits, input_bits, subarray_rows, parallel_rows, params)
     write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out,
                   group=group)
     for m in dict.fromkeys(res.messages):

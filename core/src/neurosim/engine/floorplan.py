@@ -167,7 +167,9 @@ def design_initialize(net: Sequence[NetRow], p: MappingParams) -> DesignInit:
         if max_speed_up < speed_up_degree:
             messages.append(SPEEDUP_MSG)
             speed_up_degree = max_speed_up
-        bound_ifm = int(ceil(max_ifm / speed_up_degree))
+        # speedUpDegree 0: NeuroSim's int(ceil(inf)) is INT_MIN on x86, so every layer's
+        # speed-up is ceil(tiny) = 1 (validation.notices says so)
+        bound_ifm = int(ceil(max_ifm / speed_up_degree)) if speed_up_degree > 0 else -2**31
         for i in range(num_layer):
             pipeline_speed_up.append(int(ceil((net[i][IFM_H] / bound_ifm) ** 2)))
     return DesignInit(mark_nm, pipeline_speed_up, max_pe_size_nm, max_tile_size_cm, num_pe_nm,

@@ -83,11 +83,11 @@ _LAYER_FIELDS = (
 
 def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
     """Layers of a NeuroSim network description (``NetWork_*.csv``); blank lines are skipped."""
+    from ..files import read_text
+    from ..validation import layer_problem
+
     path = Path(path)
-    try:
-        text = path.read_text()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read network file: {exc.strerror}") from None
+    text = read_text(path, "network")  # size limit, UTF-8 named (issue 16)
     layers: list[LayerSpec] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -120,11 +120,11 @@ def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
                 raise InputFileError(path, f"{name} = {v} must be positive", line=lineno)
         if pool not in (0, 1):
             raise InputFileError(path, f"pooling flag = {pool} must be 0 or 1", line=lineno)
-        if kh > h or kw > w:
-            raise InputFileError(
-                path, f"kernel {kh}x{kw} is larger than the {h}x{w} input map", line=lineno
-            )
-        layers.append(LayerSpec(h, w, c, kh, kw, cout, bool(pool), stride))
+        spec = LayerSpec(h, w, c, kh, kw, cout, bool(pool), stride)
+        problem = layer_problem(spec)
+        if problem:
+            raise InputFileError(path, problem, line=lineno)
+        layers.append(spec)
     if not layers:
         raise InputFileError(path, "network file holds no layer")
     return layers
@@ -133,10 +133,9 @@ def read_network_csv(path: str | os.PathLike) -> list[LayerSpec]:
 # ---------------------------------------------------------------------------------------
 # Generic CSV helpers (slow path)
 def _read_bytes(path: Path, what: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputFileError(path, f"cannot read {what} trace: {exc.strerror}") from None
+    from ..files import read_bytes
+
+    return read_bytes(path, f"{what} trace" if what else "trace")
 
 
 def _split_lines(path: Path, data: bytes) -> list[bytes]:

@@ -53,6 +53,9 @@ class DFF(FunctionUnit):
             f * MAX_TRANSISTOR_HEIGHT, tech)
         self.h_dff = h_dff_inv
         self.w_dff = w_dff_inv * 12
+        if self.num_dff < 1 and (new_height or new_width) and option == AreaModify.NONE:
+            raise CircuitSizeError(f"DFF: a register of {self.num_dff} flip-flops was asked "
+                                   "for (a zero bit width; check the precision options)")
         if new_height and option == AreaModify.NONE:  # columns of DFFs in the given height
             num_dff_per_col = min(int(new_height / self.h_dff), self.num_dff)
             if num_dff_per_col == 0:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from neurosim.errors import NeuroSimError
 from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     INV,
@@ -100,6 +101,11 @@ class SwitchMatrix(FunctionUnit):
             min_cell_height = min_cell_height_m(tech)
             if new_height and fixed:
                 per_col = int(new_height / min_cell_height)
+                if per_col < 1:  # NeuroSim divides by it (a negative width follows)
+                    raise NeuroSimError(
+                        f"switch matrix: the subarray's {new_height:.3g} m side is shorter "
+                        f"than one transmission-gate pair ({min_cell_height:.3g} m); use "
+                        "more subarray rows/columns (subarray_rows, subarray_cols)")
                 self.num_col_tg_pair = math.ceil(self.num_output / per_col)
                 per_col = math.ceil(self.num_output / self.num_col_tg_pair)
                 self.tg_height = new_height / per_col
@@ -118,6 +124,11 @@ class SwitchMatrix(FunctionUnit):
             if new_width and fixed:
                 min_cell_width = min_cell_width_m(tech)
                 per_row = int(new_width / (min_cell_width * 2))
+                if per_row < 1:  # NeuroSim divides by it (a negative height follows)
+                    raise NeuroSimError(
+                        f"switch matrix: the subarray's {new_width:.3g} m side is shorter "
+                        f"than one transmission-gate pair ({2 * min_cell_width:.3g} m); use "
+                        "more subarray rows/columns (subarray_rows, subarray_cols)")
                 self.num_row_tg_pair = math.ceil(self.num_output / per_row)
                 per_row = math.ceil(self.num_output / self.num_row_tg_pair)
                 self.tg_width = new_width / per_row / 2  # two gates per pair

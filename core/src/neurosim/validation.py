@@ -1,0 +1,202 @@
+"""Range checks of every numeric option by its physical meaning (issue 16).
+
+:func:`check_ranges` runs first in :meth:`neurosim.config.Config.validate`, before any
+combination rule and long before the engine: every number must be finite and inside the
+bounds of :data:`BOUNDS` (or, for options that have no entry there, the ``minimum`` /
+``maximum`` given to :func:`neurosim.config.opt`). Messages name the option, its Param.cpp
+alias and unit::
+
+    option resistance_on_ohm (NeuroSim: resistanceOn) = 0 ohm must be > 0 ohm: a cell
+    conducts through a positive resistance
+
+:func:`check_relations` holds the checks between two options, :func:`notices` the values
+NeuroSim computes although its comments advise against them (printed, not rejected).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``low <= v <= high`` (``<`` where ``*_open``); ``why`` is the physical reason."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    why: str = ""
+    why_high: str | None = None  # the reason of the upper bound (default: ``why``)
+
+    def violated_by(self, v: float) -> tuple[str, float, str] | None:
+        """The broken half as (relation, limit, reason), e.g. ``(">", 0, "...")``; None
+        when ``v`` is inside."""
+        if self.low is not None and (v <= self.low if self.low_open else v < self.low):
+            return (">" if self.low_open else ">=", self.low, self.why)
+        if self.high is not None and (v >= self.high if self.high_open else v > self.high):
+            high_why = self.why if self.why_high is None else self.why_high
+            return ("<" if self.high_open else "<=", self.high, high_why)
+        return None
+
+
+BOUNDS: dict[str, Bound] = {
+    "global_buffer_core_rows": Bound(1, 65536),
+    "global_buffer_core_cols": Bound(1, 65536),
+    "tile_buffer_core_rows": Bound(1, 65536),
+    "tile_buffer_core_cols": Bound(1, 65536),
+    "speedup_degree": Bound(0, 1024),
+    "clk_freq_hz": Bound(0, 1e12, low_open=True, why="a clock runs at a positive frequency",
+                         why_high=""),
+    "global_bus_delay_tolerance": Bound(0, 10),
+    "local_bus_delay_tolerance": Bound(0, 10),
+    "tree_folded_ratio": Bound(1, 1024),
+    "max_global_bus_width": Bound(1, 1 << 20),
+    "input_toggle": Bound(0, 1, why="a toggle rate is a probability"),
+    "output_toggle": Bound(0, 1, why="a toggle rate is a probability"),
+    "subarray_rows": Bound(1, 8192),
+    "subarray_cols": Bound(1, 8192),
+    "parallel_rows": Bound(0, 8192),
+    "col_mux": Bound(1, 8192),
+    "level_output": Bound(2, 65536, why="an ADC resolves at least 2 levels", why_high=""),
+    "cell_bits": Bound(1, 8, why="a memory cell stores at most 8 bits (256 levels)"),
+    "synapse_bits": Bound(1, 32),
+    "input_bits": Bound(1, 32),
+    "min_sense_voltage_v": Bound(0, 5, low_open=True),
+    "height_1t1r_f": Bound(0, 1000, low_open=True, why="a cell has a positive size"),
+    "width_1t1r_f": Bound(0, 1000, low_open=True, why="a cell has a positive size"),
+    "height_crossbar_f": Bound(0, 1000, low_open=True, why="a cell has a positive size"),
+    "width_crossbar_f": Bound(0, 1000, low_open=True, why="a cell has a positive size"),
+    "resistance_on_ohm": Bound(0, 1e12, low_open=True,
+                               why="a cell conducts through a positive resistance",
+                               why_high="beyond any memory cell's on state"),
+    "resistance_off_ohm": Bound(0, 1e15, low_open=True,
+                                why="a cell conducts through a positive resistance",
+                                why_high="beyond any memory cell's off state"),
+    "read_pulse_width_s": Bound(0, 1e-3, low_open=True),
+    "access_voltage_v": Bound(0, 5, low_open=True),
+    "write_voltage_v": Bound(0, 10, low_open=True),
+    "adc_bits": Bound(1, 16),
+    "onoff_ratio": Bound(1, 1e6),
+    "variation": Bound(0, 1, why="a relative sigma above 100% has no conductance meaning"),
+    "retention_time_s": Bound(0, 1e10),
+    "drift_nu": Bound(0, 1),
+    "drift_target": Bound(0, 1, why="the target is a fraction of the conductance range"),
+    "seed": Bound(0, 2**32 - 1, why="numpy's and torch's generators take 32-bit seeds"),
+    "stuck_at_0_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
+    "stuck_at_1_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
+}
+
+
+def _label(f: Any) -> str:
+    aliases = f.metadata.get("aliases") or ()
+    return f"{f.name} (NeuroSim: {aliases[0]})" if aliases and aliases[0] != f.name \
+        else f.name
+
+
+def _with_unit(v: float, unit: str) -> str:
+    text = str(v) if isinstance(v, int) else f"{v:g}"
+    return f"{text} {unit}" if unit and unit != "path" else text
+
+
+def bound_of(f: Any) -> Bound | None:
+    """The bound of option field ``f``: :data:`BOUNDS`, else its opt() minimum/maximum."""
+    if f.name in BOUNDS:
+        return BOUNDS[f.name]
+    lo, hi = f.metadata.get("minimum"), f.metadata.get("maximum")
+    if lo is None and hi is None:
+        return None
+    return Bound(lo, hi)
+
+
+def check_ranges(cfg: Any) -> None:
+    """Every numeric option finite and inside its bound; raises :class:`ConfigError`."""
+    for f in fields(cfg):
+        v = getattr(cfg, f.name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        unit = f.metadata.get("unit", "")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ConfigError(f"option {_label(f)} = {v} must be a finite number")
+        bound = bound_of(f)
+        broken = bound.violated_by(v) if bound is not None else None
+        if broken:
+            rel, limit, why = broken
+            raise ConfigError(f"option {_label(f)} = {_with_unit(v, unit)} must be {rel} "
+                              f"{_with_unit(limit, unit)}{': ' + why if why else ''}")
+
+
+def check_relations(cfg: Any) -> None:
+    """Checks between options (after :func:`check_ranges`)."""
+    if cfg.parallel_rows > cfg.subarray_rows:
+        raise ConfigError(f"option parallel_rows (NeuroSim: numRowParallel) = "
+                          f"{cfg.parallel_rows} exceeds subarray_rows = {cfg.subarray_rows}")
+    if cfg.col_mux > cfg.subarray_cols:
+        raise ConfigError(f"option col_mux (NeuroSim: numColMuxed) = {cfg.col_mux} exceeds "
+                          f"subarray_cols = {cfg.subarray_cols}: an ADC is shared by at most "
+                          "all columns of its subarray")
+    if cfg.device != "sram" and cfg.resistance_off_ohm <= cfg.resistance_on_ohm:
+        raise ConfigError(f"option resistance_off_ohm (NeuroSim: resistanceOff) = "
+                          f"{cfg.resistance_off_ohm:g} ohm must be larger than "
+                          f"resistance_on_ohm = {cfg.resistance_on_ohm:g} ohm (the off state "
+                          "conducts less)")
+    if cfg.algo_weight_max <= cfg.algo_weight_min:
+        raise ConfigError("option algo_weight_max must be larger than algo_weight_min")
+
+
+def notices(cfg: Any) -> list[str]:
+    """Values NeuroSim computes although its comments advise against them."""
+    out = []
+    lv = cfg.level_output
+    if lv & (lv - 1):
+        out.append(f"Notice: level_output (levelOutput) = {lv} is not a power of 2 "
+                   "(Param.cpp: 'should be 2^N'); computed as NeuroSim does, with "
+                   f"int(log2({lv})) = {int(math.log2(lv))} output bits where it truncates")
+    if cfg.speedup_degree == 0:
+        out.append("Notice: speedup_degree (speedUpDegree) = 0 is computed as NeuroSim does: "
+                   "every layer gets speed-up 1 (as with speedup_degree = 1)")
+    return out
+
+
+def check_components(cfg: Any, registry: Any) -> None:
+    """The node, device and every ``peripherals.<role>`` name against the installed
+    plugins (a misspelled role is an error, not silently ignored)."""
+    import difflib
+
+    registry.entry("tech", cfg.tech)
+    registry.entry("device", cfg.device)
+    roles = registry.roles()
+    for role, name in sorted(cfg.peripherals.items()):
+        if role not in roles:
+            near = difflib.get_close_matches(role, roles, n=2, cutoff=0.5)
+            hint = f" Did you mean {' or '.join(repr(r) for r in near)}?" if near else ""
+            raise ConfigError(f"option peripherals.{role} = {name!r}: no peripheral role "
+                              f"{role!r} is installed.{hint} Roles: {', '.join(roles)}")
+        registry.entry("peripheral", name, role)
+
+
+def layer_problem(layer: Any) -> str | None:
+    """Why NeuroSim cannot simulate ``layer`` (a :class:`~neurosim.engine.traces.LayerSpec`),
+    or None. NeuroSim simulates a valid (unpadded) convolution: ``(H-kh+1)/s x (W-kw+1)/s``
+    input vectors, which must be at least one."""
+    if layer.kh > layer.ifm_h or layer.kw > layer.ifm_w:
+        return (f"kernel {layer.kh}x{layer.kw} is larger than the {layer.ifm_h}x{layer.ifm_w} "
+                "input map (NeuroSim simulates the unpadded convolution; give the padded "
+                "input size)")
+    if layer.num_in_vector < 1:
+        return (f"stride {layer.stride} leaves no output position on the {layer.ifm_h}x"
+                f"{layer.ifm_w} input map with a {layer.kh}x{layer.kw} kernel "
+                f"(({layer.ifm_h}-{layer.kh}+1)/{layer.stride} < 1)")
+    return None
+
+
+def check_layers(layers: Any) -> None:
+    """:func:`layer_problem` of every layer, as a :class:`ConfigError` naming the layer."""
+    for i, layer in enumerate(layers):
+        problem = layer_problem(layer)
+        if problem:
+            raise ConfigError(f"layer {i + 1}: {problem}")
