@@ -146,6 +146,45 @@ def check_relations(cfg: Any) -> None:
                           "conducts less)")
     if cfg.algo_weight_max <= cfg.algo_weight_min:
         raise ConfigError("option algo_weight_max must be larger than algo_weight_min")
+    if not cfg.synchronous and not (cfg.pe_buffer_sram and cfg.global_buffer_sram):
+        from .errors import RejectedConfiguration
+
+        raise RejectedConfiguration(
+            "synchronous = false (asynchronous mode) with register-file buffers: NeuroSim "
+            "times a register-file (DFF) read as 1/clkFreq/2 with the DFF's clock, which "
+            "asynchronous mode never sets, so its latencies come out infinite and its "
+            "energies NaN; use SRAM buffers (pe_buffer_sram = true and global_buffer_sram = "
+            "true, Param.cpp peBufferType=1 globalBufferType=1) or synchronous = true")
+
+
+def nonfinite_figures(data: Any, path: str = "") -> list[str]:
+    """Dotted paths of every non-finite number (or ``"inf"``/``"nan"`` string) in a result's
+    JSON, e.g. ``["layers.1.read_latency_s"]``; empty when all figures are finite."""
+    out: list[str] = []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += nonfinite_figures(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            out += nonfinite_figures(v, f"{path}.{i + 1}" if path else str(i + 1))
+    elif isinstance(data, float) and not math.isfinite(data):
+        out.append(path)
+    elif isinstance(data, str) and data.strip().lstrip("+-").lower() in ("inf", "nan",
+                                                                        "infinity"):
+        out.append(path)
+    return out
+
+
+def check_finite(result_json: dict) -> None:
+    """Refuse a result with non-finite figures (exit 2) instead of printing it."""
+    bad = nonfinite_figures({k: v for k, v in result_json.items() if k != "config"})
+    if bad:
+        from .errors import NeuroSimError
+
+        more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        raise NeuroSimError(f"the estimate has non-finite figures ({', '.join(bad[:3])}"
+                            f"{more}); this configuration is outside what the models "
+                            "describe, nothing was written")
 
 
 def notices(cfg: Any) -> list[str]:

@@ -219,6 +219,9 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
         click.echo(line, err=True)
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
                      params, None, progress=not quiet)
+    from ..validation import check_finite
+
+    check_finite(res.to_json())  # inf/nan is refused, never printed or written
     validate_outputs(res, explain)
     write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out,
                   group=group)

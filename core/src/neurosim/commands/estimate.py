@@ -115,6 +115,9 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         click.echo(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
                    "and are left out of the chip figures (listed in the report)", err=True)
     res = run_estimate(cfg, run, progress=say)
+    from ..validation import check_finite
+
+    check_finite(res.to_json())  # inf/nan is refused, never printed or written
     acc = None
     if with_accuracy:  # the accuracy side (neurosim.commands.accuracy), same network/config
         from ..errors import NeuroSimError
