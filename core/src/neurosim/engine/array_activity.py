@@ -116,6 +116,14 @@ class ColumnModel:
             total = total + self.resistance_access
         return 1.0 / total
 
+    def column_resistance_from_counts(self, counts: np.ndarray, num_cols: int) -> np.ndarray:
+        """SRAM: every activated cell adds the same conductance ``1/(R_access + R_col)``, so a
+        vector's column resistance is ``1/(activated rows * g)`` on every column, (V, cols)."""
+        g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
+        g_col = np.repeat((np.asarray(counts) * g)[:, None], num_cols, axis=1)
+        with np.errstate(divide="ignore"):
+            return 1.0 / g_col
+
     def column_resistance(self, inputs: np.ndarray, memory: np.ndarray) -> np.ndarray:
         """Column resistance seen by the read circuit for every input vector, shape (V, cols).
 
@@ -126,10 +134,7 @@ class ColumnModel:
         on = np.asarray(inputs) == 1  # the C++ tests (int)input == 1
         if self.mem_cell_type == MemCellType.SRAM:
             # every activated cell adds the same conductance: no matrix product needed
-            g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
-            g_col = np.repeat((on.sum(axis=0) * g)[:, None], memory.shape[1], axis=1)
-            with np.errstate(divide="ignore"):
-                return 1.0 / g_col
+            return self.column_resistance_from_counts(on.sum(axis=0), memory.shape[1])
         x = on.astype(np.float64)
         g_col = x.T @ self.effective_conductance(memory)
         with np.errstate(divide="ignore", invalid="ignore"):

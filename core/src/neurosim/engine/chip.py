@@ -21,6 +21,7 @@ from .contributions import Contribution, Perf, leaf, total
 from .floorplan import (IFM_C, IFM_H, IFM_W, K_H, K_W, OFM_C, POOL, STRIDE, Floorplan,
                         NetRow)
 from .processing_unit import num_bit_subarray_output
+from .subarray_stats import Origin
 from .tile import ENERGIES, LATENCIES, Tile
 
 NONE = AreaModify.NONE
@@ -47,6 +48,9 @@ class ChipArea:
     cm_tile_width: float
     nm_tile_height: float
     nm_tile_width: float
+    #: subarray bounding-box white space, the part of ``area`` the five NeuroSim
+    #: categories leave out (tiles counted as for ``array``)
+    empty: Contribution | None = None
 
 
 def num_in_vector(row: NetRow) -> int:
@@ -231,6 +235,7 @@ class Chip:
         accum: list[Contribution] = []
         other: list[Contribution] = []
         array: list[Contribution] = []
+        empty: list[Contribution] = []
         nm_h = nm_w = 0.0
 
         def times(c: Contribution, n: float, what: str) -> Contribution:
@@ -247,6 +252,8 @@ class Chip:
             accum.append(times(t.accum, n_nm, "NM tiles"))
             other.append(times(t.other, n_nm, "NM tiles"))
             array.append(times(t.array, n_area, "NM tiles"))
+            if t.empty is not None:
+                empty.append(times(t.empty, n_area, "NM tiles"))
             nm_h, nm_w = t.height, t.width
         t = self.tile.calculate_area(ceil(fp.desired_tile_size_cm / fp.desired_pe_size_cm) ** 2,
                                      fp.desired_pe_size_cm, False)
@@ -258,6 +265,8 @@ class Chip:
         other.append(times(t.other, n_cm, "CM tiles"))
         if not sync:
             array.append(times(t.array, n_cm, "CM tiles"))
+            if t.empty is not None:
+                empty.append(times(t.empty, n_cm, "CM tiles"))
         cm_h, cm_w = t.height, t.width
 
         gb_height = fp.num_tile_row * max(nm_h, cm_h)
@@ -293,14 +302,16 @@ class Chip:
                              accum=total("chip", accum), other=total("chip", other),
                              array=total("chip", array), height=height,
                              width=a.value / height, cm_tile_height=cm_h, cm_tile_width=cm_w,
-                             nm_tile_height=nm_h, nm_tile_width=nm_w)
+                             nm_tile_height=nm_h, nm_tile_width=nm_w,
+                             empty=total("chip", empty))
         return self.area
 
     # ------------------------------------------------------------------------------------
     def calculate_performance(self, layer: int, memory: np.ndarray, inputs: np.ndarray,
-                              calculate_clk_freq: bool) -> Perf:
+                              calculate_clk_freq: bool, origin: Origin | None = None) -> Perf:
         """``ChipCalculatePerformance`` of one layer. ``memory``: conductances (weight rows x
-        weight columns x cells per synapse); ``inputs``: bits (rows x vectors*input bits).
+        weight columns x cells per synapse); ``inputs``: bits (rows x vectors*input bits);
+        ``origin``: the layer's keys in the workload's statistics memo (None: no memo).
         Figures are cycles in synchronous mode (the caller multiplies by the clock period)."""
         p, fp, net = self.p, self.fp, self.net
         ca = self.area
@@ -350,7 +361,8 @@ class Chip:
                     t = self.tile.calculate_performance(
                         memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows, :cols_bits],
                         0, ceil(T / fp.desired_pe_size_cm), fp.desired_pe_size_cm, int(su_r),
-                        int(su_c), rows, cols, cols_bits, calculate_clk_freq, f"tile[{i},{j}]")
+                        int(su_c), rows, cols, cols_bits, calculate_clk_freq, f"tile[{i},{j}]",
+                        None if origin is None else origin.shifted(r0, c0))
                     gather(t, f"tile[{i},{j}]")
         else:
             P, npe = fp.desired_pe_size_nm, fp.num_pe_nm
@@ -363,8 +375,9 @@ class Chip:
                 # rows the tile's PEs read (TileCalculatePerformance, novel mapping)
                 per_pe = int(rows / npe)
                 need = max(int(k * min(P, per_pe)) + per_pe for k in range(int(npe)))
-                idx = reshape_rows(memory.shape[0], int(i * P), per_row, int(npe), full,
-                                   max(int(npe) * per_row, need))
+                gather_args = (memory.shape[0], int(i * P), per_row, int(npe), full,
+                               max(int(npe) * per_row, need))
+                idx = reshape_rows(*gather_args)
                 t_in = inputs[idx, :cols_bits]  # the same rows for every tile column
                 for j in range(n_tc):
                     cols = int(min(P, wmc - j * P))
@@ -376,7 +389,8 @@ class Chip:
                     t_mem = memory[idx, c0:c0 + cols]
                     t = self.tile.calculate_performance(
                         t_mem, t_in, 1, npe, P, int(su_r), int(su_c), rows, cols, cols_bits,
-                        calculate_clk_freq, f"tile[{i},{j}]")
+                        calculate_clk_freq, f"tile[{i},{j}]",
+                        None if origin is None else origin.shifted(cols=c0, gather=gather_args))
                     gather(t, f"tile[{i},{j}]")
         if calculate_clk_freq:
             return perf

@@ -25,7 +25,9 @@ from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
 from .floorplan import MappingParams, NetRow, plan
 from .layer_memory import LayerMemory, ShapeOnlyMemory
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
-from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
+from .subarray_stats import Origin
+from .traces import LayerSpec
+from .workload import WeightFile, Workload
 
 PIPELINE_LEAKAGE = register_bug(
     "pipeline_leakage_running_max",
@@ -117,27 +119,45 @@ def _few_gc_passes() -> Iterator[None]:
         gc.unfreeze()
 
 
-def estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
-             inputs: Sequence[np.ndarray], progress: Progress | None = None,
+def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
+             weights: Sequence[np.ndarray] | None = None,
+             inputs: Sequence[np.ndarray] | None = None, progress: Progress | None = None,
              ctx: Any = None) -> EstimateResult:
-    """Estimate area, latency, energy and throughput of ``layers`` with the given weight
+    """Estimate area, latency, energy and throughput of a network, as NeuroSim's main does.
+
+    ``estimate(config, workload)`` evaluates a :class:`~neurosim.engine.workload.Workload`
+    and reuses (or fills) its trace statistics, so many configurations on the same traces
+    pay them once; ``estimate(config, layers, weights, inputs)`` evaluates the given weight
     traces (rows ``cin*kh*kw`` x ``cout``, algorithm values) and input bit traces (rows
-    ``cin*kh*kw`` x ``numInVector*numBitInput`` or more), as NeuroSim's main does."""
+    ``cin*kh*kw`` x ``numInVector*numBitInput`` or more) with a workload of its own. The
+    figures are the same, bit for bit, either way.
+    """
+    if isinstance(layers, Workload):
+        work = layers
+    else:
+        n = len(layers)
+        weights = weights if weights is not None else ()
+        inputs = inputs if inputs is not None else ()
+        if len(weights) < n or len(inputs) < n:
+            raise NeuroSimError(f"the network has {n} layers but {len(weights)} weight and "
+                                f"{len(inputs)} input traces were given; each layer needs "
+                                "both")
+        work = Workload.from_arrays(layers, weights, inputs, statistics_budget_bytes=0)
     with _few_gc_passes():
-        return _estimate(config, layers, weights, inputs, progress, ctx)
+        return _estimate(config, work, progress, ctx)
 
 
-def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.ndarray],
-              inputs: Sequence[np.ndarray], progress: Progress | None,
+def _estimate(config: Config, work: Workload, progress: Progress | None,
               ctx: Any) -> EstimateResult:
     """:func:`estimate` itself."""
     from .context import build_context
 
+    layers = work.layers
     n = len(layers)
-    if len(weights) < n or len(inputs) < n:
-        raise NeuroSimError(f"the network has {n} layers but {len(weights)} weight and "
-                            f"{len(inputs)} input traces were given; each layer needs both")
     config = config.validate()
+    from ..validation import check_layers
+
+    check_layers(layers)  # no output position, kernel beyond the map: named, not a crash
     ctx = ctx or build_context(config)
     p = ctx.param
     say = progress or (lambda msg: None)
@@ -161,21 +181,18 @@ def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.
     chip.initialize()
     area = chip.calculate_area()
 
-    memories: dict[int, Any] = {}  # small (level tables), kept for both passes
     # SRAM reads count activated rows only: the stored values never enter the model
     values_matter = column_model_from_context(ctx).mem_cell_type != MemCellType.SRAM
-
-    def data(i: int) -> tuple[Any, np.ndarray]:
-        if i not in memories:
-            memories[i] = _prepare_memory(weights[i], layers[i], p, i, values_matter)
-        return memories[i], _prepare_inputs(inputs[i], layers[i], p, i)
+    if not values_matter:
+        work.check_weight_shapes()
+    data = _LayerData(work, p, values_matter)
 
     clk_period = 0.0
     if p.synchronous:
         for i in range(n):
             say(f"clock pass: layer {i + 1}/{n}")
-            mem, inp = data(i)
-            r = chip.calculate_performance(i, mem, inp, True)
+            mem, inp, origin = data(i)
+            r = chip.calculate_performance(i, mem, inp, True, origin)
             clk_period = max(clk_period, r.clk_period)
         if p.clk_freq > 1 / clk_period:
             p.clk_freq = 1 / clk_period
@@ -183,13 +200,12 @@ def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.
     perfs: list[Perf] = []
     for i in range(n):
         say(f"layer {i + 1}/{n}")
-        mem, inp = data(i)
-        r = chip.calculate_performance(i, mem, inp, False)
+        mem, inp, origin = data(i)
+        r = chip.calculate_performance(i, mem, inp, False, origin)
         if p.synchronous:
             for f in LATENCY_FIGS:
                 r.scale(f, f"x clock period {clk_period:.6g} s", clk_period)
         perfs.append(r)
-    memories.clear()
 
     tiles = [fp.tiles(i) for i in range(n)]
     values: list[dict[str, float]] = []
@@ -287,7 +303,7 @@ def _estimate(config: Config, layers: Sequence[LayerSpec], weights: Sequence[np.
     for i in range(n):
         layer_results.append(LayerResult(i + 1, values[i], trees[i]))
     areas = {"area": area.area, "array": area.array, "ic": area.ic, "adc": area.adc,
-             "accum": area.accum, "other": area.other}
+             "accum": area.accum, "other": area.other, "empty": area.empty}
     chip_res = ChipResult(areas, chip_vals, chip_t)
 
     e_pj = chip_vals["read_dynamic_energy"] * 1e12 + chip_vals["leakage_energy"] * 1e12
@@ -343,24 +359,48 @@ def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[s
                         input_files: Sequence[str], config: Config,
                         progress: Progress | None = None) -> EstimateResult:
     """:func:`estimate` on NeuroSim's files: the network CSV and one weight and one input
-    trace per layer (matched by position, as NeuroSim's command line does)."""
+    trace per layer (matched by position, as NeuroSim's command line does). Weight values
+    are parsed only when the cell's read model uses them (not for SRAM)."""
     from .context import build_context
 
-    layers = read_network_csv(network_csv)
-    n = len(layers)
-    if len(weight_files) < n or len(input_files) < n:
-        raise NeuroSimError(f"{network_csv}: the network has {n} layers, but "
-                            f"{min(len(weight_files), len(input_files))} weight/input trace "
-                            f"pairs were given; NeuroSim needs one weight and one input file "
-                            f"per layer")
     config = config.validate()
     ctx = build_context(config)
     p = ctx.param
-    weights = []
-    inputs = []
-    for i, layer in enumerate(layers):
-        weights.append(read_weight_trace(weight_files[i], layer,
-                                         weight_min=p.algo_weight_min,
-                                         weight_max=p.algo_weight_max))
-        inputs.append(read_input_trace(input_files[i], layer, p.num_bit_input))
-    return estimate(config, layers, weights, inputs, progress=progress, ctx=ctx)
+    work = Workload.from_files(network_csv, weight_files, input_files,
+                               num_bit_input=p.num_bit_input, weight_min=p.algo_weight_min,
+                               weight_max=p.algo_weight_max, statistics_budget_bytes=0)
+    return estimate(config, work, progress=progress, ctx=ctx)
+
+
+class _LayerData:
+    """The memory array, input bits and statistics origin of each layer for one
+    configuration, taken from (and kept in) the workload's memo: the level tables and
+    prepared bits are shared by both passes and by later configurations with the same
+    mapping parameters / input bits."""
+
+    def __init__(self, work: Workload, p: Any, values_matter: bool) -> None:
+        self.work, self.p, self.values_matter = work, p, values_matter
+        xnor = bool(p.xnor_parallel_mode or p.xnor_sequential_mode)
+        self.inputs_params = (int(p.num_bit_input), xnor)
+        self.cells_params = (int(p.synapse_bit), int(p.cell_bit), float(p.max_conductance),
+                             float(p.min_conductance), float(p.algo_weight_max),
+                             float(p.algo_weight_min), int(p.operationmode),
+                             int(p.num_row_per_synapse), int(p.num_col_per_synapse), xnor)
+
+    def __call__(self, i: int) -> tuple[Any, np.ndarray, Origin]:
+        work, p, layer = self.work, self.p, self.work.layers[i]
+        memo = work.memo
+        inputs_key = (i,) + self.inputs_params
+        cells_key = (i,) + self.cells_params if self.values_matter else None
+        if self.values_matter:
+            mem = memo.small(("memory",) + cells_key,
+                             lambda: _prepare_memory(work.weight(i), layer, p, i))
+        else:
+            shape = (layer.weight_rows, layer.cout)
+            w = work.weights[i]
+            if not isinstance(w, WeightFile):
+                shape = np.shape(w)
+            mem = _prepare_memory(np.broadcast_to(np.float64(0), shape), layer, p, i, False)
+        inp = memo.small(("inputs",) + inputs_key,
+                         lambda: _prepare_inputs(work.inputs[i], layer, p, i))
+        return mem, inp, Origin(inputs_key, cells_key, memo=memo)

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..primitives.constants import AreaModify, BusMode, MemCellType
 from .contributions import Contribution, Perf, leaf, total
+from .subarray_stats import Origin, SubarrayStatistics
 
 NONE = AreaModify.NONE
 
@@ -35,6 +36,9 @@ class Area:
     height: float
     width: float
     ic: Contribution | None = None
+    #: what NeuroSim's breakdown leaves out: the subarrays' bounding-box white space
+    #: (C++ ``SubArray::emptyArea``, area - usedArea), counted like ``array``
+    empty: Contribution | None = None
 
     @property
     def total_m2(self) -> float:
@@ -165,30 +169,38 @@ class ProcessingUnit:
                              leaf("input buffer (DFF)", buf_in.area),
                              leaf("output buffer (DFF)", buf_out.area)])
         array = total(name, [leaf(f"{n} subarrays: array", sa.area_array * n)])
-        result = Area(area, adc, accum, other, array, height, width)
+        white = sa.area - sa.area_array - sa.area_adc - sa.area_accum - sa.area_other
+        empty = total(name, [leaf(f"{n} subarrays: empty (bounding box)", white * n)])
+        result = Area(area, adc, accum, other, array, height, width, empty=empty)
         self._area_cache[key] = result
         return result
 
     # ------------------------------------------------------------------------------------
     def _subarray(self, memory: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
-                  where: tuple) -> Any:
+                  where: tuple, origin: Origin | None = None) -> Any:
         """All input vectors through one subarray (the C++ loop over ``k``).
 
         Subarrays fed with the same input bits and holding the same cells give the same
         result (one :class:`SubArray` object models them all), so results are reused: the
-        key is where the data lives (the same rows of the same input array, which the
-        chip and tile pass down as views). For SRAM the stored values never enter the read
-        model (NeuroSim's ``GetColumnResistance`` counts activated rows only), so only the
-        array shape is part of the key: the column blocks of a layer are evaluated once.
+        key is where the data lives (the block of the layer named by ``origin``, else the
+        same rows of the same input array, which the chip and tile pass down as views).
+        For SRAM the stored values never enter the read model (NeuroSim's
+        ``GetColumnResistance`` counts activated rows only), so only the array shape is part
+        of the key: the column blocks of a layer are evaluated once. With an ``origin`` the
+        subarray's trace statistics come from (and go to) the workload's memo.
         """
         sa = self.sub_array
         key = (calculate_clk_freq, sa.clk_freq, where)
         hit = self._results.get(key)
         if hit is None:
-            hit = sa.evaluate_vectors(inputs, memory, calculate_clk_freq)
-            # keep the arrays alive: their ids are part of the key
+            stats = None
+            if origin is not None:
+                stats = SubarrayStatistics(inputs, memory, origin.block(*memory.shape),
+                                           origin.memo)
+            hit = sa.evaluate_vectors(inputs, memory, calculate_clk_freq, stats)
             self._results[key] = hit
-            self._alive.extend((inputs, memory))
+            if origin is None:  # keep the arrays alive: their ids are part of the key
+                self._alive.extend((inputs, memory))
         return hit
 
     def reset_results(self) -> None:
@@ -199,10 +211,12 @@ class ProcessingUnit:
     def calculate_performance(self, memory: np.ndarray, inputs: np.ndarray, array_dup_row: int,
                               array_dup_col: int, num_sub_array_row: int, num_sub_array_col: int,
                               weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
-                              nm_pe: bool, calculate_clk_freq: bool, name: str = "PE") -> Perf:
+                              nm_pe: bool, calculate_clk_freq: bool, name: str = "PE",
+                              origin: Origin | None = None) -> Perf:
         """``ProcessingUnitCalculatePerformance`` for one PE holding ``memory``
         (conductances, rows x columns) fed with ``inputs`` (bits, rows x ``num_in_vector``
-        bit-vectors). In the clock pass only ``clk_period`` (the slowest sensing) is set."""
+        bit-vectors); ``origin``: which block of the layer they are. In the clock pass only
+        ``clk_period`` (the slowest sensing) is set."""
         p = self._p
         nrs, ncs = p.num_row_sub_array, p.num_col_sub_array
         perf = Perf(name)
@@ -216,17 +230,24 @@ class ProcessingUnit:
         if self._weights_matter is None:
             self._weights_matter = (self.sub_array.column_model().mem_cell_type
                                     != MemCellType.SRAM)
-        in_at = _where(inputs)
-        mem_at = _where(memory) if self._weights_matter else None
+        if origin is None:
+            in_at = _where(inputs)
+            mem_at = _where(memory) if self._weights_matter else None
+        else:
+            in_at, mem_at = ("origin",), ("origin",) if self._weights_matter else None
 
         def run(i: int, j: int, rows: int, cols: int):
             nonlocal last
             r0, c0 = i * nrs, j * ncs
+            sub = None if origin is None else origin.shifted(r0, c0)
             # where the subarray's data lives (SRAM: the stored values do not matter)
-            where = (in_at, r0, rows, mem_at, r0 if mem_at else 0, c0 if mem_at else 0,
-                     rows, cols)
+            if sub is None:
+                where = (in_at, r0, rows, mem_at, r0 if mem_at else 0, c0 if mem_at else 0,
+                         rows, cols)
+            else:
+                where = sub.block(rows, cols)
             res = self._subarray(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
-                                 calculate_clk_freq, where)
+                                 calculate_clk_freq, where, sub)
             if calculate_clk_freq:
                 perf.clk_period = max(perf.clk_period, res.clk_period)
             else:

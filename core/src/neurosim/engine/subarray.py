@@ -10,7 +10,6 @@ nodes. The BNN / XNOR operation modes are not ported (rejected with a clear mess
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -20,18 +19,11 @@ import numpy as np
 from ..errors import ConfigError
 from ..primitives import formula
 from ..primitives.constants import (
-    CPP_NM,
     MAX_TRANSISTOR_HEIGHT,
-    MAX_TRANSISTOR_HEIGHT_NM,
-    MIN_GAP_BET_FIELD_POLY,
     MIN_GAP_BET_GATE_POLY,
-    MIN_GAP_BET_GATE_POLY_FINFET,
-    MIN_POLY_EXT_DIFF,
     NMOS,
-    OUTER_HEIGHT_REGION_NM,
     PMOS,
     POLY_WIDTH,
-    POLY_WIDTH_FINFET,
     AreaModify,
     CellAccessType,
     DecoderMode,
@@ -39,11 +31,12 @@ from ..primitives.constants import (
     SpikingMode,
 )
 from ..primitives.function_unit import FunctionUnit
-from .array_activity import ColumnModel, activity_row_read, column_model_from_context
+from .array_activity import ColumnModel, column_model_from_context
 from .compat_bugs import register_bug
 from .subarray_area import SubArrayArea
 from .subarray_latency import SubArrayLatency, _fdiv, _seq_sum
 from .subarray_power import SubArrayPower
+from .subarray_stats import SubarrayStatistics
 
 NONE, MAGIC, OVERRIDE = AreaModify.NONE, AreaModify.MAGIC, AreaModify.OVERRIDE
 HALF_PARALLEL_ROWS_BUG = register_bug(
@@ -239,7 +232,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
     # ------------------------------------------------------------------------------------
     def _fin(self) -> int:
         """NeuroSim's ``(featureSize <= 14 nm) ? 2 : 1`` width factor of FinFET/GAA nodes."""
-        return 2 if self.ctx.tech.feature_size <= 14 * 1e-9 else 1
+        return 2 if self.ctx.tech.nonplanar else 1
 
     def initialize(self, num_row: int, num_col: int, unit_wire_res: float) -> None:
         """``SubArray::Initialize``: array geometry, wire parasitics and the peripherals."""
@@ -249,21 +242,14 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
         self.num_row, self.num_col, self.unit_wire_res = int(num_row), int(num_col), unit_wire_res
         num_row, num_col = self.num_row, self.num_col
         fs = tech.feature_size
-        node = int(tech.feature_size_in_nano)
         fin = self._fin()
         temp = ctx.input.temperature
         min_cell_height = MAX_TRANSISTOR_HEIGHT
         min_cell_width = (MIN_GAP_BET_GATE_POLY + POLY_WIDTH) * 2
-        if node in MAX_TRANSISTOR_HEIGHT_NM and fs == node * 1e-9:
-            min_cell_height *= MAX_TRANSISTOR_HEIGHT_NM[node] / MAX_TRANSISTOR_HEIGHT
-            if node == 14:
-                min_cell_width *= (POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET) / (
-                    MIN_GAP_BET_GATE_POLY + POLY_WIDTH
-                )
-            else:
-                min_cell_width *= CPP_NM[node] / (MIN_GAP_BET_GATE_POLY + POLY_WIDTH)
+        if tech.nonplanar:  # the node's cell height and array CPP (tech.layout)
+            min_cell_height *= tech.layout.max_transistor_height / MAX_TRANSISTOR_HEIGHT
+            min_cell_width *= tech.layout.array_cpp / (MIN_GAP_BET_GATE_POLY + POLY_WIDTH)
         # (the C++ also rescales an unused isolation-region width here)
-        _ = OUTER_HEIGHT_REGION_NM, MIN_POLY_EXT_DIFF, MIN_GAP_BET_FIELD_POLY
         cell_type = MemCellType(cell.mem_cell_type)
         self.is_sram = cell_type == MemCellType.SRAM
         self.cmos_access = CellAccessType(cell.access_type) == CellAccessType.CMOS_ACCESS
@@ -322,7 +308,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
             )
             p.unitcap = self.cap_row1 / p.num_col_sub_array
             p.unitres = self.res_row / p.num_col_sub_array
-            if fs <= 14 * 1e-9:
+            if tech.nonplanar:
                 self.cap_col += (
                     tech.cap_draintotal * cell.width_access_cmos * tech.effective_width * num_row
                 )
@@ -557,7 +543,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
         self.width_inv_p = (
             formula.calculate_on_resistance(fin * fs, PMOS, temp, tech) / self.targetdriveres * fs
         )
-        if fs <= 14 * 1e-9:
+        if tech.nonplanar:
             self.width_inv_n = 2 * math.ceil(self.width_inv_n / fs) * fs
             self.width_inv_p = 2 * math.ceil(self.width_inv_p / fs) * fs
 
@@ -585,52 +571,49 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
             self._column_model = column_model_from_context(self.ctx, self.res_cell_access)
         return self._column_model
 
-    def _column_resistance(self, bits: np.ndarray, memory: np.ndarray) -> np.ndarray:
-        """Column resistances of all vectors; the clock pass and the energy pass of a layer
-        see the same subarray contents, so the last result is kept (keyed by content: the
-        input bits, and the stored values unless the cell is SRAM, whose model ignores
-        them)."""
-        b = np.ascontiguousarray(bits)
-        mem = memory
-        keyed = [b]
-        if self.column_model().mem_cell_type != MemCellType.SRAM:
-            mem = np.ascontiguousarray(memory, dtype=np.float64)
-            keyed.append(mem)
-        h = hashlib.blake2b(digest_size=16)
-        h.update(repr(memory.shape).encode())
-        for a in keyed:
-            h.update(repr((a.shape, a.dtype.str)).encode())
-            h.update(a.data)
-        key = h.digest()
-        cached = getattr(self, "_col_res_cache", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        res = self.column_model().column_resistance(b, mem)
-        self._col_res_cache = (key, res)
-        return res
+    def _latency_needs_resistance(self) -> bool:
+        """Whether the converter's latency reads the column resistances (NeuroSim's MLSA
+        and SAR ADC do not: their latency is a table value per conversion)."""
+        if self.saradc:
+            return False
+        return bool(getattr(self.multilevel_sense_amp, "latency_uses_column_resistance", True))
 
     def evaluate_vectors(
-        self, input_bits: np.ndarray, memory: np.ndarray, calculate_clk_freq: bool
+        self, input_bits: np.ndarray, memory: np.ndarray, calculate_clk_freq: bool,
+        stats: SubarrayStatistics | None = None,
     ) -> VectorSums:
         """All input vectors of one subarray at once: what the per-vector loop of
         ``ProcessingUnitCalculatePerformance`` accumulates.
 
-        ``input_bits``: rows x num_in_vector (0/1); ``memory``: rows x cols conductances.
-        The row activity and column resistances of all vectors come from one matrix
-        product; the circuits whose energy depends on the activity are evaluated once per
-        distinct activity, the ADC once per vector (vectorized).
+        ``input_bits``: rows x num_in_vector (0/1); ``memory``: rows x cols conductances;
+        ``stats``: their :class:`SubarrayStatistics` (shared through the workload's memo;
+        built here when None). Every circuit evaluated per vector depends on the vector's
+        activity and column resistances only, so the column resistances and the ADC are
+        evaluated once per distinct vector (eNVM: distinct bits, from one matrix product;
+        SRAM: distinct activated-row counts) and mapped back; the other circuits once per
+        distinct activity. Per-vector values are summed left to right, as the C++ loop.
         """
         if not self.initialized:
             raise RuntimeError("SubArray.evaluate_vectors called before initialize")
         p = self.ctx.param
-        bits = np.asarray(input_bits)
-        nvec = bits.shape[1]
+        stats = stats or SubarrayStatistics(input_bits, memory)
+        nvec = stats.num_vectors
         out = VectorSums()
         if nvec == 0:
             return out
-        counts = np.count_nonzero(bits, axis=0)
-        activity = activity_row_read(bits, p.num_row_sub_array)
-        col_res = self._column_resistance(bits, memory)
+        counts = stats.counts
+        activity = counts / float(p.num_row_sub_array)
+        model = self.column_model()
+        distinct = stats.distinct(by_bits=model.mem_cell_type != MemCellType.SRAM)
+        shape = (nvec, stats.num_cols)
+        needs_res = self._latency_needs_resistance()
+        col_res_u = None
+        if not calculate_clk_freq or needs_res:
+            col_res_u = stats.column_resistance(model, distinct)
+        if needs_res:
+            col_res = col_res_u[distinct.inverse]
+        else:  # only the number of vectors and columns matters
+            col_res = np.broadcast_to(np.float64(np.nan), shape)
         self.level_output = int(p.level_output if p.parallel_read else math.pow(2, p.cell_bit))
         # latency: every formula takes the per-vector activity as an array
         self.activity_row_read = activity
@@ -658,19 +641,24 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
                 "read_dynamic_energy_other",
             )
         }
-        # the ADC once for all vectors, the other circuits once per distinct activity
+        # the ADC once per distinct vector, the other circuits once per distinct activity
         adc_all = None
         if self.has_adc():
-            adc_all = np.broadcast_to(
-                np.asarray(self.adc_energy(col_res, activity), dtype=float), (nvec,)
+            adc_u = np.broadcast_to(
+                np.asarray(self.adc_energy(col_res_u, activity[distinct.index]), dtype=float),
+                (distinct.size,),
             )
+            adc_all = adc_u[distinct.inverse]
         uniq = np.unique(counts)
         last = counts[-1]
         order = [u for u in uniq if u != last] + [last]
         for u in order:
             idx = np.flatnonzero(counts == u)
             self.activity_row_read = float(activity[idx[0]])
-            self.calculate_power(col_res[idx], None if adc_all is None else adc_all[idx])
+            self.calculate_power(
+                np.broadcast_to(np.float64(np.nan), (idx.size, shape[1])),
+                None if adc_all is None else adc_all[idx],
+            )
             for k, arr in energy.items():
                 arr[idx] = getattr(self, k)
         out.read_dynamic_energy_j = _seq_sum(energy["read_dynamic_energy"])

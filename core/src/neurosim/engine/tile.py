@@ -19,6 +19,7 @@ from ..primitives.constants import AreaModify
 from .compat_bugs import register_bug
 from .contributions import Contribution, Perf, leaf, total
 from .processing_unit import Area, ProcessingUnit, num_bit_subarray_output
+from .subarray_stats import Origin
 
 NONE = AreaModify.NONE
 
@@ -230,7 +231,8 @@ class Tile:
         other = total(name, [times(pe.other), leaf(f"input buffer ({n_in} cores)", in_area),
                              leaf(f"output buffer ({n_out} cores)", out_area)] + act)
         array = total(name, [times(pe.array)])
-        result = Area(area, adc, accum_a, other, array, height, width, ic=ic)
+        empty = total(name, [times(pe.empty)]) if pe.empty is not None else None
+        result = Area(area, adc, accum_a, other, array, height, width, ic=ic, empty=empty)
         self._area_cache[key] = result
         return result
 
@@ -239,9 +241,9 @@ class Tile:
                               num_pe: float, pe_size: float, speed_up_row: int,
                               speed_up_col: int, weight_matrix_row: int, weight_matrix_col: int,
                               num_in_vector: int, calculate_clk_freq: bool,
-                              name: str = "tile") -> Perf:
+                              name: str = "tile", origin: Origin | None = None) -> Perf:
         """``TileCalculatePerformance`` for one tile; ``num_in_vector`` counts bit-vectors
-        (input vectors x input bits)."""
+        (input vectors x input bits); ``origin``: which block of the layer the tile holds."""
         p = self.p
         perf = Perf(name)
         in_buf, out_buf, htree, accum, relu, sigm, n_in, n_out = self._parts(bool(novel_map))
@@ -256,10 +258,12 @@ class Tile:
         pe_leak: Perf | None = None
         speed = speed_up_row * speed_up_col
 
-        def run_pe(mem, inp, dup_r, dup_c, rows, cols, nm, label) -> Perf:
+        def run_pe(mem, inp, dup_r, dup_c, rows, cols, nm, label, r0=0, c0=0) -> Perf:
             nonlocal pe_leak
+            at = None if origin is None else origin.shifted(r0, c0)
             r = self.pe.calculate_performance(mem, inp, dup_r, dup_c, nsr, nsc, rows, cols,
-                                              num_in_vector, nm, calculate_clk_freq, label)
+                                              num_in_vector, nm, calculate_clk_freq, label,
+                                              at)
             perf.clk_period = max(perf.clk_period, r.clk_period)
             pe_leak = r
             return r
@@ -312,7 +316,7 @@ class Tile:
                             cols = int(min(pe_size, weight_matrix_col - j * pe_size))
                             r0, c0 = int(i * pe_size), int(j * pe_size)
                             r = run_pe(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
-                                       1, 1, rows, cols, False, f"PE[{i},{j}]")
+                                       1, 1, rows, cols, False, f"PE[{i},{j}]", r0, c0)
                             gather(r, f"PE[{i},{j}]")
                     if not calculate_clk_freq:
                         divide_by_speed_up()
@@ -330,7 +334,7 @@ class Tile:
                             cols = int(min(pe_size, weight_matrix_col - j * pe_size))
                             r0, c0 = int(i * pe_size), int(j * pe_size)
                             r = run_pe(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
-                                       1, 1, rows, cols, False, f"PE[{i},{j}]")
+                                       1, 1, rows, cols, False, f"PE[{i},{j}]", r0, c0)
                             prev = (r, f"PE[{i},{j}]")
                             gather(r, f"PE[{i},{j}]")
                         elif prev is not None and self.ctx.bug(STALE_PE):
@@ -345,7 +349,7 @@ class Tile:
                 location = int(i * min(pe_size, int(weight_matrix_row / num_pe)))
                 r = run_pe(memory[location:location + per_pe, :weight_matrix_col],
                            inputs[location:location + per_pe], 1, 1, per_pe, weight_matrix_col,
-                           True, f"PE[{i}]")
+                           True, f"PE[{i}]", location, 0)
                 gather(r, f"PE[{i}]")
             if not calculate_clk_freq:
                 divide_by_speed_up()

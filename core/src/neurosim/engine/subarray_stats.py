@@ -1,0 +1,157 @@
+"""Trace statistics of one subarray, and where a subarray's data comes from.
+
+The chip, tile and PE models pass views of a layer's input bits and memory array down to
+the subarrays. :class:`Origin` travels with them and says which rows and columns of the
+layer those views hold, so each subarray gets a stable key (:class:`BlockKey`) under which
+its config-independent statistics are kept in the workload's
+:class:`~neurosim.engine.workload.StatisticsMemo`:
+
+* ``counts``: activated rows of every input vector (NeuroSim's ``activityRowRead`` times
+  the subarray height);
+* ``distinct``: the distinct input vectors (eNVM) or distinct activated-row counts (SRAM,
+  whose read model sees nothing else), one representative each and the map back;
+* ``column_resistance``: the column resistances of the distinct vectors (the conductance
+  product ``inputs^T @ G_eff`` for eNVM), keyed by the :class:`ColumnModel` and the
+  memory's mapping parameters too.
+
+Every circuit evaluated per input vector is a function of that vector's column resistances
+and activity only, so evaluating the distinct vectors and mapping back gives the same
+numbers, bit for bit, as evaluating every vector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from ..primitives.constants import MemCellType
+from .array_activity import ColumnModel
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Which part of layer data a (memory, inputs) pair of views holds.
+
+    ``inputs_key``: what the layer's prepared input bits depend on (layer, input bits,
+    XNOR rows); ``cells_key``: what its memory array depends on (layer and mapping
+    parameters), ``None`` when the read model ignores the stored values; ``rows``: how the
+    layer's rows were gathered (``()`` for a contiguous range, the arguments of the
+    novel-mapping gather otherwise); ``row0`` / ``col0``: offset of the views in those.
+    """
+
+    inputs_key: tuple
+    cells_key: tuple | None
+    rows: tuple = ()
+    row0: int = 0
+    col0: int = 0
+    memo: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def shifted(self, rows: int = 0, cols: int = 0, gather: tuple | None = None) -> Origin:
+        """The origin of ``view[rows:, cols:]`` (or of a row gather of the view)."""
+        if gather is not None:
+            return replace(self, rows=self.rows + ((self.row0, gather),), row0=0,
+                           col0=self.col0 + int(cols))
+        return replace(self, row0=self.row0 + int(rows), col0=self.col0 + int(cols))
+
+    def block(self, num_rows: int, num_cols: int) -> BlockKey:
+        """The key of the subarray reading ``num_rows`` x ``num_cols`` from here."""
+        rows = (self.inputs_key, self.rows, self.row0, int(num_rows))
+        cells = None
+        if self.cells_key is not None:
+            cells = (self.cells_key, self.col0, int(num_cols))
+        return BlockKey(rows, cells, int(num_cols))
+
+
+@dataclass(frozen=True)
+class BlockKey:
+    """Stable identity of a subarray's data: its input rows, its cells (or None when the
+    values do not matter) and its number of columns."""
+
+    rows: tuple
+    cells: tuple | None
+    num_cols: int
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """Distinct vectors: ``index`` (one representative per class, ascending),
+    ``inverse`` (class of every vector), so ``x[index][inverse] == x``."""
+
+    index: np.ndarray
+    inverse: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.index.size)
+
+
+class SubarrayStatistics:
+    """Statistics of one subarray's input bits (rows x V, 0/1) and memory (rows x cols),
+    computed on first use and shared through the memo when ``key`` is given."""
+
+    def __init__(self, bits: np.ndarray, memory: np.ndarray, key: BlockKey | None = None,
+                 memo: Any = None) -> None:
+        self.bits = np.asarray(bits)
+        self.memory = memory
+        self.key = key if memo is not None else None
+        self.memo = memo
+        self.num_vectors = int(self.bits.shape[1])
+        self.num_cols = int(memory.shape[1])
+
+    def _small(self, what: str, compute) -> Any:
+        if self.key is None:
+            return compute()
+        return self.memo.small((what, self.key.rows), compute)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """Activated (``== 1``) rows of every vector, int64 (V,)."""
+        return self._small("counts", lambda: np.count_nonzero(self.bits == 1, axis=0))
+
+    def distinct(self, by_bits: bool) -> Distinct:
+        """Distinct vectors: by their bits (``by_bits``) or by their activated-row count."""
+        if by_bits:
+            return self._small("distinct-bits", self._distinct_bits)
+        return self._small("distinct-counts", lambda: _distinct_of(self.counts))
+
+    def _distinct_bits(self) -> Distinct:
+        packed = np.packbits(self.bits == 1, axis=0)  # (ceil(rows/8), V)
+        rows = np.ascontiguousarray(packed.T)
+        keys = rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1)
+        return _distinct_of(keys)
+
+    def column_resistance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray:
+        """Column resistances of the representatives of ``distinct``, (U, cols)."""
+        def compute() -> np.ndarray:
+            return self._column_resistance(model, distinct)
+
+        if self.key is None or (model.mem_cell_type != MemCellType.SRAM
+                                and self.key.cells is None):
+            return compute()
+        if model.mem_cell_type == MemCellType.SRAM:
+            return compute()  # a division per distinct count: nothing to keep
+        return self.memo.large(("colres", self.key.rows, self.key.cells, model,
+                                distinct.size), compute)
+
+    def _column_resistance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray:
+        if model.mem_cell_type == MemCellType.SRAM:
+            return model.column_resistance_from_counts(self.counts[distinct.index],
+                                                       self.num_cols)
+        bits = self.bits
+        if 2 <= distinct.size < self.num_vectors and self.num_cols >= 2:
+            # a GEMM's rows do not depend on the other rows (M >= 2, N >= 2): the same
+            # sums as the full product
+            bits = bits[:, distinct.index]
+            return model.column_resistance(bits, self.memory)
+        full = model.column_resistance(bits, self.memory)
+        return full if distinct.size == self.num_vectors else full[distinct.index]
+
+
+def _distinct_of(keys: np.ndarray) -> Distinct:
+    _, index, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    order = np.argsort(index, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(order.size)
+    return Distinct(index[order], rank[inverse.reshape(-1)])

@@ -1,0 +1,228 @@
+"""The traces an estimate runs on, and the statistics of them that many configurations share.
+
+A :class:`Workload` holds a network's layer table, its weight traces (rows ``cin*kh*kw`` x
+``cout``, algorithm values) and its input bit traces (rows ``cin*kh*kw`` x vectors*input
+bits). It is what :func:`neurosim.engine.flow.estimate` evaluates::
+
+    from neurosim.config import load_config
+    from neurosim.engine.flow import estimate
+    from neurosim.engine.workload import Workload
+
+    work = Workload.from_files("NetWork.csv", ["weight1.csv", ...], ["input1.csv", ...],
+                               num_bit_input=8)
+    for node in (22, 7):                 # the trace statistics are computed once
+        res = estimate(load_config(overrides={"technode": node}), work)
+
+Config-independent work is split from config-dependent work: the parsed traces, the bits a
+configuration reads, the level tables of its memory arrays and the per-subarray trace
+statistics (activated rows of every input vector, the distinct vectors, and for eNVM cells
+the column conductances ``inputs^T @ G_eff``) are computed lazily, the first time a
+configuration asks for them, and kept in the workload's :class:`StatisticsMemo`, keyed by
+everything they depend on (array geometry, bit widths, the cell conductances and wire
+resistances of the column model). A later configuration with the same key reuses them: the
+result is bit-identical to a fresh evaluation because the same values enter the same
+arithmetic. Small statistics (row counts, distinct vectors, prepared inputs, level tables)
+are kept unconditionally; the large ones (column resistances, vectors x columns per
+subarray) within ``statistics_budget_bytes``, least recently used first out.
+
+A workload pickles cheaply (numpy arrays and file names, no closures): the memo is not
+pickled, so a worker process starts with an empty one (``Workload.__getstate__``). Weight
+traces read from files are parsed on first use only: a configuration whose cell read model
+ignores the stored values (SRAM) never parses them (their shape is still checked).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..errors import InputFileError, NeuroSimError
+from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
+
+#: default memory for the large statistics (column resistances) kept for reuse
+DEFAULT_STATISTICS_BUDGET_BYTES = 256 * 2 ** 20
+
+
+@dataclass(frozen=True)
+class WeightFile:
+    """A weight trace not parsed yet: ``path``, the layer it belongs to and the algorithm
+    range its values must lie in (:func:`~neurosim.engine.traces.read_weight_trace`)."""
+
+    path: str
+    layer: LayerSpec
+    weight_min: float = -1.0
+    weight_max: float = 1.0
+
+    def load(self) -> np.ndarray:
+        """The parsed, validated weights (float64, ``cin*kh*kw`` x ``cout``)."""
+        return read_weight_trace(self.path, self.layer, weight_min=self.weight_min,
+                                 weight_max=self.weight_max)
+
+    def check_shape(self) -> None:
+        """Raise :class:`InputFileError` unless the file holds ``cin*kh*kw`` lines of
+        ``cout`` values; reads the first line and the size only when the file has the
+        wrapper's fixed ``'%10.5f'`` layout (otherwise it is parsed)."""
+        rows, cols = self.layer.weight_rows, self.layer.cout
+        path = Path(self.path)
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as f:
+                head = f.read(11 * cols + 1)
+        except OSError as exc:
+            raise InputFileError(path, f"cannot read weight trace: {exc.strerror}") from None
+        line = head.split(b"\n", 1)[0]
+        fixed = (len(line) == 11 * cols - 1 and line.count(b",") == cols - 1
+                 and len(head) > len(line))
+        if not (fixed and size == 11 * cols * rows):
+            self.load()  # any other spelling, or a wrong shape: parse it for the message
+
+
+@dataclass(frozen=True, eq=False)
+class Workload:
+    """Layers, weight traces and input bit traces of one network (see the module doc).
+
+    ``weights[i]`` is a float64 array or a :class:`WeightFile` (parsed on first use, see
+    :meth:`weight`); ``inputs[i]`` a uint8 0/1 array. Build with :meth:`from_arrays`,
+    :meth:`from_files` or :meth:`from_capture`.
+    """
+
+    layers: tuple[LayerSpec, ...]
+    weights: tuple[Any, ...]
+    inputs: tuple[np.ndarray, ...]
+    statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
+    memo: StatisticsMemo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.layers)
+        if len(self.weights) < n or len(self.inputs) < n:
+            raise NeuroSimError(f"the network has {n} layers but {len(self.weights)} weight "
+                                f"and {len(self.inputs)} input traces were given; each layer "
+                                "needs both")
+        object.__setattr__(self, "memo", StatisticsMemo(self.statistics_budget_bytes))
+
+    # -- constructors ---------------------------------------------------------------------
+    @classmethod
+    def from_arrays(cls, layers: Sequence[LayerSpec], weights: Sequence[Any],
+                    inputs: Sequence[np.ndarray], *,
+                    statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
+                    ) -> Workload:
+        """A workload of in-memory traces (arrays are kept, not copied)."""
+        return cls(tuple(layers), tuple(weights), tuple(np.asarray(x) for x in inputs),
+                   statistics_budget_bytes)
+
+    @classmethod
+    def from_files(cls, network_csv: str | os.PathLike, weight_files: Sequence[str],
+                   input_files: Sequence[str], *, num_bit_input: int = 8,
+                   weight_min: float = -1.0, weight_max: float = 1.0,
+                   statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
+                   ) -> Workload:
+        """NeuroSim's files: the network CSV and one weight and one input trace per layer
+        (matched by position, as NeuroSim's command line does). Input traces are read and
+        checked now (``num_bit_input`` bits per vector); weight traces when first used."""
+        layers = read_network_csv(network_csv)
+        n = len(layers)
+        if len(weight_files) < n or len(input_files) < n:
+            raise NeuroSimError(f"{network_csv}: the network has {n} layers, but "
+                                f"{min(len(weight_files), len(input_files))} weight/input "
+                                f"trace pairs were given; NeuroSim needs one weight and one "
+                                f"input file per layer")
+        weights = tuple(WeightFile(str(weight_files[i]), layer, weight_min, weight_max)
+                        for i, layer in enumerate(layers))
+        inputs = tuple(read_input_trace(input_files[i], layer, num_bit_input)
+                       for i, layer in enumerate(layers))
+        return cls(tuple(layers), weights, inputs, statistics_budget_bytes)
+
+    @classmethod
+    def from_capture(cls, capture: Any, **kw: Any) -> Workload:
+        """The traces of a captured model (:class:`neurosim.nn.capture.NetworkCapture`, or
+        anything with ``specs``, ``weights`` and ``inputs``)."""
+        return cls.from_arrays(capture.specs, capture.weights, capture.inputs, **kw)
+
+    # -- access ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def weight(self, i: int) -> np.ndarray:
+        """Layer ``i``'s weights as an array (a :class:`WeightFile` is parsed once)."""
+        w = self.weights[i]
+        if not isinstance(w, WeightFile):
+            return w
+        return self.memo.small(("weights", i), w.load)
+
+    def check_weight_shapes(self) -> None:
+        """Check every weight trace's shape without parsing values where avoidable."""
+        for i, w in enumerate(self.weights[:len(self.layers)]):
+            if isinstance(w, WeightFile):
+                self.memo.small(("weight-shape", i), lambda w=w: w.check_shape() or True)
+
+    # -- pickling: the memo stays behind ---------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        return {"layers": self.layers, "weights": self.weights, "inputs": self.inputs,
+                "statistics_budget_bytes": self.statistics_budget_bytes}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        object.__setattr__(self, "memo", StatisticsMemo(self.statistics_budget_bytes))
+
+
+class StatisticsMemo:
+    """Lazily computed statistics of a workload, keyed by what they depend on.
+
+    ``small(key, compute)``: kept for the workload's lifetime (row counts, distinct
+    vectors, prepared inputs, level tables). ``large(key, compute)``: kept within
+    ``budget_bytes`` (least recently used dropped first); a value larger than the budget
+    is returned without being kept. ``hits`` / ``misses`` count lookups (for tests and
+    benchmarks).
+    """
+
+    def __init__(self, budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES) -> None:
+        self.budget_bytes = int(budget_bytes)
+        self._small: dict[Any, Any] = {}
+        self._large: OrderedDict[Any, np.ndarray] = OrderedDict()
+        self._large_bytes = 0
+        self.hits = 0
+        self.misses = 0
+
+    def small(self, key: Any, compute: Callable[[], Any]) -> Any:
+        try:
+            value = self._small[key]
+        except KeyError:
+            self.misses += 1
+            value = self._small[key] = compute()
+            return value
+        self.hits += 1
+        return value
+
+    def large(self, key: Any, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        value = self._large.get(key)
+        if value is not None:
+            self.hits += 1
+            self._large.move_to_end(key)
+            return value
+        self.misses += 1
+        value = compute()
+        size = int(getattr(value, "nbytes", 0))
+        if size > self.budget_bytes:
+            return value
+        self._large[key] = value
+        self._large_bytes += size
+        while self._large_bytes > self.budget_bytes:
+            _, old = self._large.popitem(last=False)
+            self._large_bytes -= int(old.nbytes)
+        return value
+
+    @property
+    def large_bytes(self) -> int:
+        """Bytes held by the large statistics now."""
+        return self._large_bytes
+
+    def clear(self) -> None:
+        self._small.clear()
+        self._large.clear()
+        self._large_bytes = 0
