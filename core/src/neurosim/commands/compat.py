@@ -200,12 +200,14 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the results (SI units) to this JSON file.")
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--force", is_flag=True,
+              help="Run even when the predicted work exceeds the cost guard's limit.")
 @output_options
 def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: tuple[str, ...], params: tuple[str, ...],
                json_out: str | None, quiet: bool, csv_out: str | None = None,
                plot_out: str | None = None, explain: tuple[str, ...] = (),
-               explain_depth: int = 3) -> None:
+               explain_depth: int = 3, force: bool = False) -> None:
     """Run NeuroSim's estimator with NeuroSim's own arguments:
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
     group = check_output_args(csv_out, plot_out, json_out, inputs=(network, *traces))
@@ -217,6 +219,10 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
     check_components(cfg, get_host().registry)
     for line in notices(cfg):
         click.echo(line, err=True)
+    from ..cost import guard, predict
+    from ..engine.traces import read_network_csv
+
+    guard(predict(cfg, read_network_csv(network)), force, "this estimate")
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
                      params, None, progress=not quiet)
     from ..validation import check_finite

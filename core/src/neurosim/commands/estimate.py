@@ -89,6 +89,8 @@ def digital_text(run: Any) -> str:
               show_default=True, help="With --with-accuracy: see neurosim accuracy --mode.")
 @click.option("--device", default="cpu", show_default=True,
               help="With --with-accuracy: torch device of the accuracy run.")
+@click.option("--force", is_flag=True,
+              help="Run even when the predicted work exceeds the cost guard's limit.")
 @output_options
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
@@ -97,7 +99,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
                  with_accuracy: bool = False, accuracy_mode: str = "default",
                  device: str = "cpu", csv_out: str | None = None,
                  plot_out: str | None = None, explain: tuple[str, ...] = (),
-                 explain_depth: int = 3) -> None:
+                 explain_depth: int = 3, force: bool = False) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from ..outputs import check_explain_args, check_output_args, explain_text, \
         validate_outputs, write_outputs
@@ -114,6 +116,9 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     if run.capture.unmapped:
         click.echo(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
                    "and are left out of the chip figures (listed in the report)", err=True)
+    from ..cost import guard, predict
+
+    guard(predict(cfg, run.capture.specs), force, "this estimate")
     res = run_estimate(cfg, run, progress=say)
     from ..validation import check_finite
 
