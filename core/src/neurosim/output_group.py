@@ -124,8 +124,11 @@ class OutputGroup:
         text = str(path)
         if text.strip() == "":
             raise OutputError(f"{option} {text!r}: empty file name")
-        target = Path(text)
+        target = Path(os.path.abspath(text)) if folder else Path(text)
         where = f"{option} {text}"
+        if folder and _inside(Path.cwd(), target):
+            raise OutputError(f"{where}: is (or holds) the current folder, which a folder "
+                              "output replaces whole; give a new folder name")
         parent = target.parent if str(target.parent) else Path(".")
         if not parent.is_dir():
             what = "is not a folder" if parent.exists() else "does not exist"
