@@ -16,6 +16,7 @@ import torch
 from ..config import Config
 from ..datasets import DataSpec, load_data
 from ..errors import NeuroSimError
+from ..failures import user_code
 from ..networks import NetworkSpec, get_network
 from .capture import NetworkCapture, capture
 
@@ -50,7 +51,8 @@ def load_model_function(ref: str) -> Any:
             spec = importlib.util.spec_from_file_location(path.stem, path)
             module = importlib.util.module_from_spec(spec)
             sys.modules.setdefault(path.stem, module)
-            spec.loader.exec_module(module)  # type: ignore[union-attr]
+            with user_code(f"--model {ref}: importing {path}", [str(path)]):
+                spec.loader.exec_module(module)  # type: ignore[union-attr]
         else:
             module = importlib.import_module(mod_name)
     except NeuroSimError:
@@ -61,6 +63,21 @@ def load_model_function(ref: str) -> Any:
     if not callable(func):
         raise NeuroSimError(f"--model {ref!r}: {mod_name} has no function {func_name!r}")
     return func
+
+
+def _class_files(model: Any) -> list[str]:
+    """Source files of the model's own module classes (where its forward() lives)."""
+    import inspect
+
+    out = set()
+    for m in model.modules():
+        try:
+            f = inspect.getsourcefile(type(m))
+        except TypeError:
+            continue
+        if f and "site-packages" not in f and "/torch/" not in f:
+            out.add(f)
+    return sorted(out)
 
 
 def parse_shape(text: str | None) -> tuple[int, ...] | None:
@@ -106,7 +123,10 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
         if data.kind != "random":
             raise NeuroSimError("--model takes random inputs only (--data random:N); build "
                                 "real inputs into the function's return value instead")
-        made = load_model_function(model_ref)()  # type: ignore[arg-type]
+        func = load_model_function(model_ref)  # type: ignore[arg-type]
+        user_files = [func.__code__.co_filename] if hasattr(func, "__code__") else []
+        with user_code(f"--model {model_ref}", user_files):
+            made = func()
         model, inputs = (made if isinstance(made, tuple) else (made, None))
         own_inputs = inputs is not None
         if not isinstance(model, torch.nn.Module):
@@ -121,8 +141,12 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
         name = wrapper = model_ref.rpartition(":")[2]  # type: ignore[union-attr]
         notes.append("layers without NeuroSim precisions (plain torch layers) are normalized "
                      "by max|W| and max|x| before quantization")
-    cap = capture(model, inputs, weight_bits=config.synapse_bits,
-                  input_bits=config.input_bits)
+    forward_files = []
+    if model_ref is not None:  # errors in the user's forward() name the user's line
+        forward_files = [*user_files, *_class_files(model)]
+    with user_code(f"--model {model_ref}: the forward pass", forward_files):
+        cap = capture(model, inputs, weight_bits=config.synapse_bits,
+                      input_bits=config.input_bits)
     lo, hi = config.algo_weight_min, config.algo_weight_max
     for layer in cap.layers:
         w = layer.weights
