@@ -86,13 +86,21 @@ def test_checks_catch_bad_data(node):
 
 
 def test_unsupported_combination_messages(node):
-    hp = dataclasses.replace(node, node_nm=14, name="14nm", technology_cpp=tuple(
-        td for td in node.technology_cpp if td.transistor_type == "conventional"))
-    with pytest.raises(ConfigError, match=r"device_roadmap = hp .* at tech = 14nm"):
-        Technology.from_node(hp, "hp")
+    # The HP rule is keyed on the node's family (FinFET / GAA), not on its number: the 22 nm
+    # data relabelled as a FinFET node is refused HP although it carries an HP model.
+    finfet = dataclasses.replace(
+        node, node_nm=14, name="14nm", family="finfet",
+        layout=dataclasses.replace(node.layout, cpp=5.571, outer_height_region=10.285),
+        technology_cpp=tuple(td for td in node.technology_cpp
+                             if td.transistor_type == "conventional"))
+    with pytest.raises(ConfigError, match=r"device_roadmap = hp .* at tech = 14nm: the HP "
+                                          r"roadmap is not supported at finfet nodes"):
+        Technology.from_node(finfet, "hp")
     with pytest.raises(ConfigError, match=r"transistor_type = tfet is not available at tech = "
-                                          r"14nm: .* only at 22nm"):
-        Technology.from_node(hp, "lstp", "tfet")
+                                          r"14nm: its node data has no TFET transistor model"):
+        Technology.from_node(finfet, "lstp", "tfet")
+    renumbered = dataclasses.replace(node, node_nm=14, name="14nm")  # still planar: HP allowed
+    assert Technology.from_node(renumbered, "hp").vdd > 0
 
 
 def test_no_overrides_requires_xfail_with_reason():

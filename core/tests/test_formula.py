@@ -27,8 +27,17 @@ REL = 1e-12
 
 
 def _tech_from_dump(block: dict) -> SimpleNamespace:
+    """The C++ Technology of ``block``, plus the node data the formulas read (``family``,
+    ``layout``: constant.h's per-node rules, now in the node plugin's node.json)."""
+    from neurosim.technology import TechNode
+
     node, roadmap, ttype = block["tech"]
+    data = TechNode.from_json(Path(__file__).resolve().parents[2] / "plugins" / "techs"
+                              / f"neurosim-tech-{node}nm" / "src" / f"neurosim_tech_{node}nm"
+                              / "node.json")
     fields = dict(block["fields"])
+    fields.update(family=data.family, layout=data.layout, nonplanar=data.family != "planar",
+                  finfet=data.family == "finfet", gaa=data.family == "gaa")
     fields["feature_size_in_nano"] = int(fields["feature_size_in_nano"])
     fields.update({k: list(v) for k, v in block["tables"].items()})
     fields["device_roadmap"] = DeviceRoadmap(roadmap)

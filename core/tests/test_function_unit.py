@@ -86,6 +86,6 @@ def test_apply_area_option(option, height, width, area):
 
 
 def test_finfet_width_factor():
-    assert finfet_width_factor(SimpleNamespace(feature_size=22e-9)) == 1
-    assert finfet_width_factor(SimpleNamespace(feature_size=14e-9)) == 2
-    assert finfet_width_factor(SimpleNamespace(feature_size=7e-9)) == 2
+    assert finfet_width_factor(SimpleNamespace(feature_size=22e-9, nonplanar=False)) == 1
+    assert finfet_width_factor(SimpleNamespace(feature_size=14e-9, nonplanar=True)) == 2
+    assert finfet_width_factor(SimpleNamespace(feature_size=7e-9, nonplanar=True)) == 2

@@ -340,11 +340,11 @@ class EnvmDevice(Device):
         n = int(param.num_row_parallel)
         if one_t_one_r:
             cell.res_cell_access = ron * IR_DROP_TOLERANCE
-            unit = (2 if fs <= 14 * 1e-9 else 1) * fs
+            unit = (2 if tech.nonplanar else 1) * fs
             cell.width_access_cmos = (calculate_on_resistance(unit, NMOS, param.temp, tech)
                                       * LINEAR_REGION_RATIO / cell.res_cell_access)
             width_f = cell.width_access_cmos
-            if fs <= 14 * 1e-9:  # a number of fins: convert to F
+            if tech.nonplanar:  # a number of fins: convert to F
                 width_f = ((cell.width_access_cmos - 1) * tech.pitch_fin + tech.width_fin) / fs
             if width_f > cell.width_in_feature_size:
                 raise DeviceError(

@@ -30,17 +30,19 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from .circuit_fits import CircuitFits
 from .errors import ConfigError, InputFileError
 from .primitives.constants import DeviceRoadmap, TransistorType
 from .primitives.wire import aspect_ratio_and_resistivity, wire_model
 
-#: Format tag written into every ``node.json``.
-FORMAT = "neurosim-technode/1"
+#: Format tag written into every ``node.json`` (schema: ``neurosim/data/technode-2.schema.json``).
+FORMAT = "neurosim-technode/2"
+#: Formats :meth:`TechNode.from_dict` reads (``/1`` files have no ``circuit_fits``).
+FORMATS_READ = ("neurosim-technode/1", FORMAT)
 
 #: Temperatures of the tabulated currents: index ``i`` of an 11-point table is ``300 + 10*i`` K;
 #: :class:`Technology` expands them to 101 points (index ``i`` <-> ``300 + i`` K).
@@ -81,6 +83,7 @@ UNITS: dict[str, str] = {
     # LayoutRules
     "max_transistor_height": "F", "min_gap_bet_p_and_n_diffs": "F",
     "outer_height_region": "F", "cpp": "F", "poly_width": "F", "m2_pitch": "F", "m3_pitch": "F",
+    "subarray_cpp": "F",
 }
 
 # Junction-capacitance model constants of Technology::Initialize (BSIM4-style grading).
@@ -237,8 +240,11 @@ class TransistorData:
 class LayoutRules:
     """The node's standard-cell layout constants of ``constant.h``, in feature sizes F.
 
-    ``outer_height_region`` and ``cpp`` are named constants only at 14 nm and below (``None``
-    elsewhere: the gate-area model composes them from the generic rules).
+    ``outer_height_region`` and ``cpp`` are required for FinFET and GAA nodes and ``None`` for
+    planar ones (the gate-area model composes them from the generic rules there).
+    ``subarray_cpp`` is the contacted poly pitch ``SubArray`` sizes its minimum cell width
+    with; ``None`` means ``cpp`` (NeuroSim V1.4's 14 nm node uses the generic FinFET pitch,
+    ``POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET`` = 5.3 F, there).
     """
 
     max_transistor_height: float
@@ -248,6 +254,12 @@ class LayoutRules:
     m3_pitch: float
     outer_height_region: float | None = None
     cpp: float | None = None
+    subarray_cpp: float | None = None
+
+    @property
+    def array_cpp(self) -> float | None:
+        """The pitch ``SubArray`` uses: ``subarray_cpp``, else ``cpp``."""
+        return self.subarray_cpp if self.subarray_cpp is not None else self.cpp
 
 
 @dataclass(frozen=True)
@@ -255,7 +267,11 @@ class TechNode:
     """All NeuroSim V1.4 data of one technology node (what a tech plugin registers).
 
     ``name`` is the registry name (``"22nm"``), ``node_nm`` the node as NeuroSim's
-    ``technode`` (22). ``family`` is ``planar``, ``finfet`` or ``gaa``. ``cap_junction``
+    ``technode`` (22). ``family`` is ``planar``, ``finfet`` or ``gaa``: it selects the
+    layout and effective-width branches of every formula (NeuroSim keys them on the feature
+    size: planar at 22 nm and above, FinFET 14-3 nm, GAA 2-1 nm). ``circuit_fits`` holds the
+    per-node Cadence fits of the circuit models, one block per circuit
+    (``{"mlsa": {"csa_latency": ...}}``; the schema lists them). ``cap_junction``
     is the node's fixed junction bottom capacitance (F/m^2) where ``Technology::Initialize``
     overrides its formula (14 nm and below), else ``None``. ``technology_cpp`` holds one
     :class:`TransistorData` per supported (transistor type, roadmap); combinations NeuroSim
@@ -278,10 +294,15 @@ class TechNode:
     manual_table_ii: dict = field(default_factory=dict, hash=False)
     manual_table_iii: dict = field(default_factory=dict, hash=False)
     fin_or_sheet_count_readme: str = ""
+    circuit_fits: dict = field(default_factory=dict, hash=False)
 
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise ValueError(f"{self.name}: family {self.family!r} is not one of {FAMILIES}")
+        if self.family != "planar" and (self.layout.cpp is None
+                                        or self.layout.outer_height_region is None):
+            raise ValueError(f"{self.name}: a {self.family} node needs layout.cpp and "
+                             "layout.outer_height_region")
         object.__setattr__(self, "technology_cpp", tuple(self.technology_cpp))
         seen = set()
         for td in self.technology_cpp:
@@ -298,14 +319,14 @@ class TechNode:
         for td in self.technology_cpp:
             if td.roadmap == rm and td.transistor_type == tt:
                 return td
-        if tt == "conventional" and rm == "hp" and self.node_nm <= 14:
+        if tt == "conventional" and rm == "hp" and self.family != "planar":
             _reject_hp(self)
         if tt != "conventional":
-            nodes = [n for n, t in LEGACY_TRANSISTOR_NODES.items() if tt in t]
-            where = " and ".join(f"{n}nm" for n in nodes) or "no node"
+            have = sorted({td.transistor_type for td in self.technology_cpp})
             raise ConfigError(
-                f"transistor_type = {tt} is not available at tech = {self.name}: NeuroSim V1.4 "
-                f"has {tt.upper()} transistor data only at {where}")
+                f"transistor_type = {tt} is not available at tech = {self.name}: its node data "
+                f"has no {tt.upper()} transistor model (it has: {', '.join(have)}; in NeuroSim "
+                "V1.4 only the 22 nm and 14 nm nodes carry 2D-FET / TFET data)")
         raise ConfigError(f"device_roadmap = {rm} with transistor_type = {tt} is not available "
                           f"at tech = {self.name}")
 
@@ -348,7 +369,7 @@ class TechNode:
         """Build from :meth:`to_dict` output; unknown keys raise ``ValueError``."""
         d = dict(data)
         fmt = d.pop("format", FORMAT)
-        if fmt != FORMAT:
+        if fmt not in FORMATS_READ:
             raise ValueError(f"unsupported node data format {fmt!r}; expected {FORMAT!r}")
         d.pop("units", None)
         _check_keys(cls, d, "node")
@@ -380,17 +401,58 @@ class TechNode:
             raise InputFileError(p, f"invalid node data: {exc}") from None
 
     def to_json(self, path: str | Path) -> None:
-        """Write :meth:`to_dict` as JSON, one current table per line."""
-        text = json.dumps(self.to_dict(), indent=1)
-        text = re.sub(r"\[\s+([^\[\]{}\"]*?)\s+\]",
-                      lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
-        Path(path).write_text(text + "\n")
+        """Write :meth:`to_dict` as JSON, each list of scalars (a current table, a fit piece)
+        on one line; atomically (a temporary file renamed over ``path``)."""
+        target = Path(path)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(_dumps(self.to_dict()) + "\n")
+        tmp.replace(target)
+
+
+SCHEMA_RESOURCE = "technode-2.schema.json"
+
+
+def node_schema() -> dict[str, Any]:
+    """The published JSON Schema of ``neurosim-technode/2`` (``neurosim/data``)."""
+    from importlib import resources
+
+    return json.loads((resources.files("neurosim") / "data" / SCHEMA_RESOURCE).read_text())
+
+
+def schema_errors(data: Mapping[str, Any]) -> list[str]:
+    """Every violation of :func:`node_schema` by ``data`` (a parsed node.json), as
+    ``"path: message"`` lines; empty when valid."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(node_schema())
+    out = []
+    for err in sorted(validator.iter_errors(dict(data)), key=lambda e: list(map(str, e.path))):
+        where = "/".join(map(str, err.absolute_path)) or "(top level)"
+        out.append(f"{where}: {err.message}")
+    return out
+
+
+def _dumps(obj: Any, level: int = 0) -> str:
+    """JSON with one-space indents whose innermost lists stay on one line."""
+    pad, inner = " " * level, " " * (level + 1)
+    if isinstance(obj, dict):
+        if not obj:
+            return "{}"
+        items = [f"{inner}{json.dumps(k)}: {_dumps(v, level + 1)}" for k, v in obj.items()]
+        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
+    if isinstance(obj, (list, tuple)):
+        if not any(isinstance(v, (dict, list, tuple)) for v in obj):
+            return json.dumps(list(obj))
+        items = [f"{inner}{_dumps(v, level + 1)}" for v in obj]
+        return "[\n" + ",\n".join(items) + "\n" + pad + "]"
+    return json.dumps(obj)
 
 
 def _reject_hp(node: TechNode) -> None:
     raise ConfigError(
         f"device_roadmap = hp (deviceroadmap=1) at tech = {node.name}: the HP roadmap is not "
-        "supported at 14 nm and below (NeuroSim: 'HP for 14 nm and beyond is not supported')")
+        f"supported at {node.family} nodes (NeuroSim: 'HP for 14 nm and beyond is not "
+        "supported')")
 
 
 def _check_keys(cls: type, d: Mapping[str, Any], where: str) -> None:
@@ -398,10 +460,6 @@ def _check_keys(cls: type, d: Mapping[str, Any], where: str) -> None:
     unknown = sorted(set(d) - known)
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {', '.join(unknown)}")
-
-
-#: Nodes with legacy transistor data in Technology.cpp (``transistortype`` 2 and 3).
-LEGACY_TRANSISTOR_NODES: dict[int, tuple[str, ...]] = {22: ("fet_2d", "tfet"), 14: ("fet_2d",)}
 
 
 # ----------------------------------------------------------------------------------------
@@ -461,6 +519,44 @@ class Technology:
     max_fin_per_gaa: float
     gm_oncurrent: float
     cap_draintotal: float
+    # -- node data the formulas and circuits read (not members of NeuroSim's Technology) ---
+    family: str = "planar"
+    layout: LayoutRules | None = None
+    node_name: str = ""
+    backside_power_rail: bool = False
+    fits: Any = field(default=None, compare=False, repr=False)
+
+    @property
+    def nonplanar(self) -> bool:
+        """FinFET or GAA node: fin / sheet effective widths and the node's layout rules
+        (NeuroSim: ``featureSize <= 14 nm``)."""
+        return self.family != "planar"
+
+    @property
+    def finfet(self) -> bool:
+        """FinFET node (NeuroSim: ``14 nm >= featureSize >= 3 nm``)."""
+        return self.family == "finfet"
+
+    @property
+    def gaa(self) -> bool:
+        """Gate-all-around nanosheet node (NeuroSim: ``featureSize < 3 nm``)."""
+        return self.family == "gaa"
+
+    def gaa_special_layout(self, enabled: Any) -> Mapping[str, Any] | None:
+        """The node's GAA special-layout factors (``circuit_fits.gaa_special_layout``: gate
+        and drain-capacitance tuning of INV / NAND2 cells, and the inverter scale) when
+        ``enabled`` (``param.speciallayout``) and the node has them, else None. NeuroSim V1.4
+        applies them at 2 nm and 1 nm."""
+        if not enabled or self.fits is None:
+            return None
+        return self.fits.data.get("gaa_special_layout")
+
+    def circuit_fit(self, circuit: str, datum: str) -> Any:
+        """The node's ``circuit_fits[circuit][datum]`` (see :class:`CircuitFits`)."""
+        if self.fits is None:
+            raise ConfigError(f"{circuit}: technology {self.node_name or self.feature_size_in_nano}"
+                              " was built without its node's circuit fits")
+        return self.fits.get(circuit, datum)
 
     def __hash__(self) -> int:  # lists inside; equal objects share these keys
         return hash((self.feature_size_in_nano, self.device_roadmap, self.transistor_type,
@@ -468,21 +564,24 @@ class Technology:
 
     @classmethod
     def from_node(cls, node: TechNode, roadmap: DeviceRoadmap | str = DeviceRoadmap.LSTP,
-                  transistor_type: TransistorType | str = TransistorType.CONVENTIONAL
-                  ) -> "Technology":
+                  transistor_type: TransistorType | str = TransistorType.CONVENTIONAL,
+                  fits: Any = None) -> "Technology":
         """``Technology::Initialize(node.node_nm, roadmap, transistor_type)``.
+
+        ``fits`` is the :class:`~neurosim.circuit_fits.CircuitFits` circuits read through
+        :meth:`circuit_fit`; by default the node's own, without fallback.
 
         Raises :class:`~neurosim.errors.ConfigError` for the combinations NeuroSim rejects:
         HP at 14 nm and below, and 2D FET / TFET at nodes without their data.
         """
         rm_name, tt_name = _roadmap_name(roadmap), _ttype_name(transistor_type)
-        if rm_name == "hp" and tt_name == "conventional" and node.node_nm <= 14:
+        if rm_name == "hp" and tt_name == "conventional" and node.family != "planar":
             _reject_hp(node)  # NeuroSim exits here even if a node's data had an HP model
         td = node.transistor(rm_name, tt_name)
         vdd = float(td.vdd)
         cap_ideal_gate = float(td.cap_ideal_gate)
         # Post-processing at the end of Initialize.
-        cap_overlap = cap_ideal_gate * 0.2 if node.node_nm >= 22 else 0.0
+        cap_overlap = cap_ideal_gate * 0.2 if node.family == "planar" else 0.0
         pb = _BUILD_IN_POTENTIAL
         cap_junction = _CJD / math.pow(1 + vdd / pb, _MJD)
         cap_sidewall = _CJSWD / math.pow(1 + vdd / pb, _MJSWD)
@@ -524,15 +623,23 @@ class Technology:
             max_fin_per_gaa=float(td.max_fin_per_gaa),
             gm_oncurrent=float(td.gm_oncurrent),
             cap_draintotal=float(td.cap_draintotal),
+            family=node.family,
+            layout=node.layout,
+            node_name=node.name,
+            backside_power_rail=bool(node.backside_power_rail),
+            fits=fits if fits is not None else CircuitFits.of(node),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """The members of NeuroSim's ``Technology`` (node data and fits left out)."""
+        d = {f.name: getattr(self, f.name) for f in fields(self)
+             if f.name not in ("family", "layout", "node_name", "backside_power_rail", "fits")}
+        d = {k: list(v) if isinstance(v, list) else v for k, v in d.items()}
         d["device_roadmap"] = self.device_roadmap.name
         d["transistor_type"] = self.transistor_type.name
         return d
 
 
-__all__ = ["FORMAT", "UNITS", "TABLE_TEMPERATURES_K", "FAMILIES", "ROADMAPS",
-           "TRANSISTOR_TYPES", "LEGACY_TRANSISTOR_NODES", "ParamCpp", "TransistorData",
+__all__ = ["FORMAT", "FORMATS_READ", "node_schema", "schema_errors", "UNITS", "TABLE_TEMPERATURES_K", "FAMILIES", "ROADMAPS",
+           "TRANSISTOR_TYPES", "ParamCpp", "TransistorData",
            "LayoutRules", "TechNode", "Technology"]

@@ -1,7 +1,9 @@
 """Layout constants (in feature sizes F) and enumerations shared by every circuit model.
 
-Values follow NeuroSim V1.4's ``constant.h`` and ``typedef.h``; the node-dependent layout
-rules (cell height, poly pitch, P/N gap) are looked up with :func:`layout_rule`.
+Values follow NeuroSim V1.4's ``constant.h`` and ``typedef.h``. The node-dependent layout
+rules (cell height, poly pitch, P/N gap of the FinFET / GAA nodes) are node data: each node
+plugin's ``node.json`` ``layout`` block, read as ``tech.layout``
+(:class:`neurosim.technology.LayoutRules`).
 """
 
 from __future__ import annotations
@@ -42,16 +44,6 @@ IR_DROP_TOLERANCE = 0.25
 LINEAR_REGION_RATIO = 0.2
 HEIGHT_WIDTH_RATIO_LIMIT = 5.0
 RATIO_READ_THRESHOLD_VS_VOLTAGE = 0.2
-
-# Node-specific layout rules of NeuroSim V1.4 (FinFET / GAA nodes), in F.
-MAX_TRANSISTOR_HEIGHT_NM = {14: 41.142, 10: 33.0, 7: 34.285, 5: 36.0, 3: 48.0, 2: 57.0, 1: 80.0}
-MIN_GAP_BET_P_AND_N_DIFFS_NM = {14: 9.71, 10: 10.0, 7: 11.85, 5: 12.8, 3: 15.0, 2: 20.0, 1: 15.0}
-OUTER_HEIGHT_REGION_NM = {14: 10.285, 10: 8.2, 7: 12.28, 5: 19.4, 3: 12.666, 2: 22.0, 1: 40.0}
-CPP_NM = {14: 5.571, 10: 6.4, 7: 8.1428, 5: 10.2, 3: 16.0, 2: 22.5, 1: 40.0}
-POLY_WIDTH_NM = {14: 1.857, 10: 2.2, 7: 3.14, 5: 4.0, 3: 6.0, 2: 7.0, 1: 12.0}
-M2_PITCH_NM = {14: 4.57, 10: 4.4, 7: 5.71, 5: 6.0, 3: 8.0, 2: 10.0, 1: 16.0}
-M3_PITCH_NM = {14: 4.57, 10: 4.4, 7: 5.71, 5: 6.0, 3: 8.0, 2: 10.0, 1: 16.0}
-
 
 class MemCellType(IntEnum):
     SRAM = 0
@@ -106,16 +98,3 @@ class BusMode(IntEnum):
 # Decoder connection (constant.h).
 ROW_MODE = 0  # connect to rows
 COL_MODE = 1  # connect to columns
-
-
-def layout_rule(table: dict[int, float], feature_size: float,
-                default: float | None = None) -> float | None:
-    """The entry of a per-node table (e.g. :data:`CPP_NM`) for ``feature_size`` in m.
-
-    A node matches when ``feature_size == n * 1e-9`` exactly, the comparison NeuroSim's C++
-    makes (``tech.featureSize == 14 * 1e-9``); other feature sizes give ``default``.
-    """
-    for node_nm, value in table.items():
-        if feature_size == node_nm * 1e-9:
-            return value
-    return default

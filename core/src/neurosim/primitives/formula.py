@@ -17,8 +17,10 @@ Effective transistor width ``W_eff``:
 * GAA nodes (2, 1 nm): ``ceil(W / 2F) * W_sheet * n_sheets / max_fin_per_gaa``.
 
 Node-dependent layout rules (cell height, contacted poly pitch, P/N gap, outer region) are
-chosen, as in the C++ model, by an exact comparison of ``tech.feature_size`` with
-``n * 1e-9``. Nothing here reads NeuroSim's global ``param``: the only "special layout"
+read from the node's data, ``tech.layout`` (:class:`neurosim.technology.LayoutRules`), and the
+branches from its family: ``tech.nonplanar`` (FinFET or GAA; NeuroSim tests
+``featureSize <= 14 nm``), ``tech.finfet`` (``14 >= featureSize >= 3 nm``) and ``tech.gaa``.
+Nothing here reads NeuroSim's global ``param``: the only "special layout"
 switch of ``formula.cpp`` is local and derived from the ``height_transistor_region`` argument
 (any height other than ``MAX_TRANSISTOR_HEIGHT * F`` asks for the fin / sheet count that fits
 the given height). The caller-side ``param->speciallayout`` switch (GAA tuning factors) lives
@@ -42,24 +44,19 @@ from .constants import (
     AVG_RATIO_LEAK_2INPUT_NOR,
     AVG_RATIO_LEAK_3INPUT_NAND,
     AVG_RATIO_LEAK_3INPUT_NOR,
-    CPP_NM,
     INV,
     MAX_TRANSISTOR_HEIGHT,
     MAX_TRANSISTOR_HEIGHT_FINFET,
-    MAX_TRANSISTOR_HEIGHT_NM,
     MIN_GAP_BET_FIELD_POLY,
     MIN_GAP_BET_GATE_POLY,
     MIN_GAP_BET_GATE_POLY_FINFET,
     MIN_GAP_BET_P_AND_N_DIFFS,
-    MIN_GAP_BET_P_AND_N_DIFFS_NM,
     MIN_POLY_EXT_DIFF,
     NAND,
     NMOS,
     NOR,
-    OUTER_HEIGHT_REGION_NM,
     POLY_WIDTH,
     POLY_WIDTH_FINFET,
-    POLY_WIDTH_NM,
     TransistorType,
 )
 
@@ -96,8 +93,6 @@ INV_SIDEWALL_BUG = register_bug(
     "CalculateGateCapacitance(_GAA): an inverter's NMOS drain-sidewall perimeter uses the PMOS "
     "folding count; corrected: the NMOS folding count",
 )
-_FINFET_NODES = (14, 10, 7, 5, 3)
-_GAA_NODES = (2, 1)
 
 
 # ---- C++ arithmetic helpers ----------------------------------------------------------------
@@ -159,32 +154,23 @@ def _sqrt(x: float) -> float:
 
 
 def _is_bulk(tech: Any) -> bool:
-    """Planar layout rules: feature size >= 22 nm or a non-conventional transistor type."""
-    return tech.feature_size >= 22 * 1e-9 or tech.transistor_type != TransistorType.CONVENTIONAL
-
-
-def _node(tech: Any, nodes: Sequence[int]) -> int | None:
-    """The node of ``nodes`` whose feature size equals ``n * 1e-9`` exactly, else None."""
-    fs = tech.feature_size
-    for n in nodes:
-        if fs == n * 1e-9:
-            return n
-    return None
+    """Planar layout rules: a planar node or a non-conventional transistor type."""
+    return not tech.nonplanar or tech.transistor_type != TransistorType.CONVENTIONAL
 
 
 def _scaled_cell_height(height: float, tech: Any) -> float:
     """Standard-cell height rescaled to the node's published FinFET / GAA cell height."""
     height *= MAX_TRANSISTOR_HEIGHT_FINFET / MAX_TRANSISTOR_HEIGHT
-    n = _node(tech, _FINFET_NODES + _GAA_NODES)
-    if n is not None:
-        height *= MAX_TRANSISTOR_HEIGHT_NM[n] / MAX_TRANSISTOR_HEIGHT_FINFET
+    if tech.nonplanar:
+        height *= tech.layout.max_transistor_height / MAX_TRANSISTOR_HEIGHT_FINFET
     return height
 
 
-def _fit_count(height: float, tech: Any, n: int) -> float:
+def _fit_count(height: float, tech: Any) -> float:
     """Fins (or sheets) per device that fit a cell of ``height`` (special layout rule)."""
     fs = tech.feature_size
-    span = (height - MIN_GAP_BET_P_AND_N_DIFFS_NM[n] * fs - OUTER_HEIGHT_REGION_NM[n] * fs)
+    rules = tech.layout
+    span = (height - rules.min_gap_bet_p_and_n_diffs * fs - rules.outer_height_region * fs)
     return _floor(_div((span + tech.pitch_fin) / 2.0, tech.width_fin + tech.pitch_fin))
 
 
@@ -245,7 +231,7 @@ def _fin_width_eff(width: float, tech: Any) -> float:
     if _is_bulk(tech):
         return width
     width *= 1 / (2 * fs)
-    if fs >= 3 * 1e-9:
+    if tech.finfet:
         return _c_int(_ceil(width)) * tech.effective_width
     return _div(_c_int(_ceil(width)) * tech.effective_width * tech.max_sheet_num,
                 tech.max_fin_per_gaa)
@@ -305,7 +291,7 @@ def calculate_gate_area(gate_type: int, num_input: int, width_nmos: float, width
     fs = tech.feature_size
     special = height_transistor_region != fs * MAX_TRANSISTOR_HEIGHT
     bulk = _is_bulk(tech)
-    if fs <= 14 * 1e-9:  # fin / sheet counts (the C++ divides here, it multiplies elsewhere)
+    if tech.nonplanar:  # fin / sheet counts (the C++ divides here, it multiplies elsewhere)
         width_nmos = width_nmos * 1 / (2 * fs)
         width_pmos = width_pmos * 1 / (2 * fs)
         height_transistor_region = _scaled_cell_height(height_transistor_region, tech)
@@ -314,9 +300,8 @@ def calculate_gate_area(gate_type: int, num_input: int, width_nmos: float, width
 
     cpp = POLY_WIDTH + MIN_GAP_BET_GATE_POLY
     cpp_adv = POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET
-    n = _node(tech, _FINFET_NODES + _GAA_NODES)
-    if n is not None:
-        cpp_adv = CPP_NM[n]
+    if tech.nonplanar:
+        cpp_adv = tech.layout.cpp
 
     folded_p = folded_n = 1
     if bulk:
@@ -341,20 +326,18 @@ def calculate_gate_area(gate_type: int, num_input: int, width_nmos: float, width
         fin_p = fin_n = 0  # uninitialised in the C++ for GAA nodes, where it is never used
         sheet_p = sheet_n = 0.0
         if not special:
-            if _node(tech, _FINFET_NODES) is not None:
+            if tech.finfet:
                 fin_p = fin_n = _c_int(tech.max_fin_num)
-            elif _node(tech, _GAA_NODES) is not None:
+            elif tech.gaa:
                 sheet_p = sheet_n = float(tech.max_fin_per_gaa)
         else:
-            nf = _node(tech, _FINFET_NODES)
-            ng = _node(tech, _GAA_NODES)
-            if nf is not None:
-                fin_p = fin_n = _c_int(_fit_count(height, tech, nf))
-            elif ng is not None:
-                sheet_p = sheet_n = _fit_count(height, tech, ng)
+            if tech.finfet:
+                fin_p = fin_n = _c_int(_fit_count(height, tech))
+            elif tech.gaa:
+                sheet_p = sheet_n = _fit_count(height, tech)
         fin_p, fin_n, sheet_p, sheet_n = _split_fins(ratio, fin_p, fin_n, sheet_p, sheet_n,
                                                      tech.max_fin_per_gaa, sheet_is_int=False)
-        if fs <= 14 * 1e-9 and fs >= 3 * 1e-9:
+        if tech.finfet:
             num_p = _c_int(_ceil(width_pmos))
             if num_p > 0:
                 if num_p <= fin_p:
@@ -484,7 +467,7 @@ def _output_cap(tech: Any, wdp: float, wdn: float, swp: float, swn: float,
     side_n = swn * tech.cap_sidewall
     channel_n = folded_n * hdn * tech.cap_drain_to_channel
     channel_p = folded_p * hdp * tech.cap_drain_to_channel
-    if tech.feature_size <= 14 * 1e-9:  # FinFET / GAA: bottom junction only
+    if tech.nonplanar:  # FinFET / GAA: bottom junction only
         return bottom_n + bottom_p
     return bottom_n + bottom_p + side_n + side_p + channel_n + channel_p
 
@@ -499,19 +482,17 @@ def _finfet_limits(tech: Any, height: float, special: bool) -> tuple[int, int, f
     sheet_p = sheet_n = 0  # uninitialised int in the C++ for FinFET nodes, never used there
     poly = POLY_WIDTH_FINFET
     cpp_adv = POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET
-    nf = _node(tech, _FINFET_NODES)
-    ng = _node(tech, _GAA_NODES)
-    if nf is not None:
+    if tech.finfet:
         fin_p = fin_n = _c_int(tech.max_fin_num)
-        poly, cpp_adv = POLY_WIDTH_NM[nf], CPP_NM[nf]
-    elif ng is not None:
+        poly, cpp_adv = tech.layout.poly_width, tech.layout.cpp
+    elif tech.gaa:
         sheet_p = sheet_n = _c_int(tech.max_fin_per_gaa)
-        poly, cpp_adv = POLY_WIDTH_NM[ng], CPP_NM[ng]
+        poly, cpp_adv = tech.layout.poly_width, tech.layout.cpp
     if special:
-        if nf is not None:
-            fin_p = fin_n = _c_int(_fit_count(height, tech, nf))
-        elif ng is not None:
-            sheet_p = sheet_n = _c_int(_fit_count(height, tech, ng))
+        if tech.finfet:
+            fin_p = fin_n = _c_int(_fit_count(height, tech))
+        elif tech.gaa:
+            sheet_p = sheet_n = _c_int(_fit_count(height, tech))
     return fin_p, fin_n, float(sheet_p), float(sheet_n), poly, cpp_adv
 
 
@@ -538,7 +519,7 @@ def calculate_gate_capacitance(gate_type: int, num_input: int, width_nmos: float
         return cap_input, cap_output
     fs = tech.feature_size
     special = height_transistor_region != fs * MAX_TRANSISTOR_HEIGHT
-    if fs <= 14 * 1e-9:
+    if tech.nonplanar:
         width_nmos *= 1 / (2 * fs)
         width_pmos *= 1 / (2 * fs)
         height_transistor_region = _scaled_cell_height(height_transistor_region, tech)
@@ -573,7 +554,7 @@ def calculate_gate_capacitance(gate_type: int, num_input: int, width_nmos: float
         fin_p, fin_n, sheet_p, sheet_n = _split_fins(ratio, fin_p, fin_n, sheet_p, sheet_n,
                                                      tech.max_fin_per_gaa, sheet_is_int=True)
         gap = cpp_adv - poly
-        if fs < 22 * 1e-9 and fs >= 3 * 1e-9:
+        if tech.finfet:
             limit_p, limit_n = fin_p, fin_n
         else:
             limit_p, limit_n = int(sheet_p), int(sheet_n)
@@ -612,7 +593,7 @@ def calculate_gate_capacitance_gaa(gate_type: int, num_input: int, width_nmos: f
         return cap_input, cap_output
     fs = tech.feature_size
     special = height_transistor_region != fs * MAX_TRANSISTOR_HEIGHT
-    if fs <= 14 * 1e-9:
+    if tech.nonplanar:
         width_nmos *= 1 / (2 * fs)
         width_pmos *= 1 / (2 * fs)
         height_transistor_region = _scaled_cell_height(height_transistor_region, tech)
@@ -658,7 +639,7 @@ def calculate_gate_leakage(gate_type: int, num_input: int, width_nmos: float,
     fs = tech.feature_size
     if _is_bulk(tech):
         eff_n, eff_p = width_nmos, width_pmos
-    elif fs < 22 * 1e-9 and fs >= 3 * 1e-9:
+    elif tech.finfet:
         width_nmos *= 1 / (2 * fs)
         width_pmos *= 1 / (2 * fs)
         eff_n = _c_int(_ceil(width_nmos)) * tech.effective_width
@@ -691,7 +672,7 @@ def _on_width_eff(width: float, tech: Any) -> float:
     if _is_bulk(tech):
         return width
     width = width / (2 * fs)
-    if fs < 22 * 1e-9 and fs >= 3 * 1e-9:
+    if tech.finfet:
         return _ceil(width) * tech.effective_width
     return _div(_ceil(width) * tech.effective_width * tech.max_sheet_num, tech.max_fin_per_gaa)
 
@@ -727,14 +708,14 @@ def calculate_transconductance(width: float, type: int, tech: Any) -> float:
     fs = tech.feature_size
     if _is_bulk(tech):
         eff = width
-    elif fs <= 14 * 1e-9 and fs >= 3 * 1e-9:
+    elif tech.finfet:
         width = width / (2 * fs)
         eff = _c_int(_ceil(width)) * (2 * tech.height_fin + tech.width_fin)
     else:
         width = width / (2 * fs)
         eff = _div(_c_int(_ceil(width)) * tech.effective_width * tech.max_sheet_num,
                    tech.max_fin_per_gaa)
-    if fs >= 22 * 1e-9:
+    if not tech.nonplanar:
         current = tech.current_gm_nmos if type == NMOS else tech.current_gm_pmos
         return _div((2 * current) * eff, 0.7 * tech.vdd - tech.vth)
     return tech.gm_oncurrent * eff
@@ -764,13 +745,12 @@ def calculate_pass_gate_area(width_nmos: float, width_pmos: float, tech: Any, nu
     the node's P/N gap and outer region. Returns ``(area, height, width)``.
     """
     fs = tech.feature_size
-    gap_pn = outer = math.nan  # uninitialised in the C++ outside the listed nodes
+    gap_pn = outer = math.nan  # uninitialised in the C++ at planar nodes (never read there)
     cpp_adv = POLY_WIDTH_FINFET + MIN_GAP_BET_GATE_POLY_FINFET
-    n = _node(tech, _FINFET_NODES + _GAA_NODES)
-    if n is not None:
-        gap_pn = MIN_GAP_BET_P_AND_N_DIFFS_NM[n]
-        outer = OUTER_HEIGHT_REGION_NM[n]
-        cpp_adv = CPP_NM[n]
+    if tech.nonplanar:
+        gap_pn = tech.layout.min_gap_bet_p_and_n_diffs
+        outer = tech.layout.outer_height_region
+        cpp_adv = tech.layout.cpp
     if _is_bulk(tech):
         width = (num_fold + 1) * (POLY_WIDTH + MIN_GAP_BET_GATE_POLY) * fs
         height = (_div(width_pmos, num_fold) + _div(width_nmos, num_fold)
@@ -786,7 +766,7 @@ def calculate_pass_gate_area(width_nmos: float, width_pmos: float, tech: Any, nu
         fins_n = _c_int(_ceil(_div(float(total_n), num_fold)))
         region_p = (fins_p - 1) * tech.pitch_fin + 2 * tech.width_fin / 2
         region_n = (fins_n - 1) * tech.pitch_fin + 2 * tech.width_fin / 2
-        if fs >= 3 * 1e-9:  # FinFET: outer region on both cell edges
+        if tech.finfet:  # FinFET: outer region on both cell edges
             height = region_p + region_n + gap_pn * fs + outer * 2 * fs
         else:  # GAA
             height = region_p + region_n + gap_pn * fs + outer * fs
@@ -822,10 +802,8 @@ def enlarge_size(width_nmos: float, width_pmos: float, height_transistor_region:
         elif 0 < width_pmos < max_p and 0 < width_nmos < max_n:
             width_pmos = max_p
             width_nmos = max_n
-    elif fs <= 14 * 1e-9 and fs >= 3 * 1e-9:
-        fin_p = fin_n = 0  # uninitialised in the C++ outside the listed nodes
-        if _node(tech, _FINFET_NODES) is not None:
-            fin_p = fin_n = _c_int(tech.max_fin_num)
+    elif tech.finfet:
+        fin_p = fin_n = _c_int(tech.max_fin_num)
         num_p = _c_int(_ceil(width_pmos / (2.0 * fs)))
         num_n = _c_int(_ceil(width_nmos / (2.0 * fs)))
         if ratio == 0 and num_n <= fin_n:

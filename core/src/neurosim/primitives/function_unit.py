@@ -126,6 +126,6 @@ def apply_area_option(unit: Any, new_height: float, new_width: float, option: in
 
 
 def finfet_width_factor(tech: Any) -> int:
-    """NeuroSim V1.4 doubles device widths (SRAM cell, sense amplifier) at 14 nm and below
-    (FinFET/GAA)."""
-    return 2 if tech.feature_size <= 14 * 1e-9 else 1
+    """NeuroSim V1.4 doubles device widths (SRAM cell, sense amplifier) at FinFET / GAA nodes
+    (``featureSize <= 14 nm`` in the C++)."""
+    return 2 if tech.nonplanar else 1

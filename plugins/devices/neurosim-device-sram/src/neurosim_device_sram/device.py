@@ -58,7 +58,7 @@ class SRAMDevice(Device):
         cell.min_sense_voltage = float(param.min_sense_voltage)
 
         fs = tech.feature_size
-        scale = (2 if fs <= 14 * 1e-9 else 1) * fs
+        scale = (2 if tech.nonplanar else 1) * fs
         height = MAX_TRANSISTOR_HEIGHT * fs
         cap_access = calculate_drain_cap(cell.width_access_cmos * scale, NMOS, height, tech)
         cell.cap_sram_cell = (cap_access

@@ -20,9 +20,6 @@ from . import column_fits as fits
 from .bugs import MLSA_INTEGER_DIVISION_SWITCHING_ENERGY
 from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
 
-#: GAA special-layout capacitance factors (gate, N tuning, P tuning) at 2 nm and 1 nm.
-GAA_INV_FACTORS = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-GAA_NAND_FACTORS = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
 #: Latency of one voltage-mode conversion, and the per-conversion time of VSA static power (s).
 VSA_CONVERSION_S = 1e-9
 
@@ -132,7 +129,7 @@ class MultilevelSenseAmp(FunctionUnit):
         h_region = f * MAX_TRANSISTOR_HEIGHT
         gaa = self._gaa_node()
         if gaa is not None:
-            g, n, p = GAA_INV_FACTORS[gaa]
+            g, n, p = gaa["inv_cap_factors"]
             self.gatecap_senseamp_p, self.junctioncap_senseamp_p = \
                 formula.calculate_gate_capacitance_gaa(INV, 1, 0, self.width_pmos, h_region,
                                                        tech, g, n, p)
@@ -141,7 +138,7 @@ class MultilevelSenseAmp(FunctionUnit):
                                                        tech, g, n, p)
             self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance_gaa(
                 NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_region, tech,
-                *GAA_NAND_FACTORS[gaa])
+                *gaa["nand_cap_factors"])
         else:
             self.gatecap_senseamp_p, self.junctioncap_senseamp_p = \
                 formula.calculate_gate_capacitance(INV, 1, 0, self.width_pmos, h_region, tech)
@@ -180,15 +177,9 @@ class MultilevelSenseAmp(FunctionUnit):
                 rref.append(1 / (g_start + g_offset + float(i) * g_index / (levels - 1)))
         return rref
 
-    def _gaa_node(self) -> int | None:
-        if not self.ctx.param.speciallayout:
-            return None
-        fs = self.ctx.tech.feature_size
-        if fs == 2e-9:
-            return 2
-        if fs == 1e-9:
-            return 1
-        return None
+    def _gaa_node(self) -> Any:
+        """The node's GAA special-layout factors when ``speciallayout`` is on, else None."""
+        return self.ctx.tech.gaa_special_layout(self.ctx.param.speciallayout)
 
     # -- area ----------------------------------------------------------------------------------
     def calculate_unit_area(self) -> None:
@@ -226,13 +217,13 @@ class MultilevelSenseAmp(FunctionUnit):
 
     # -- latency table -------------------------------------------------------------------------
     def column_latency_table(self, res: float, tech: float) -> float:
-        """Sensing latency (s) against a reference of ``res`` ohm at node ``tech`` (nm)."""
-        table = fits.CSA_LATENCY if self.current_mode else fits.VSA_LATENCY
-        fit = table.get(int(tech)) if float(tech) == int(tech) else None
-        if fit is None:
-            raise ConfigError(f"MultilevelSenseAmp: no latency fit for technode={tech:g} nm "
-                              f"(NeuroSim V1.4 has 130, 90, 65, 45, 32, 22, 14, 10, 7, 5, 3, "
-                              f"2, 1)")
+        """Sensing latency (s) against a reference of ``res`` ohm (``ColumnLatency_Table``).
+
+        The fit is the node's ``circuit_fits.mlsa.csa_latency`` (``vsa_latency`` in voltage
+        mode); ``tech`` (the node in nm) is kept for the C++ signature and not read.
+        """
+        fit = fits.LatencyFit.from_data(self.ctx.tech.circuit_fit(
+            fits.CIRCUIT, "csa_latency" if self.current_mode else "vsa_latency"))
         x = float(res)
         latency = None
         for piece in fit.pieces:
@@ -301,12 +292,12 @@ class MultilevelSenseAmp(FunctionUnit):
             if not self.current_mode:
                 power = np.zeros(r.shape)  # current-mirror leakage negligible in voltage mode
             elif is_hp(param):
-                c, a, b = fits.CSA_HP_POWER.get(param.technode,
-                                                fits.CSA_HP_POWER[fits.CSA_HP_POWER_DEFAULT_NODE])
+                fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_hp_power")
+                c, a, b = fit["c_uw"], fit["a"], fit["b"]
                 power = c * (levels - 1) * 1e-6 + a * np.exp(-b * np.log10(r))
             else:
-                pieces = fits.CSA_LSTP_POWER.get(
-                    param.technode, fits.CSA_LSTP_POWER[fits.CSA_LSTP_POWER_DEFAULT_NODE])
+                pieces = fits.pieces_from_data(
+                    self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_lstp_power")["pieces"])
                 power = _fit_value(pieces, r) * (levels - 1)
             power = np.where(r == 0, 0.0, power)
             power = np.where(np.isinf(r), fits.OPEN_COLUMN_POWER_W, power)  # 1/R == 0
@@ -317,7 +308,7 @@ class MultilevelSenseAmp(FunctionUnit):
         """Switching energy (J) of one comparator per conversion (``Column_SwitchingE``)."""
         param, tech = self.ctx.param, self.ctx.tech
         levels = self.level_output
-        vread = fits.SWITCHING_VREAD_V.get(param.technode, 0.0)
+        vread = float(tech.circuit_fit(fits.CIRCUIT, "switching_vread_v"))
         dcs = param.dumcolshared
         if self.ctx.bug(MLSA_INTEGER_DIVISION_SWITCHING_ENERGY):
             inv_levels = 1 // (levels - 1)

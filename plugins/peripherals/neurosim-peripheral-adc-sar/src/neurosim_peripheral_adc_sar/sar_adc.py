@@ -133,10 +133,10 @@ class SarADC(FunctionUnit):
         param = self.ctx.param
         bits = math.log2(self.level_output)
         if is_hp(param):
-            c1, c0, a, b = fits.HP_POWER.get(param.technode, fits.HP_POWER[fits.HP_DEFAULT_NODE])
+            fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "hp_power")
         else:
-            c1, c0, a, b = fits.LSTP_POWER.get(param.technode,
-                                               fits.LSTP_POWER[fits.LSTP_DEFAULT_NODE])
+            fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "lstp_power")
+        c1, c0, a, b = fit["c1_uw"], fit["c0_uw"], fit["a"], fit["b"]
         r = np.asarray(column_res, dtype=float) * (0.5 / param.read_voltage)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             power = (c1 * bits + c0) * 1e-6 + a * np.exp(-b * np.log10(r))

@@ -18,9 +18,6 @@ from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, r
 
 from .common import gaa_node
 
-#: GAA special-layout factors of the NAND2 capacitances: (gate factor, N tuning, P tuning).
-_GAA_NAND_FACTORS = {2e-9: (1.0, 22.0 / 15.0, 8.0 / 15.0),
-                     1e-9: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
 
 
 class Adder(FunctionUnit):
@@ -51,7 +48,7 @@ class Adder(FunctionUnit):
         self.initialized = True
 
     def _gaa_special(self) -> bool:
-        return bool(self.ctx.param.speciallayout) and self.ctx.tech.feature_size <= 2e-9
+        return gaa_node(self.ctx) is not None
 
     def calculate_area(self, new_height: float, new_width: float, option: int) -> None:
         require_initialized(self, "calculate_area")
@@ -95,7 +92,7 @@ class Adder(FunctionUnit):
         if gaa is not None:
             self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance_gaa(
                 NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech,
-                *_GAA_NAND_FACTORS[gaa])
+                *gaa["nand_cap_factors"])
         else:
             self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance(
                 NAND, 2, self.width_nand_n, self.width_nand_p, h_nand, tech)

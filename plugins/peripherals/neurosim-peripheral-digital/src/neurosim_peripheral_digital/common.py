@@ -44,7 +44,7 @@ def add_sram_cell_loads(unit: Any, ctx: Any) -> None:
         + formula.calculate_gate_cap(cell.width_sram_cell_pmos * k * f, tech))
     unit.cap_row1 += 2 * formula.calculate_gate_cap(
         cell.width_access_cmos * k * f, tech) * unit.num_col
-    if f <= 14 * 1e-9:
+    if tech.nonplanar:
         unit.cap_col += tech.cap_draintotal * cell.width_access_cmos \
             * tech.effective_width * unit.num_row
     else:
@@ -52,16 +52,10 @@ def add_sram_cell_loads(unit: Any, ctx: Any) -> None:
             cell.width_access_cmos * k * f, NMOS, height, tech) * unit.num_row
 
 
-def gaa_node(ctx: Any) -> float | None:
-    """1e-9 or 2e-9 when the GAA special layout of the 1 nm / 2 nm node applies, else None."""
-    if not ctx.param.speciallayout:
-        return None
-    f = ctx.tech.feature_size
-    if f == 2e-9:
-        return 2e-9
-    if f == 1e-9:
-        return 1e-9
-    return None
+def gaa_node(ctx: Any) -> Any:
+    """The node's GAA special-layout factors (``tech.gaa_special_layout``) when
+    ``param.speciallayout`` is on and the node has them (NeuroSim: 2 nm and 1 nm), else None."""
+    return ctx.tech.gaa_special_layout(ctx.param.speciallayout)
 
 
 def cycles(latency_s: float, clk_freq_hz: float) -> float:

@@ -11,10 +11,6 @@ from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, r
 
 from .common import CircuitSizeError, gaa_node
 
-#: GAA special-layout factors of the 1 nm / 2 nm nodes: (gate factor, N tuning, P tuning).
-_GAA_FACTORS = {2e-9: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0),
-                1e-9: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-
 
 class DFF(FunctionUnit):
     """Bank of ``num_dff`` master-slave D flip-flops built of inverters and transmission gates.
@@ -82,12 +78,12 @@ class DFF(FunctionUnit):
 
         gaa = gaa_node(self.ctx)
         if gaa is not None:
-            gate, n_tune, p_tune = _GAA_FACTORS[gaa]
+            gate, n_tune, p_tune = gaa["inv_cap_factors"]
             self.cap_inv_input, self.cap_inv_output = formula.calculate_gate_capacitance_gaa(
                 INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_dff_inv, tech,
                 gate, n_tune, p_tune)
             # C++: CalculateGateCap(...) * 1.0/2.0 (2 nm) or * 10.5/16.0 (1 nm)
-            num, den = (1.0, 2.0) if gaa == 2e-9 else (10.5, 16.0)
+            num, den = gaa["inv_scale"]
             self.cap_tg_gate_n = formula.calculate_gate_cap(self.width_tg_n, tech) * num / den
             self.cap_tg_gate_p = formula.calculate_gate_cap(self.width_tg_p, tech) * num / den
             self.cap_tg_drain = self.cap_inv_output
@@ -118,10 +114,9 @@ class DFF(FunctionUnit):
                                                   self.ctx.input.temperature, tech)
         # 8 inverters per DFF; the GAA special layout scales by the gate factor
         gaa = gaa_node(self.ctx)
-        if gaa == 2e-9:
-            self.leakage = leak_inv * vdd * 8 * self.num_dff * 1.0 / 2.0
-        elif gaa == 1e-9:
-            self.leakage = leak_inv * vdd * 8 * self.num_dff * 10.5 / 16.0
+        if gaa is not None:
+            num, den = gaa["inv_scale"]
+            self.leakage = leak_inv * vdd * 8 * self.num_dff * num / den
         else:
             self.leakage = leak_inv * vdd * 8 * self.num_dff
 

@@ -8,7 +8,6 @@ from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     INV,
     MAX_TRANSISTOR_HEIGHT,
-    MAX_TRANSISTOR_HEIGHT_NM,
     MIN_NMOS_SIZE,
     NAND,
     AreaModify,
@@ -18,12 +17,11 @@ from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, r
 
 
 def cell_height_f(tech: Any) -> float:
-    """Standard-cell height in F: 28 F, or the node's published cell height below 22 nm."""
+    """Standard-cell height in F: 28 F, or the node's cell height (``tech.layout``) at FinFET /
+    GAA nodes."""
     height = MAX_TRANSISTOR_HEIGHT
-    for node_nm, rule in MAX_TRANSISTOR_HEIGHT_NM.items():
-        if tech.feature_size == node_nm * 1e-9:
-            height *= rule / MAX_TRANSISTOR_HEIGHT
-            break
+    if tech.nonplanar:
+        height *= tech.layout.max_transistor_height / MAX_TRANSISTOR_HEIGHT
     return height
 
 
@@ -81,7 +79,7 @@ class ShiftAdd(FunctionUnit):
         _, h_inv, w_inv = formula.calculate_gate_area(
             INV, 1, self.width_inv_n, self.width_inv_p, cell_h, tech)
         nand_n = self.width_nand_n
-        if f <= 2e-9 and self.ctx.param.speciallayout:  # GAA special layout
+        if tech.gaa_special_layout(self.ctx.param.speciallayout) is not None:  # GAA layout
             nand_n = self.width_nand_n / 2.0
         _, h_nand, w_nand = formula.calculate_gate_area(
             NAND, 2, nand_n, self.width_nand_p, cell_h, tech)

@@ -79,7 +79,7 @@ class Sigmoid(FunctionUnit):
             add_sram_cell_loads(self, ctx)
             self.res_row = self.w_unit * param.metal0_unitwireresis
             self.res_col = self.h_unit * self.num_entry * param.metal1_unitwireresis
-            if f <= 14 * 1e-9:  # V1.4 adds the FinFET drain overlap a second time
+            if tech.nonplanar:  # V1.4 adds the FinFET drain overlap a second time
                 self.cap_col += tech.cap_draintotal * cell.width_access_cmos \
                     * tech.effective_width * self.num_row
             self.wl_decoder.initialize(DecoderMode.REGULAR_ROW, num_addr, False, False)

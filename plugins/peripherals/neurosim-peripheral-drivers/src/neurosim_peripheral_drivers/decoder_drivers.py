@@ -70,7 +70,7 @@ class DecoderDriver(FunctionUnit):
             tech)
         # Size the gate for the IR-drop budget; FinFET/GAA reference device is two fins wide.
         res_tg = cell.res_mem_cell_on / num_load * IR_DROP_TOLERANCE
-        ref = (2 if f <= 14 * 1e-9 else 1) * f
+        ref = (2 if tech.nonplanar else 1) * f
         self.width_tg_n = (formula.calculate_on_resistance_normal(ref, NMOS, temp, tech)
                            * f / (res_tg * 2))
         self.width_tg_p = (formula.calculate_on_resistance_normal(ref, PMOS, temp, tech)

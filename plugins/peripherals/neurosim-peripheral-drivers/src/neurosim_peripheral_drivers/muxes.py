@@ -27,10 +27,10 @@ def size_tg_for_resistance(res_tg: float, temp: float, tech: Any) -> tuple[float
     """(NMOS, PMOS) widths whose parallel on-resistance is ``res_tg``; below 14 nm rounded up
     to an even number of fins, above clamped to at least one feature size."""
     f = tech.feature_size
-    ref = (2 if f <= 14 * 1e-9 else 1) * f
+    ref = (2 if tech.nonplanar else 1) * f
     width_n = formula.calculate_on_resistance_normal(ref, NMOS, temp, tech) * f / (res_tg * 2)
     width_p = formula.calculate_on_resistance_normal(ref, PMOS, temp, tech) * f / (res_tg * 2)
-    if f <= 14 * 1e-9:
+    if tech.nonplanar:
         width_n = 2 * math.ceil(width_n / f) * f
         width_p = 2 * math.ceil(width_p / f) * f
     else:

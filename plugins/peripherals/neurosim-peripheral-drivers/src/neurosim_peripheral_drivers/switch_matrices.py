@@ -76,12 +76,12 @@ class SwitchMatrix(FunctionUnit):
         self.dff.initialize(self.num_output, clk_freq)  # scan-in chain
 
         target = res_tg * param.switchmatrixsizeratio
-        ref = (2 if f <= 14 * 1e-9 else 1) * f
+        ref = (2 if tech.nonplanar else 1) * f
         width_n = (formula.calculate_on_resistance_normal(ref, NMOS, temp, tech)
                    * f * LINEAR_REGION_RATIO / (target * 2))
         width_p = (formula.calculate_on_resistance_normal(ref, PMOS, temp, tech)
                    * f * LINEAR_REGION_RATIO / (target * 2))
-        if f <= 14 * 1e-9:  # whole fins, two per reference device
+        if tech.nonplanar:  # whole fins, two per reference device
             width_n = 2 * math.ceil(width_n / f) * f
             width_p = 2 * math.ceil(width_p / f) * f
         else:

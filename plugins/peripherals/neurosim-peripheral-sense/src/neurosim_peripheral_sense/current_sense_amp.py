@@ -90,12 +90,15 @@ class CurrentSenseAmp(FunctionUnit):
         param = self.ctx.param
         r = self._normalised(column_res)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if is_hp(param):
+            fit = None if is_hp(param) else self.ctx.tech.circuit_fit(fits.CIRCUIT,
+                                                                      "lstp_latency")
+            if fit is None:
                 lat = np.full(r.shape, fits.DEFAULT_LATENCY_S)
-            elif param.technode in fits.LSTP_LATENCY_FITS:
-                lat = self._lstp_fit_latency(r, *fits.LSTP_LATENCY_FITS[param.technode])
+            elif "flat_s" in fit:
+                lat = np.full(r.shape, float(fit["flat_s"]))
             else:
-                lat = np.full(r.shape, fits.DEFAULT_LATENCY_S)
+                lat = self._lstp_fit_latency(r, fit["a"], fit["b"], fit["low_poly"],
+                                             fit["high_poly"])
             lat = np.where((1.0 / r == 0) | (r == 0), 0.0, lat)
         return float(lat) if lat.ndim == 0 else lat
 
@@ -118,12 +121,9 @@ class CurrentSenseAmp(FunctionUnit):
         """Static power (W) of the amplifier on a column of resistance ``column_res``."""
         param = self.ctx.param
         r = self._normalised(column_res)
-        if is_hp(param):
-            c, a, b = fits.HP_POWER_FITS.get(param.technode,
-                                             fits.HP_POWER_FITS[fits.HP_POWER_DEFAULT_NODE])
-        else:
-            c, a, b = fits.LSTP_POWER_FITS.get(param.technode,
-                                               fits.LSTP_POWER_FITS[fits.LSTP_POWER_DEFAULT_NODE])
+        fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "hp_power" if is_hp(param)
+                                        else "lstp_power")
+        c, a, b = fit["c_uw"], fit["a"], fit["b"]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             power = c * 1e-6 + a * np.exp(-b * np.log10(r))
             power = np.where(r == 0, 0.0, power)

@@ -13,23 +13,10 @@ from neurosim.primitives.constants import (
 from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, require_initialized
 
 
-#: GAA special-layout capacitance factors (gate, N tuning, P tuning) at 2 nm and 1 nm.
-GAA_INV_FACTORS = {2: (1.0 / 2.0, 4.5 / 15.0, 4.5 / 15.0), 1: (10.5 / 16.0, 4.5 / 10.0, 4.5 / 10.0)}
-GAA_NAND_FACTORS = {2: (1.0, 22.0 / 15.0, 8.0 / 15.0), 1: (1.0, 23.0 / 15.0, 7.0 / 15.0)}
-#: GAA special-layout scaling of the inverter leakage at 2 nm and 1 nm.
-#: As (numerator, denominator), applied in the C++ order ``x * num / den``.
-GAA_INV_LEAKAGE_FACTOR = {2: (1.0, 2.0), 1: (10.5, 16.0)}
-
-
-def _gaa_node(tech: Any, param: Any) -> int | None:
-    """2 or 1 when the node is exactly 2 nm / 1 nm and the special GAA layout is on."""
-    if not param.speciallayout:
-        return None
-    if tech.feature_size == 2e-9:
-        return 2
-    if tech.feature_size == 1e-9:
-        return 1
-    return None
+def _gaa_node(tech: Any, param: Any) -> Any:
+    """The node's GAA special-layout factors (``tech.gaa_special_layout``) when the special
+    layout is on and the node has them (NeuroSim: 2 nm and 1 nm), else None."""
+    return tech.gaa_special_layout(param.speciallayout)
 
 
 class MultilevelSAEncoder(FunctionUnit):
@@ -69,7 +56,7 @@ class MultilevelSAEncoder(FunctionUnit):
         h_region = f * MAX_TRANSISTOR_HEIGHT
         self.area = 0.0
         self.height = 0.0
-        if f <= 2e-9 and param.speciallayout:
+        if _gaa_node(tech, param) is not None:
             _, h_nand, w_nand = formula.calculate_gate_area(NAND, 2, MIN_NMOS_SIZE * f,
                                                             MIN_NMOS_SIZE * f, h_region, tech)
         else:
@@ -102,10 +89,10 @@ class MultilevelSAEncoder(FunctionUnit):
         gaa = _gaa_node(tech, param)
         if gaa is not None:
             self.cap_inv_input, self.cap_inv_output = formula.calculate_gate_capacitance_gaa(
-                INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_inv, tech, *GAA_INV_FACTORS[gaa])
+                INV, 1, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_inv, tech, *gaa["inv_cap_factors"])
             self.cap_nand_input, self.cap_nand_output = formula.calculate_gate_capacitance_gaa(
                 NAND, 2, MIN_NMOS_SIZE * f, MIN_NMOS_SIZE * f, h_nand, tech,
-                *GAA_NAND_FACTORS[gaa])
+                *gaa["nand_cap_factors"])
         else:
             self.cap_inv_input, self.cap_inv_output = formula.calculate_gate_capacitance(
                 INV, 1, self.width_inv_n, self.width_inv_p, h_inv, tech)
@@ -128,7 +115,7 @@ class MultilevelSAEncoder(FunctionUnit):
         delay, ramp1 = formula.horowitz(tr, beta, ramp_input)
         latency += delay
         res_pull_down = formula.calculate_on_resistance(self.width_nand_n, NMOS, temp, tech) * 2
-        if tech.feature_size <= 2e-9 and param.speciallayout:
+        if _gaa_node(tech, param) is not None:
             res_pull_down = res_pull_down * 3.0 / 2.0
         tr = res_pull_down * (self.cap_nand_output + self.cap_nand_lg_input * self.num_input)
         gm = formula.calculate_transconductance(self.width_nand_n, NMOS, tech)
@@ -153,7 +140,7 @@ class MultilevelSAEncoder(FunctionUnit):
                     * tech.vdd * 5 * (self.num_level - 1) * self.num_encoder)
         gaa = _gaa_node(tech, param)
         if gaa is not None:
-            num, den = GAA_INV_LEAKAGE_FACTOR[gaa]
+            num, den = gaa["inv_scale"]
             inv_leak = inv_leak * num / den
         leakage += inv_leak
         self.leakage = leakage
