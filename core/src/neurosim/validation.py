@@ -239,3 +239,64 @@ def check_layers(layers: Any) -> None:
         problem = layer_problem(layer)
         if problem:
             raise ConfigError(f"layer {i + 1}: {problem}")
+
+
+#: settings of a replay case (the wrapper's names) -> the option whose bound applies
+REPLAY_SETTINGS = {"ADCprecision": "adc_bits", "cellBit": "cell_bits",
+                   "subArray": "subarray_rows", "wl_input": "input_bits",
+                   "wl_activate": "input_bits", "wl_weight": "synapse_bits",
+                   "onoffratio": "onoff_ratio", "vari": "variation",
+                   "t": "retention_time_s", "v": "drift_nu", "target": "drift_target",
+                   "parallelRead": "parallel_rows"}
+
+
+def check_replay_case(path: Any, case: dict) -> None:
+    """A replay case's arrays finite and its settings inside their options' bounds."""
+    import numpy as np
+
+    from .config import Config
+    from .errors import InputFileError
+
+    by_name = {f.name: f for f in fields(Config)}
+    for key in ("weight", "input"):
+        arr = np.asarray(case[key])
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            raise InputFileError(path, f"array {key!r} holds NaN or infinite values")
+    for src, name in REPLAY_SETTINGS.items():
+        if src not in case:
+            continue
+        raw = case[src]
+        try:
+            v = float(raw.item() if hasattr(raw, "item") else raw)
+        except (TypeError, ValueError):
+            raise InputFileError(path, f"setting {src} = {raw!r} is not a number") from None
+        if not math.isfinite(v):
+            raise InputFileError(path, f"setting {src} = {v} must be a finite number")
+        bound = bound_of(by_name[name])
+        broken = bound.violated_by(v) if bound is not None else None
+        if broken:
+            rel, limit, why = broken
+            raise InputFileError(path, f"setting {src} = {v:g} must be {rel} {limit:g} "
+                                 f"(option {name}){': ' + why if why else ''}")
+
+
+def check_torch_device(device: str, option: str = "--device") -> str:
+    """``cpu``, ``cuda`` or ``cuda:N`` naming a device this machine has; else ConfigError."""
+    import re
+
+    text = str(device).strip().lower()
+    m = re.fullmatch(r"(cpu|cuda)(?::(\d+))?", text)
+    if not m or (m.group(1) == "cpu" and m.group(2) not in (None, "0")):
+        raise ConfigError(f"{option} {device!r}: choose cpu, cuda or cuda:N")
+    if m.group(1) == "cuda":
+        import torch
+
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(m.group(2) or 0)
+        if count == 0:
+            raise ConfigError(f"{option} {device}: no CUDA GPU is available here "
+                              "(torch.cuda.is_available() is false); use --device cpu")
+        if index >= count:
+            raise ConfigError(f"{option} {device}: this machine has {count} CUDA device(s) "
+                              f"(cuda:0 .. cuda:{count - 1})")
+    return text

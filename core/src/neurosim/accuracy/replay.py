@@ -38,6 +38,9 @@ def load_case(path: str | Path) -> dict[str, Any]:
         if key not in data:
             raise NeuroSimError(f"{p}: missing array {key!r}; expected the golden layer-case "
                                 "format (weight, input, layer, settings)")
+    from ..validation import check_replay_case
+
+    check_replay_case(p, data)  # NaN inputs, ADCprecision=0, ...: refused (issue 16)
     return data
 
 

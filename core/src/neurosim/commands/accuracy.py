@@ -216,17 +216,22 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
         raise NeuroSimError("give --network NAME (see `neurosim plugins --kind network`), "
                             "or use `neurosim accuracy replay CASE.npz`")
     from ..config import load_config
-    from .compat import write_json_atomic
+    from ..output_group import OutputGroup
+    from ..validation import check_torch_device
 
+    group = OutputGroup(inputs=[*config_files, checkpoint])
+    group.declare("--json", json_out)  # checked before the run, written after it
+    device = check_torch_device(device)
     cfg = load_config(config_files, _overrides(overrides))
     res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
                        batch_size, quiet, net_options, arithmetic=arithmetic, limit=limit,
                        split=split, text_field=text_field, label_field=label_field)
     if json_out:
-        write_json_atomic(json_out, json.dumps(
+        group.set("--json", json.dumps(
             accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data,
                           arithmetic=arithmetic),
-            indent=2))
+            indent=2) + "\n")
+        group.commit()
     click.echo(accuracy_text(res))
 
 
@@ -245,13 +250,18 @@ def replay_cmd(case: str, acc_mode: str, device: str, arithmetic: str, out_path:
     import numpy as np
 
     from ..accuracy.replay import load_case, replay
-    from ..outputs import write_atomic
+    from ..output_group import OutputGroup
+    from ..validation import check_torch_device
 
+    group = OutputGroup(inputs=[case])
+    group.declare("--out", out_path)  # never the case file itself
+    device = check_torch_device(device)
     data = load_case(case)
     out = replay(data, mode=acc_mode, device=device, arithmetic=arithmetic)
     buf = io.BytesIO()
     np.save(buf, out)
-    write_atomic(out_path, buf.getvalue())
+    group.set("--out", buf.getvalue())
+    group.commit()
     msg = f"saved {out.shape} output to {out_path}"
     if "output" in data and data["output"].shape == out.shape:
         ref = data["output"]

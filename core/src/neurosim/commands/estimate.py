@@ -107,6 +107,10 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
 
     group = check_output_args(csv_out, plot_out, json_out,
                               inputs=(*config_files, checkpoint))
+    if with_accuracy:
+        from ..validation import check_torch_device
+
+        device = check_torch_device(device)
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)

@@ -55,6 +55,10 @@ class DataSpec:
         return f"{self.kind} from {self.path} ({n})"
 
 
+#: the largest random:N (issue 16: random:99999999999999999999 crashed numpy)
+MAX_RANDOM_ITEMS = 100_000
+
+
 def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
                split: str | None = None, text_field: str | None = None,
                label_field: str | None = None) -> DataSpec:
@@ -66,6 +70,9 @@ def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
     ``random:N`` is cut to N <= limit)."""
     if count < 1:
         raise NeuroSimError(f"--batch {count}: must be at least 1")
+    if count > MAX_RANDOM_ITEMS:
+        raise NeuroSimError(f"--batch {count}: must be at most {MAX_RANDOM_ITEMS} (the "
+                            "items are loaded in memory)")
     if limit is not None and limit < 1:
         raise NeuroSimError(f"--limit {limit}: must be at least 1")
     if not value:
@@ -83,6 +90,9 @@ def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
             raise NeuroSimError(f"--data {value!r}: N must be a whole number") from None
         if n < 1:
             raise NeuroSimError(f"--data {value!r}: N must be at least 1")
+        if n > MAX_RANDOM_ITEMS:  # the items are generated in memory at once
+            raise NeuroSimError(f"--data {value!r}: N must be at most {MAX_RANDOM_ITEMS} "
+                                "(random items are generated in memory)")
         if limit is not None:
             n = min(n, limit)
         return DataSpec("random", "", n)
