@@ -221,23 +221,61 @@ class Config:
             md = f.metadata
             if md["choices"] is not None and v not in md["choices"]:
                 raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
+    fit_fallback: str = opt("none", "circuit fits a node plugin lacks: none (error naming the "
+                            "datum and the node plugin) or nearest (borrow the nearest node's, "
+                            "in log(node), with a warning naming the circuit)",
+                            choices=["none", "nearest"], section="engine")
+    # ---- per-node Param.cpp values (unset: the node plugin's value) --------------------
+    sizingfactor_mux: float | None = opt(None, "mux transistor sizing factor",
+                                         aliases=["sizingfactor_MUX"], minimum=0,
+                                         section="node")
+    sizingfactor_wldecoder: float | None = opt(None, "WL decoder sizing factor",
+                                               aliases=["sizingfactor_WLdecoder"], minimum=0,
+                                               section="node")
+    switchmatrixsizeratio: float | None = opt(None, "switch-matrix size ratio",
+                                              aliases=["switchmatrixsizeratio"], minimum=0,
+                                              section="node")
+    newswitchmatrixsizeratio: float | None = opt(None, "new switch-matrix size ratio",
+                                                 aliases=["newswitchmatrixsizeratio"],
+                                                 minimum=0, section="node")
+    buffernumber: int | None = opt(None, "WL buffers per row (2 nm / 1 nm nodes; 0: none)",
+                                   aliases=["buffernumber"], minimum=0, section="node")
+    buffersizeratio: float | None = opt(None, "WL buffer size ratio",
+                                        aliases=["buffersizeratio"], minimum=0, section="node")
+    wire_width_nm: float | None = opt(None, "array wire width (Param.cpp wireWidth)",
+                                      aliases=["wireWidth"], unit="nm", minimum=1,
+                                      section="node")
+    metal0_nm: float | None = opt(None, "M0 wire width", aliases=["Metal0"], unit="nm",
+                                  minimum=1, section="node")
+    metal1_nm: float | None = opt(None, "M1 wire width", aliases=["Metal1"], unit="nm",
+                                  minimum=1, section="node")
+    barrier_thickness_m: float | None = opt(None, "Cu barrier thickness",
+                                            aliases=["barrierthickness"], unit="m", minimum=0,
+                                            section="node")
+    read_voltage_v: float | None = opt(None, "eNVM read voltage", aliases=["readVoltage"],
+                                       unit="V", minimum=0, section="node")
+    sram_cell_height_f: float | None = opt(None, "SRAM cell height",
+                                           aliases=["heightInFeatureSizeSRAM"], unit="F",
+                                           minimum=0, section="node")
+    sram_cell_width_f: float | None = opt(None, "SRAM cell width",
+                                          aliases=["widthInFeatureSizeSRAM"], unit="F",
+                                          minimum=0, section="node")
+    sram_cell_nmos_width_f: float | None = opt(None, "SRAM cell NMOS width (fins at FinFET/GAA "
+                                               "nodes)", aliases=["widthSRAMCellNMOS"],
+                                               unit="F", minimum=0, section="node")
+    sram_cell_pmos_width_f: float | None = opt(None, "SRAM cell PMOS width",
+                                               aliases=["widthSRAMCellPMOS"], unit="F",
+                                               minimum=0, section="node")
+    sram_access_width_f: float | None = opt(None, "SRAM access transistor width",
+                                            aliases=["widthAccessCMOS"], unit="F", minimum=0,
+                                            section="node")
+
                                   f"choose one of {', '.join(map(str, md['choices']))}")
         check_ranges(self)
-        node = self.tech_node_nm  # raises for a malformed name
-        if node in NEUROSIM_NODES_NM and node <= 14:
-            if self.device == "rram":
-                raise RejectedConfiguration(
-                    f"device = rram (memcelltype=2) at tech = {self.tech}: RRAM-CIM is not "
-                    "supported at 14 nm and below (NeuroSim: 'RRAM-CIM is not supported beyond "
-                    "22 nm')")
-            if self.device_roadmap == "hp":
-                raise RejectedConfiguration(
-                    f"device_roadmap = hp (deviceroadmap=1) at tech = {self.tech}: the HP "
-                    "roadmap is not supported at 14 nm and below")
-            if self.temperature_k != 300:
-                raise RejectedConfiguration(
-                    f"temperature_k = {self.temperature_k:g} (temp) at tech = {self.tech}: only "
-                    "300 K operation is supported at 14 nm and below")
+        self.tech_node_nm  # raises for a malformed name
+        from .node_rules import check_installed_node_rules
+
+        check_installed_node_rules(self)
         if not 300 <= self.temperature_k <= 400:
             raise ConfigError(f"temperature_k = {self.temperature_k:g} (temp) is out of range: "
                               "the transistor tables cover 300-400 K")
@@ -339,6 +377,10 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
         return codes[key]
     if typ == "bool":
         if isinstance(value, bool):
+    if typ.endswith(" | None"):  # per-node values: unset (None) means the node plugin's
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        typ = typ[:-len(" | None")]
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)

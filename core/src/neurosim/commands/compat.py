@@ -38,11 +38,15 @@ def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, paralle
     cfg = load_config((), overrides, validate=False)
     cfg = cfg.replace(synapse_bits=weight_bits, input_bits=input_bits,
                       subarray_rows=subarray_rows, parallel_rows=parallel_rows)
-    node = cfg.tech_node_nm
-    if node not in NEUROSIM_NODES_NM:
+    from ..plugins import get_registry
+
+    registry = get_registry()
+    if cfg.tech not in registry.names("tech"):  # any installed node plugin, not only V1.4's
         raise ConfigError(
-            f"technode = {node}: NeuroSim V1.4 has no data for this node (it exits silently); "
-            f"supported nodes: {', '.join(map(str, NEUROSIM_NODES_NM))}")
+            f"technode = {cfg.tech_node_nm}: no technology-node plugin provides tech = "
+            f"{cfg.tech} (installed: {', '.join(registry.names('tech')) or 'none'}; NeuroSim "
+            f"V1.4 itself has data for {', '.join(map(str, NEUROSIM_NODES_NM))} nm); install "
+            f"neurosim-tech-{cfg.tech} or write one (docs/writing-plugins.md)")
     return cfg.validate()
 
 

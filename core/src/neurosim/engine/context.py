@@ -67,11 +67,21 @@ def build_context(config: Config, registry: Registry | None = None) -> Context:
     registry = registry or get_registry()
     device = registry.get("device", config.device)
     config = apply_device_defaults(config, device)  # the device's preset where NeuroSim's
-    node = registry.get("tech", config.tech)
+    node_entry = registry.entry("tech", config.tech)
+    node = node_entry.obj
+    from ..circuit_fits import CircuitFits
+    from ..node_rules import check_node_rules
+
+    check_node_rules(config, node, device)  # NeuroSim's rejections, keyed on node physics
+    others = ([registry.get("tech", n) for n in registry.names("tech")]
+              if config.fit_fallback == "nearest" else ())
+    fits = CircuitFits.of(node, distribution=f"{node_entry.distribution} "
+                          f"{node_entry.version}".strip(), fallback=config.fit_fallback,
+                          others=others)
     roadmap = DeviceRoadmap.HP if config.device_roadmap == "hp" else DeviceRoadmap.LSTP
     ttype = {"conventional": TransistorType.CONVENTIONAL, "fet_2d": TransistorType.FET_2D,
              "tfet": TransistorType.TFET}[config.transistor_type]
-    tech = Technology.from_node(node, roadmap, ttype)
+    tech = Technology.from_node(node, roadmap, ttype, fits=fits)
     param = NeuroSimParams.from_config(config, node,
                                        memcelltype=int(device.mem_cell_type) + 1)
     inp = InputParameter(process_node=node.node_nm, device_roadmap=roadmap,

@@ -321,7 +321,9 @@ class NeuroSimParams:
         its ``param_cpp`` the per-node Param.cpp values). ``memcelltype`` overrides the code
         derived from ``config.device`` (for device plugins beyond sram / rram / fefet).
         """
-        pc = node.param_cpp
+        from ..node_overrides import effective_param_cpp
+
+        pc = effective_param_cpp(node, config)  # the node's values, with the user's overrides
         mode = int(config.operation_mode)
         if mode not in (1, 2, 3, 4, 5, 6):
             raise ConfigError(f"option operation_mode = {mode} is not allowed; choose one of "
