@@ -15,6 +15,12 @@ distribution name) holding functions decorated with :data:`neurosim.hookimpl`::
 
 Hooks are never removed and their arguments never change meaning; new keyword arguments may
 be added (pluggy passes an implementation only the arguments it names).
+
+Every ``register`` call is checked against its kind's contract
+(:func:`neurosim.contracts.contract_problem`): an object that does not fit (``register("x",
+42)`` from a device hook), a bad name or an unknown peripheral role is a load error of the
+plugin that registered it, named in ``neurosim plugins``, and its other components still
+register. A name two plugins register is a conflict: only looking that name up fails.
 """
 
 from __future__ import annotations

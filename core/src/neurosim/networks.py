@@ -2,7 +2,9 @@
 
 A :class:`NetworkSpec` names a model, its dataset and input shape, and holds a factory that
 builds the ``torch.nn.Module``. Factories import torch when called, never at plugin load,
-so ``neurosim`` starts without torch.
+so ``neurosim`` starts without torch. ``docs/writing-plugins.md`` ("Writing a network
+plugin") describes the fields and what maps to CIM arrays;
+:class:`neurosim.testing.conformance_network.NetworkConformance` is the plugin's test kit.
 """
 
 from __future__ import annotations
