@@ -190,37 +190,6 @@ class Config:
                             "neurosim.engine.compat_bugs); false applies the corrections",
                             section="engine")
 
-    peripherals: dict = field(default_factory=dict, metadata={
-        "doc": "peripheral implementation per role (role = plugin name); set as "
-               "[peripherals] role = name or --set peripherals.role=name",
-        "aliases": (), "codes": {}, "choices": None, "unit": "", "minimum": None,
-        "section": "peripherals"})
-
-    # -- helpers ----------------------------------------------------------------------------
-    @property
-    def tech_node_nm(self) -> int:
-        return _node_nm(self.tech)
-
-    @property
-    def effective_parallel_rows(self) -> int:
-        return self.parallel_rows or self.subarray_rows
-
-    def replace(self, **changes: Any) -> "Config":
-        return set_options(self, changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def validate(self) -> "Config":
-        """Raise :class:`ConfigError` for invalid values and NeuroSim's rejected combinations:
-        ranges by physical meaning first (:mod:`neurosim.validation`), then combinations."""
-        from .validation import check_ranges, check_relations
-
-        for f in fields(self):
-            v = getattr(self, f.name)
-            md = f.metadata
-            if md["choices"] is not None and v not in md["choices"]:
-                raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
     fit_fallback: str = opt("none", "circuit fits a node plugin lacks: none (error naming the "
                             "datum and the node plugin) or nearest (borrow the nearest node's, "
                             "in log(node), with a warning naming the circuit)",
@@ -270,6 +239,37 @@ class Config:
                                             aliases=["widthAccessCMOS"], unit="F", minimum=0,
                                             section="node")
 
+    peripherals: dict = field(default_factory=dict, metadata={
+        "doc": "peripheral implementation per role (role = plugin name); set as "
+               "[peripherals] role = name or --set peripherals.role=name",
+        "aliases": (), "codes": {}, "choices": None, "unit": "", "minimum": None,
+        "section": "peripherals"})
+
+    # -- helpers ----------------------------------------------------------------------------
+    @property
+    def tech_node_nm(self) -> int:
+        return _node_nm(self.tech)
+
+    @property
+    def effective_parallel_rows(self) -> int:
+        return self.parallel_rows or self.subarray_rows
+
+    def replace(self, **changes: Any) -> "Config":
+        return set_options(self, changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def validate(self) -> "Config":
+        """Raise :class:`ConfigError` for invalid values and NeuroSim's rejected combinations:
+        ranges by physical meaning first (:mod:`neurosim.validation`), then combinations."""
+        from .validation import check_ranges, check_relations
+
+        for f in fields(self):
+            v = getattr(self, f.name)
+            md = f.metadata
+            if md["choices"] is not None and v not in md["choices"]:
+                raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
                                   f"choose one of {', '.join(map(str, md['choices']))}")
         check_ranges(self)
         self.tech_node_nm  # raises for a malformed name
@@ -343,6 +343,10 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
     f = _FIELDS[name]
     md = f.metadata
     typ = f.type if isinstance(f.type, str) else f.type.__name__
+    if typ.endswith(" | None"):  # per-node values: unset (None) means the node plugin's
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        typ = typ[:-len(" | None")]
     codes = md["codes"]
     if name == "tech":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -377,10 +381,6 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
         return codes[key]
     if typ == "bool":
         if isinstance(value, bool):
-    if typ.endswith(" | None"):  # per-node values: unset (None) means the node plugin's
-        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-            return None
-        typ = typ[:-len(" | None")]
             return value
         if isinstance(value, (int, float)) and value in (0, 1):
             return bool(value)
