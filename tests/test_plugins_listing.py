@@ -178,3 +178,18 @@ def test_trace_plugins_env(tmp_path):
     quiet = run_cli("plugins", "--json", NEUROSIM_TRACE_PLUGINS="0",
                     NEUROSIM_LOAD_PLUGINS="neurosim-tech-1nm")
     assert quiet.stderr == ""
+
+
+def test_core_only_cli_says_what_to_install():
+    """With no node plugin loaded (as after ``pip install neurosim-core`` alone) the error
+    names the node's distribution; with the node but no device, the device's."""
+    out = run_cli("config", "show", "--set", "technode=7", NEUROSIM_LOAD_PLUGINS="")
+    assert out.returncode == 2
+    assert out.stderr.startswith("Error: no tech '7nm' is installed. Installed: none. If it "
+                                 "is a separate plugin, install it: pip install "
+                                 "neurosim-tech-7nm")
+    dev = run_cli("config", "show", "--set", "technode=7", "--set", "device=rram",
+                  NEUROSIM_LOAD_PLUGINS="neurosim-tech-7nm")
+    assert dev.returncode == 2
+    assert "no device 'rram' is installed" in dev.stderr
+    assert "pip install neurosim-device-rram" in dev.stderr
