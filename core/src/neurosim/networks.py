@@ -97,8 +97,18 @@ def load_state_dict_file(path: str) -> dict:
 
     import torch
 
-    if not os.path.isfile(path):
-        raise NeuroSimError(f"checkpoint {path}: no such file")
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise NeuroSimError(f"checkpoint {path}: no such file") from None
+    except OSError as exc:
+        raise NeuroSimError(f"checkpoint {path}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISDIR(mode):
+        raise NeuroSimError(f"checkpoint {path}: is a folder, not a checkpoint file")
+    if not stat.S_ISREG(mode):
+        raise NeuroSimError(f"checkpoint {path}: is not a regular file (a device or pipe)")
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # pickle / zip errors

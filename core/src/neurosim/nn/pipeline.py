@@ -112,6 +112,11 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
     torch.manual_seed(seed)
     if network is not None:
         spec: NetworkSpec = get_network(network)
+        if input_shape is not None and tuple(input_shape) != tuple(spec.input_shape):
+            raise NeuroSimError(
+                f"--input-shape {','.join(map(str, input_shape))}: network {spec.name} takes "
+                f"inputs of shape {','.join(map(str, spec.input_shape))}; --input-shape is "
+                "for --model functions that return only the model")
         inputs = load_data(spec, data, seed, checkpoint)  # data errors before the slow build
         torch.manual_seed(seed)
         model = spec.build_configured(config, checkpoint, net_options=net_options)
@@ -129,6 +134,9 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
             made = func()
         model, inputs = (made if isinstance(made, tuple) else (made, None))
         own_inputs = inputs is not None
+        if own_inputs and input_shape is not None:
+            raise NeuroSimError(f"--input-shape: {model_ref} returns its own example inputs, "
+                                "which set the shape; drop --input-shape")
         if not isinstance(model, torch.nn.Module):
             raise NeuroSimError(f"--model {model_ref}: the function returned a "
                                 f"{type(model).__name__}, not a torch.nn.Module")
