@@ -193,3 +193,31 @@ def test_core_only_cli_says_what_to_install():
     assert dev.returncode == 2
     assert "no device 'rram' is installed" in dev.stderr
     assert "pip install neurosim-device-rram" in dev.stderr
+
+
+def test_a_plugin_cannot_replace_a_command():
+    import click
+
+    @click.group()
+    def group():
+        pass
+
+    @group.command("plugins")
+    def original():
+        pass
+
+    class Plugin:
+        @staticmethod
+        def neurosim_register_commands(cli):
+            cli.add_command(click.Command("plugins", callback=lambda: None))
+            cli.add_command(click.Command("mine", callback=lambda: None))
+
+    from neurosim import hookimpl
+    hookimpl(Plugin.neurosim_register_commands)
+    host = make_host([], plugins=[Plugin])
+    host.add_commands(group)
+    assert group.commands["plugins"].callback is original.callback
+    assert host.plugins["Plugin"].commands == ["mine"]
+    assert [e.error for e in host.errors] == [
+        "CommandConflict: the command 'plugins' already exists; the plugin's replacement is "
+        "ignored"]

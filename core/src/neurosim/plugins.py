@@ -252,17 +252,25 @@ class PluginHost:
                    f"{role + ' ' if role else ''}{name!r}")
 
     def add_commands(self, cli: Any) -> None:
-        """Let plugins add subcommands; each plugin's new command names are recorded."""
+        """Let plugins add subcommands; each plugin's new command names are recorded, and a
+        plugin replacing an existing command is a load error (the original is kept)."""
         for impl in self.pm.hook.neurosim_register_commands.get_hookimpls():
             info = self._info(impl.plugin)
-            before = set(getattr(cli, "commands", {}))
+            commands = getattr(cli, "commands", {})
+            before = dict(commands)
             try:
                 impl.function(cli=cli)
             except Exception as exc:  # noqa: BLE001 - the plugin's command code failed
                 self._error(LoadError(info.distribution, info.entry_point,
                                       f"{type(exc).__name__} in neurosim_register_commands: "
                                       f"{exc}", traceback.format_exc()))
-            info.commands = sorted(set(getattr(cli, "commands", {})) - before)
+            for name, cmd in before.items():
+                if commands.get(name) is not cmd:
+                    commands[name] = cmd
+                    self._error(LoadError(info.distribution, info.entry_point,
+                                          f"CommandConflict: the command {name!r} already "
+                                          "exists; the plugin's replacement is ignored"))
+            info.commands = sorted(set(commands) - set(before))
             self.trace(f"  {info.distribution} added command(s) "
                        f"{', '.join(info.commands) or 'none'}")
 
