@@ -46,12 +46,19 @@ def check_row(cfg: Config) -> None:
 
 
 def run_engine(cfg: Config, shared: SharedInputs) -> dict[str, Any]:
-    """The estimate of ``cfg`` on the shared traces, as its ``--json`` object: the same call
-    ``neurosim estimate`` makes (``commands.estimate.run_estimate``)."""
+    """The estimate of ``cfg`` on the shared workload, as its ``--json`` object: the
+    engine entry point ``neurosim estimate`` uses (``engine.flow.estimate``); the
+    workload's statistics memo lets rows on the same traces share their trace statistics
+    (bit-identical to a fresh evaluation). Before it, ``neurosim estimate``'s cost guard
+    (without ``--force``); after it, its refusal of non-finite figures."""
+    from ..cost import guard, predict
     from ..engine.flow import estimate
+    from ..validation import check_finite
 
-    res = estimate(cfg, shared.layers, shared.weights, shared.inputs)
-    return res.to_json()
+    guard(predict(cfg, shared.workload.layers), False, "this configuration")
+    out = estimate(cfg, shared.workload).to_json()
+    check_finite(out)  # as neurosim estimate: inf/nan figures are refused
+    return out
 
 
 def evaluate_row(config_id: str, options: Mapping[str, Any],

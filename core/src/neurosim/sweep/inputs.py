@@ -14,9 +14,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
-
-import numpy as np
+from typing import Any, Mapping
 
 from ..config import Config
 from ..errors import NeuroSimError
@@ -30,17 +28,19 @@ FILE_TRACE_OPTIONS = ("input_bits", "algo_weight_min", "algo_weight_max")
 
 @dataclass
 class SharedInputs:
-    """Everything the estimator needs besides the configuration (picklable numpy data)."""
+    """Everything the estimator needs besides the configuration: the engine's
+    :class:`~neurosim.engine.workload.Workload` (picklable; its statistics memo starts empty
+    in each worker and fills as the worker's rows ask for it) and the layer names."""
 
     key: str
-    layers: list[Any]  # engine.traces.LayerSpec
-    weights: list[np.ndarray]
-    inputs: list[np.ndarray]
+    workload: Any  # neurosim.engine.workload.Workload
     layer_names: list[str] = field(default_factory=list)
 
     @property
     def nbytes(self) -> int:
-        return int(sum(a.nbytes for a in self.weights) + sum(a.nbytes for a in self.inputs))
+        w = self.workload
+        return int(sum(getattr(a, "nbytes", 0) for a in w.weights) +
+                   sum(a.nbytes for a in w.inputs))
 
 
 def trace_key(options: Mapping[str, Any], source: Mapping[str, Any]) -> str:
@@ -66,9 +66,10 @@ def build_inputs(cfg: Config, source: Mapping[str, Any], spec_dir: Path) -> Shar
     run = prepare_from_options(source.get("network"), model, checkpoint, source.get("data"),
                                int(source.get("batch", 1)), source.get("input_shape"), cfg,
                                net_options)
+    from ..engine.workload import Workload
+
     cap = run.capture
-    return SharedInputs(key, list(cap.specs), list(cap.weights), list(cap.inputs),
-                        [layer.name for layer in cap.layers])
+    return SharedInputs(key, Workload.from_capture(cap), [layer.name for layer in cap.layers])
 
 
 def _relative_file(model_ref: str, spec_dir: Path) -> str:
@@ -112,17 +113,12 @@ def trace_files(directory: Path) -> tuple[Path, list[Path], list[Path]]:
 
 
 def _read_trace_set(directory: Path, cfg: Config, key: str) -> SharedInputs:
-    from ..engine.traces import read_input_trace, read_network_csv, read_weight_trace
+    """The set's files as ``neurosim compat`` reads them (weights parsed when used)."""
+    from ..engine.workload import Workload
 
     net, wfiles, xfiles = trace_files(directory)
-    layers = read_network_csv(net)
-    if len(wfiles) < len(layers):
-        raise NeuroSimError(f"{net}: the network has {len(layers)} layers but the trace set "
-                            f"has {len(wfiles)} weight/input pairs")
-    weights: Sequence[np.ndarray] = [
-        read_weight_trace(wfiles[i], layer, weight_min=cfg.algo_weight_min,
-                          weight_max=cfg.algo_weight_max) for i, layer in enumerate(layers)]
-    inputs = [read_input_trace(xfiles[i], layer, cfg.input_bits)
-              for i, layer in enumerate(layers)]
-    return SharedInputs(key, list(layers), list(weights), inputs,
-                        [f.stem.removeprefix("weight") for f in wfiles[:len(layers)]])
+    work = Workload.from_files(net, [str(f) for f in wfiles], [str(f) for f in xfiles],
+                               num_bit_input=cfg.input_bits, weight_min=cfg.algo_weight_min,
+                               weight_max=cfg.algo_weight_max)
+    return SharedInputs(key, work, [f.stem.removeprefix("weight") for f in
+                                    wfiles[:len(work.layers)]])

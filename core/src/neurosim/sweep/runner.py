@@ -60,6 +60,16 @@ def accuracy_key(options: dict[str, Any], spec: SweepSpec) -> str:
     return "acc-" + config_id(acc, spec.source_identity())
 
 
+#: options the workload's large trace statistics depend on: rows that agree on them run
+#: next to each other, so a worker reuses what its previous row computed
+LOCALITY_OPTIONS = ("device", "tech", "subarray_rows", "subarray_cols", "cell_bits",
+                    "synapse_bits", "parallel_rows", "resistance_on_ohm", "resistance_off_ohm")
+
+
+def locality(options: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(options[k]) for k in LOCALITY_OPTIONS)
+
+
 def run_sweep(spec: SweepSpec, out_dir: str | Path, settings: RunSettings,
               echo: Callable[[str], None] = lambda s: None) -> SweepSummary:
     """Run (or resume) ``spec`` into ``out_dir``; see the module doc."""
@@ -119,6 +129,7 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
         for key, group in groups.items():
             if key in shared:
                 jobs += [(r.config_id, r.options, key) for r in group]
+        jobs.sort(key=lambda job: (job[2], locality(job[1])))
         for out in _execute(jobs, shared, settings):
             record(out)
         summary.evaluated = len(jobs)

@@ -58,7 +58,8 @@ def build_table(rows: Iterable[StoredRow], axes: list[str], with_accuracy: bool)
                 axes.append(a)
         rec.update({a: row.axes.get(a) for a in axes})
         if row.result:
-            flat = flatten({k: v for k, v in row.result.items() if k != "network"})
+            flat = flatten({k: v for k, v in row.result.items()
+                            if k not in ("network", "contributions")})
             figures.update(dict.fromkeys(flat))
             rec.update(flat)
         if with_accuracy:
