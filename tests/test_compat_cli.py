@@ -42,7 +42,7 @@ def test_report_and_json(traces: list[str], tmp_path: Path) -> None:
     # one progress line per layer and pass on stderr
     assert proc.stderr.count("layer ") == 2 * 4
     data = json.loads(out.read_text())
-    assert set(data) == set(CASE["golden"])
+    assert set(data) == set(CASE["golden"]) | {"contributions"}  # + the trees (issue 17)
     assert data["chip"]["area_m2"] == pytest.approx(5.48545e-06, rel=1e-5)
     assert data["clock_period_s"] == pytest.approx(1.6974e-09, rel=1e-5)
     assert data["performance"]["tops_per_w"] == pytest.approx(18.4134, rel=1e-5)

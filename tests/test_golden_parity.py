@@ -67,6 +67,9 @@ def _run_ok_case(case: dict) -> None:
     errors: list[str] = []
     _compare(case["golden"], res.to_json(), case["id"], errors)
     assert not errors, f"{len(errors)} numbers differ:\n" + "\n".join(errors[:40])
+    from breakdown_checks import check_breakdowns  # issue 17: breakdowns sum to totals
+
+    check_breakdowns(res, case["golden"], bool(case["env"].get("NS_SYNC_DATA_TRANSFER")))
 
 
 def _run_rejected_case(case: dict, tmp_path: Path) -> None:

@@ -212,8 +212,17 @@ def energy_breakdown(fig: dict[str, Any]) -> dict[str, float]:
 
 
 def latency_breakdown(fig: dict[str, Any]) -> dict[str, float]:
-    """Read latency (s) split as :func:`energy_breakdown`."""
-    return _split(fig, "latency_s")
+    """Read latency (s) split as :func:`energy_breakdown`, plus ``overlap`` (negative)
+    where NeuroSim's parts add up to more than the latency: each part is the slowest
+    parallel unit's (PE, subarray) taken separately, so with units that differ (sequential
+    read) the sum of the parts exceeds the slowest unit's total; present only when not
+    zero, so the parts sum to the latency."""
+    parts = _split(fig, "latency_s")
+    total = _finite(fig["read_latency_s"])
+    rest = total - math.fsum(parts.values())
+    if abs(rest) > 1e-9 * abs(total):
+        parts["overlap"] = rest
+    return parts
 
 
 def _split(fig: dict[str, Any], suffix: str) -> dict[str, float]:
@@ -228,15 +237,29 @@ def _split(fig: dict[str, Any], suffix: str) -> dict[str, float]:
 
 
 def area_breakdown(res: EstimateResult) -> dict[str, float]:
-    """Chip area (m^2) as array / ADC / accumulation / interconnect / other, plus
-    ``unattributed``: the part of the chip area that NeuroSim's breakdown leaves out (its
-    five categories do not add up to the chip area), so that the parts sum to the total."""
+    """Chip area (m^2) as NeuroSim's array / ADC / accumulation / interconnect / other,
+    plus what that breakdown leaves out, so that the parts sum to the chip area:
+
+    * ``empty``: the subarrays' bounding-box white space (``area_empty_m2``; NeuroSim's
+      ``SubArray::emptyArea`` = height x width - usedArea: the column circuits are stacked
+      under the array and the row circuits beside it, so the rectangle is larger than its
+      circuits), times the subarrays of every tile;
+    * ``unaccounted``: any rest (only where NeuroSim's categories count other tiles than
+      its total, as with ``sync_data_transfer``), present only when not zero."""
     chip = res.chip.to_json()
     out = {"array": _finite(chip["area_array_m2"]), "ADC": _finite(chip["area_adc_m2"]),
            "accumulation": _finite(chip["area_accum_m2"]),
-           "interconnect": _finite(chip["area_ic_m2"]), "other": _finite(chip["area_other_m2"])}
-    out["unattributed"] = max(_finite(chip["area_m2"]) - math.fsum(out.values()), 0.0)
+           "interconnect": _finite(chip["area_ic_m2"]), "other": _finite(chip["area_other_m2"]),
+           "empty": _finite(chip.get("area_empty_m2", 0.0))}
+    total = _finite(chip["area_m2"])
+    rest = total - math.fsum(out.values())
+    if abs(rest) > 1e-9 * abs(total):
+        out["unaccounted"] = rest
     return out
+
+
+#: how the figure labels the parts of :func:`area_breakdown`
+AREA_LABELS = {"empty": "empty (subarray\nwhite space)", "unaccounted": "unaccounted"}
 
 
 def config_title(cfg: Any) -> str:
@@ -261,7 +284,7 @@ def _axis_unit(largest: float, unit: str) -> tuple[float, str]:
 
 _COLORS = {"array": "#4c72b0", "ADC": "#dd8452", "accumulation": "#55a868",
            "buffer": "#8172b3", "interconnect": "#c44e52", "other": "#937860",
-           "unattributed": "#bbbbbb"}
+           "empty": "#bbbbbb", "unaccounted": "#eeeeee"}
 
 
 def plot_format(path: str | os.PathLike) -> str:
@@ -308,12 +331,11 @@ def render_plot(res: EstimateResult, cfg: Any, fmt: str = "png",
         # (a) area
         ax = axes[0]
         areas = area_breakdown(res)
-        if areas["unattributed"] <= 1e-9 * sum(areas.values()):
-            del areas["unattributed"]
         total = _finite(chip["area_m2"]) or sum(areas.values()) or 1.0
         names = list(areas)
         vals = [areas[k] * 1e6 for k in names]  # mm^2
-        bars = ax.barh(names[::-1], vals[::-1], color=[_COLORS[k] for k in names[::-1]])
+        bars = ax.barh([AREA_LABELS.get(k, k) for k in names[::-1]], vals[::-1],
+                       color=[_COLORS[k] for k in names[::-1]])
         for b, k in zip(bars, names[::-1]):
             ax.text(b.get_width(), b.get_y() + b.get_height() / 2,
                     f" {100 * areas[k] / total:.1f}%", va="center", fontsize=9)
@@ -441,7 +463,8 @@ def write_outputs(res: EstimateResult, cfg: Any, json_out: str | None = None,
             group.declare(opt, path)
     outs = group.outputs
     if "--json" in outs:
-        group.set("--json", (json_text if json_text is not None else res.dumps()) + "\n")
+        group.set("--json", (json_text if json_text is not None
+                             else res.dumps(contributions=True)) + "\n")
     if "--csv" in outs:
         group.set("--csv", csv_text(res))
     if "--plot" in outs:

@@ -135,6 +135,9 @@ def format_report(res: EstimateResult) -> str:
     add(f"  ADC (or S/As and precharger for SRAM) : {_g(chip['area_adc_m2'], 1e12)} um^2")
     add(f"  Accumulation circuits : {_g(chip['area_accum_m2'], 1e12)} um^2")
     add(f"  Other peripheries : {_g(chip['area_other_m2'], 1e12)} um^2")
+    if "area_empty_m2" in chip:  # not printed by NeuroSim: what its breakdown leaves out
+        add(f"  Empty (subarray white space, not in NeuroSim's breakdown) : "
+            f"{_g(chip['area_empty_m2'], 1e12)} um^2")
     if res.clock_period_s is not None:
         add(f"Chip clock period : {_g(res.clock_period_s, 1e9)} ns")
     pipe = res.performance.mode.startswith("Pipelined")
@@ -187,7 +190,7 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 
     res = estimate_from_files(network, weights, inputs, cfg, progress=say)
     if json_out:
-        write_json_atomic(json_out, res.dumps(), inputs=(network, *traces))
+        write_json_atomic(json_out, res.dumps(contributions=True), inputs=(network, *traces))
     return res
 
 

@@ -141,7 +141,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     validate_outputs(res, explain)
     json_text = None
     if json_out:
-        out = res.to_json()
+        out = res.to_json(contributions=True)
         out["network"] = network_json(run)
         if acc is not None:
             out["accuracy"] = accuracy_json(acc, cfg, mode=accuracy_mode, path="auto",

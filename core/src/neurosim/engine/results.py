@@ -32,6 +32,8 @@ LAYER_KEYS: tuple[tuple[str, str], ...] = (
 CHIP_AREA_KEYS: tuple[tuple[str, str], ...] = (
     ("area_m2", "area"), ("area_array_m2", "array"), ("area_ic_m2", "ic"),
     ("area_adc_m2", "adc"), ("area_accum_m2", "accum"), ("area_other_m2", "other"),
+    # not a NeuroSim output: the subarrays' bounding-box white space (SubArray emptyArea)
+    ("area_empty_m2", "empty"),
 )
 
 CHIP_KEYS: tuple[tuple[str, str], ...] = (
@@ -145,17 +147,23 @@ class EstimateResult:
     performance: Performance
     messages: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, contributions: bool = False) -> dict[str, Any]:
+        """The golden-case schema; with ``contributions`` also the headline figures'
+        contribution trees (versioned: :mod:`neurosim.explain.treejson`)."""
         out: dict[str, Any] = {"floorplan": self.floorplan.to_json()}
         if self.clock_period_s is not None:
             out["clock_period_s"] = json_number(self.clock_period_s)
         out["layers"] = [layer.to_json() for layer in self.layers]
         out["chip"] = self.chip.to_json()
         out["performance"] = self.performance.to_json()
+        if contributions:
+            from ..explain.treejson import contributions_json
+
+            out["contributions"] = contributions_json(self)
         return out
 
-    def dumps(self) -> str:
-        return json.dumps(self.to_json(), indent=2)
+    def dumps(self, contributions: bool = False) -> str:
+        return json.dumps(self.to_json(contributions), indent=2)
 
     def explain(self, path: str) -> Contribution:
         """The contribution tree of one figure: ``"chip.read_energy_j"``,
