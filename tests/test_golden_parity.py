@@ -93,11 +93,18 @@ def _param(case: dict):
     return pytest.param(case, id=case["id"], marks=marks)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES if c["status"] == "ok"])
+#: NeuroSim printed inf/nan for these (asynchronous mode with register-file buffers): since
+#: issue 16 neurosim refuses them with the reason instead of printing inf/nan
+NONFINITE = [c for c in CASES if c["status"] == "ok" and c.get("nonfinite_outputs")]
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES
+                                  if c["status"] == "ok" and c not in NONFINITE])
 def test_golden_case(case: dict) -> None:
     _run_ok_case(case)
 
 
-@pytest.mark.parametrize("case", [_param(c) for c in CASES if c["status"] != "ok"])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES if c["status"] != "ok"] +
+                         [_param(c) for c in NONFINITE])
 def test_golden_rejection(case: dict, tmp_path: Path) -> None:
     _run_rejected_case(case, tmp_path)
