@@ -185,6 +185,37 @@ class Config:
                               section="accuracy")
     seed: int = opt(117, "random seed (weights, inputs, variation)", aliases=["seed"],
                     section="accuracy")
+    # ---- accuracy non-idealities (NeuroSim V1.5 names as aliases; docs/accuracy.md) -------
+    stuck_at_0_rate: float = opt(0.0, "fraction of cells stuck at their lowest state, fixed "
+                                 "per programmed array and seed", aliases=["rate_stuck_0"],
+                                 minimum=0, section="accuracy")
+    stuck_at_1_rate: float = opt(0.0, "fraction of cells stuck at their highest state",
+                                 aliases=["rate_stuck_1"], minimum=0, section="accuracy")
+    read_noise: float = opt(0.0, "relative sigma of a cell's conductance on every read "
+                            "(cycle to cycle)", aliases=["read_noise"], minimum=0,
+                            section="accuracy")
+    output_noise_lsb: float = opt(0.0, "sigma of Gaussian noise on every ADC output (-1: "
+                                  "per level from output_noise_file, V1.5)", unit="LSB",
+                                  aliases=["output_noise"], minimum=-1, section="accuracy")
+    output_noise_file: str = opt("", "CSV of per-ADC-level output mean/std in LSB (V1.5 "
+                                 "format: output,mean,std)", unit="path",
+                                 aliases=["output_noise_file"], section="accuracy")
+    mem_states_file: str = opt("", "CSV of per-state conductance mean/std (V1.5 "
+                               "mem_states.csv: states,mean,std; 2**cell_bits rows)",
+                               unit="path", aliases=["mem_states_file"], section="accuracy")
+    dac_bits: int = opt(1, "input bits applied per read (full path)",
+                        aliases=["dac_precision"], minimum=1, section="accuracy")
+    drift_nu_per_layer: str = opt("", "drift coefficient per CIM layer in model order, "
+                                  "comma-separated (overrides drift_nu)", aliases=["v_list"],
+                                  section="accuracy")
+    variation_mode: str = opt("auto", "what variation means: per_call (V1.4: redrawn per "
+                              "read and bit of every call), d2d (fixed per programmed cell), "
+                              "c2c (independent per read); auto = per_call, d2d for "
+                              "mem_states_file", choices=["auto", "per_call", "d2d", "c2c"],
+                              section="accuracy")
+    device_nonidealities: bool = opt(False, "fill the non-ideality options left at their "
+                                     "defaults with the device plugin's cited preset",
+                                     section="accuracy")
     # ---- implementation choices --------------------------------------------------------
     compat_bugs: bool = opt(True, "reproduce NeuroSim V1.4's numeric defects (see "
                             "neurosim.engine.compat_bugs); false applies the corrections",
@@ -287,6 +318,9 @@ class Config:
                 "sync_data_transfer = true is only supported with global_bus = htree, "
                 "chip_activation, novel_mapping, pipeline, synchronous and a register-file "
                 "global buffer (global_buffer_sram = false)")
+        from .accuracy.nonideal import validate_options  # torch-free
+
+        validate_options(self)
         check_relations(self)
         return self
 
@@ -393,10 +427,14 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"option {name} = {value!r} must be a number")
         return float(value)
+    if typ == "str" and isinstance(value, (list, tuple)):  # a TOML/YAML list option
+        value = ",".join(str(v) for v in value)
     if typ == "str":
         if not isinstance(value, str):
             raise ConfigError(f"option {name} = {value!r} must be a name")
-        return value.strip() if name == "quant_mode" else value.strip().lower()
+        if name == "quant_mode" or md["unit"] == "path":  # names and paths keep their case
+            return value.strip()
+        return value.strip().lower()
     return value
 
 

@@ -43,6 +43,7 @@ partial subarray, ``ceil(bW/cellBit)`` digits instead of ``int(bW/cellBit)``); s
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from contextlib import contextmanager
@@ -53,6 +54,7 @@ import torch
 import torch.nn.functional as F
 
 from ..errors import NeuroSimError
+from .nonideal import NonIdealities
 from .quant import adc_exact, linear_quantize_out, retention, retention_active
 
 MODES = ("parity", "default")
@@ -133,7 +135,8 @@ class CrossbarModel:
 
     def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
                  max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact"),
-                 fixes: Any = None, kernel: str = "auto", arithmetic: str = "exact") -> None:
+                 fixes: Any = None, kernel: str = "auto", arithmetic: str = "exact",
+                 nonideal: NonIdealities | None = None) -> None:
         if mode not in MODES:
             raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
         if path not in PATHS:
@@ -187,6 +190,9 @@ class CrossbarModel:
         self.stats: dict[str, int] = {"partial_sums": 0, "adc_ranges": 0}
         self.shims: list[Any] = []  # plain torch layers routed here by attach()
         self._cells: dict[tuple, torch.Tensor] = {}  # mapped weights per layer
+        #: V1.5 non-idealities (:mod:`.nonideal`); all off = V1.4's model, bit for bit
+        self.nonideal = nonideal if nonideal is not None else NonIdealities()
+        self._nonideal_cache: dict[tuple, Any] = {}  # programmed arrays per layer
 
     @property
     def parity(self) -> bool:
@@ -262,17 +268,50 @@ class CrossbarModel:
     def _adc_whole(self, y: torch.Tensor, bits: int) -> torch.Tensor:
         """One ADC range over the layer output: per batch (parity) or per item (default)."""
         self.stats["adc_ranges"] += 1
+        if self.nonideal.output_noise:
+            return self._adc_whole_noisy(y, bits)
         if not self.fix_adc_range or y.dim() < 2:
             return linear_quantize_out(y, bits)
         return linear_quantize_out(y, bits, dims=tuple(range(1, y.dim())))
+
+    def _adc_whole_noisy(self, y: torch.Tensor, bits: int) -> torch.Tensor:
+        """:meth:`_adc_whole` with ADC output noise on the level index (float64)."""
+        from .nonideal_ops import adc_output_noise
+
+        dims = tuple(range(1, y.dim())) if self.fix_adc_range and y.dim() >= 2 \
+            else tuple(range(y.dim()))
+        yd = y.double()
+        lo = torch.amin(yd, dim=dims, keepdim=True)
+        delta = torch.amax(yd, dim=dims, keepdim=True) - lo
+        pos = delta > 0
+        step = torch.where(pos, delta, torch.ones_like(delta)) * 2. ** (-bits)
+        top = 2. ** bits - 1
+        idx = torch.clamp(torch.floor((yd - lo) / step), 0, top)
+        idx = adc_output_noise(idx, self.nonideal, top, self._generator(y.device))
+        return torch.where(pos, idx * step + lo, yd).to(y.dtype)
 
     def _simplified(self, layer: Any, p: LayerParams, x: torch.Tensor, weight: torch.Tensor,
                     conv: bool) -> torch.Tensor:
         from ..nn.quantizers import Q
 
+        ni = self.nonideal
+        wvar = None
+        if ni.stuck or ni.mem_states is not None or ni.read_noise > 0 or (
+                p.vari > 0 and ni.variation_mode in ("d2d", "c2c")):
+            weight, wvar = self._simplified_weight(layer, p, weight)
         w = self._retention_whole(p, weight)
         xq = Q(x, p.bits_in) if p.bits_in != -1 else x
-        return self._adc_whole(self._plain(layer, xq, w, conv), p.adc_bits)
+        y = self._plain(layer, xq, w, conv)
+        if wvar is not None:
+            from .nonideal_crossbar import noisy_product
+            b = layer.bias
+            if b is not None:  # noise on the product only
+                y = y - (b.reshape(1, -1, 1, 1) if conv else b)
+            y = noisy_product(y.double(), xq, wvar, conv, layer,
+                              self._generator(x.device)).to(y.dtype)
+            if b is not None:
+                y = y + (b.reshape(1, -1, 1, 1) if conv else b)
+        return self._adc_whole(y, p.adc_bits)
 
     def _fp(self, layer: Any, p: LayerParams, x: torch.Tensor, conv: bool) -> torch.Tensor:
         if not p.inference:
@@ -349,7 +388,7 @@ class CrossbarModel:
                         "taps": [g // n_sub for g in range(kk * n_sub)],
                         "kk": kk, "k_total": cin * kk, "n_sub": n_sub}
                 y = self._crossbar(p, cols, wg, valid, bsz, has_outside,
-                                   key=self._key(layer, p))  # (B, L, cout)
+                                   key=self._key(layer, p), name=layer.name)  # (B, L, cout)
                 oh, ow = self._out_hw(layer, x, kh, kw)
                 out = y.permute(0, 2, 1).reshape(bsz, cout, oh, ow).to(x.dtype).contiguous()
             if bias is not None:
@@ -372,7 +411,7 @@ class CrossbarModel:
                              "taps": [0] * n_sub, "kk": 1, "k_total": cin,
                              "n_sub": n_sub}
         y = self._crossbar(p, cols.contiguous(), wg, valid, bsz, n_sub > 1 or used < cin,
-                           key=self._key(layer, p))
+                           key=self._key(layer, p), name=layer.name)
         out = y.reshape(*lead, cout).to(x.dtype)
         if bias is not None:
             out = out + bias
@@ -443,6 +482,8 @@ class CrossbarModel:
         ``arithmetic="wrapper-float32"`` (without variation): the wrapper's float32 loop
         (:func:`.float32_ties.first_layer_float32`)."""
         cout, cin, kh, kw = shape
+        if self.nonideal.active():
+            return self._first_layer_nonideal(layer, p, x, wg, valid, has_outside, shape)
         gen = self._generator(x.device) if (p.vari > 0 or (retention_active(p.t, p.v)
                                                              and p.detect != 1)) else None
         d = self._digits(p, self._weight_code(p, wg, valid), valid, has_outside, gen)
@@ -464,6 +505,64 @@ class CrossbarModel:
         weff = weff.reshape(cout, cin, kh, kw)
         y = F.conv2d(x.double(), weff, None, layer.stride, layer.padding, layer.dilation)
         return (y / 2 ** p.bits_w).to(x.dtype)
+
+    def _first_layer_nonideal(self, layer: Any, p: LayerParams, x: torch.Tensor,
+                              wg: torch.Tensor, valid: torch.Tensor, has_outside: bool,
+                              shape: tuple) -> torch.Tensor:
+        """The RGB layer with non-idealities: the effective weight of the programmed array
+        (:func:`.nonideal_crossbar.effective_weight`) and, per read, the exact Gaussian of
+        the read noise; no ADC, so no ADC output noise and no DAC."""
+        from .nonideal_crossbar import effective_weight, noisy_product
+
+        cout, cin, kh, kw = shape
+        _, levels = self._digits_layout(p)
+        weff, wvar, ratio = effective_weight(
+            self, p, self.nonideal, wg, valid, has_outside, f"{layer.name}|{tuple(wg.shape)}",
+            levels, lambda xc, gen: self._digits(p, xc, valid, has_outside, gen))
+
+        def as_conv(t: torch.Tensor) -> torch.Tensor:
+            return t.reshape(kh * kw, cin, cout).permute(2, 1, 0).reshape(cout, cin, kh, kw)
+
+        y = F.conv2d(x.double(), as_conv(weff), None, layer.stride, layer.padding,
+                     layer.dilation)
+        gen = self._generator(x.device) if wvar is not None else None
+        y = noisy_product(y, x, as_conv(wvar) if wvar is not None else None, True, layer, gen)
+        return (y / (ratio - 1) / 2 ** p.bits_w).to(x.dtype)
+
+    def _simplified_weight(self, layer: Any, p: LayerParams,
+                           weight: torch.Tensor) -> tuple[torch.Tensor, Any]:
+        """The simplified path's weight with non-idealities: the code of the quantized
+        weight in ``ceil(bW/cellBit)`` digits on the programmed array (stuck-at,
+        mem_states, device-to-device draws), ``w = sum_k R^k (c_k - c_ref,k) /
+        ((r-1)(2**bW-1))``, and the per-read variance of the product (or None)."""
+        from .nonideal_crossbar import effective_weight
+
+        c = p.cell_bits
+        levels = [2 ** min(c, p.bits_w - i * c) for i in range(math.ceil(p.bits_w / c))]
+        radix = 2 ** c
+
+        def digits(xc: torch.Tensor, gen: Any) -> torch.Tensor:
+            out = []
+            for _ in levels:
+                rem = torch.fmod(xc, radix)
+                xc = torch.round((xc - rem) / radix)
+                out.append(rem)
+            return torch.stack(out, dim=-2)
+
+        if p.vari > 0 and self.nonideal.mode_for(p.vari) == "per_call":
+            p = dataclasses.replace(p, vari=0.0)  # V1.4: no variation on this path
+        w2 = weight.reshape(weight.shape[0], -1).t()[None]  # (1, fan-in, cout)
+        weff, wvar, ratio = effective_weight(self, p, self.nonideal, w2,
+                                             torch.ones_like(w2[..., :1]), False,
+                                             f"{layer.name}|{tuple(weight.shape)}", levels,
+                                             digits)
+        scale = (ratio - 1) * (2 ** p.bits_w - 1)
+
+        def back(t: torch.Tensor) -> torch.Tensor:
+            return (t[0].t() / scale).reshape(weight.shape)
+
+        w = back(weff).to(weight.dtype)
+        return w, (back(wvar) / scale if wvar is not None else None)
 
     def _use_fused(self, dev: torch.device, g_all: int, nbits: int, kd: int, bound: float,
                    p: LayerParams) -> bool:
@@ -529,7 +628,7 @@ class CrossbarModel:
 
     def _crossbar(self, p: LayerParams, cols: torch.Tensor, wg: torch.Tensor,
                   valid: torch.Tensor, bsz: int, has_outside: bool,
-                  key: tuple | None = None) -> torch.Tensor:
+                  key: tuple | None = None, name: str = "") -> torch.Tensor:
         """Bit-serial crossbar product with per-read ADC.
 
         ``cols``: input integers ``(G, M, nn)`` (M = B*L rows, item-major); ``wg``: weights
@@ -550,6 +649,10 @@ class CrossbarModel:
         runs in float64 (exact for integer sums below 2**53 up to the rounded division;
         continuous with variation).
         """
+        if self.nonideal.active():
+            from .nonideal_crossbar import full_crossbar
+            return full_crossbar(self, p, self.nonideal, cols, wg, valid, bsz, has_outside,
+                                 f"{name}|{tuple(wg.shape)}", key)
         g_all, m, nn_ = cols.shape
         cout = wg.shape[-1]
         nl = m // bsz
@@ -719,9 +822,11 @@ def attach(model: Any, hardware: CrossbarModel, settings: dict[str, Any]) -> int
     from ..nn.quantizers import C
 
     n = 0
+    routed: list[Any] = []  # the CIM layers (and shims) in model order
     for path, m in model.named_modules():
         if isinstance(m, CIMLayer):
             m.hardware = hardware
+            routed.append(m)
             n += 1
         elif isinstance(m, (nn.Conv2d, nn.Linear)):
             shim = _PlainShim(m, settings, path)
@@ -746,5 +851,14 @@ def attach(model: Any, hardware: CrossbarModel, settings: dict[str, Any]) -> int
                 return y
 
             m.register_forward_hook(hook)
+            routed.append(shim)
             n += 1
+    per_layer = hardware.nonideal.drift_nu_per_layer
+    if per_layer is not None:
+        if len(per_layer) != len(routed):
+            raise NeuroSimError(f"option drift_nu_per_layer has {len(per_layer)} values; the "
+                                f"network has {len(routed)} CIM layers (one value each, in "
+                                "model order)")
+        for layer, nu in zip(routed, per_layer):
+            layer.v = float(nu)
     return n

@@ -229,5 +229,31 @@ class DeviceConformance(ComponentConformance):
         b = self._build(conformance_host, tech=self.tech_names[0]).cell
         assert a == b
 
+    def test_nonideality_preset(self, device: Any) -> None:
+        """An optional ``nonidealities`` preset is a
+        :class:`neurosim.accuracy.nonideal.NonIdealityPreset` with a citation and figures in
+        range, and ``device_nonidealities = true`` brings its figures into the accuracy
+        run's options (those left at their defaults).
+
+        Troubleshooting: declare ``nonidealities: ClassVar[NonIdealityPreset] =
+        NonIdealityPreset(source="<citation>", stuck_at_0_rate=..., ...)``; rates in [0, 1]
+        summing to at most 1, sigmas and drift >= 0, ``variation_mode`` per_call, d2d or
+        c2c; leave out figures you cannot cite (they stay 0).
+        """
+        from ..accuracy.nonideal import NonIdealityPreset, apply_device_preset
+
+        preset = getattr(device, "nonidealities", None)
+        if preset is None:
+            pytest.skip(f"device {self.device_name!r} declares no non-ideality preset")
+        assert isinstance(preset, NonIdealityPreset), type(preset)
+        preset.check()
+        base = self._config()
+        assert apply_device_preset(base) == base  # off by default: V1.4's values
+        on = apply_device_preset(self._config(device_nonidealities=True))
+        for name in NonIdealityPreset.OPTIONS:
+            if name == "variation_mode" and preset.variation == 0:
+                continue
+            assert getattr(on, name) == getattr(preset, name), name
+
 
 __all__ = ["DeviceConformance"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
-
+from neurosim.accuracy.nonideal import NonIdealityPreset
 from neurosim.config import Config
 from neurosim.devices import Device, DeviceError, DeviceParams, MemCell
 from neurosim.primitives.constants import MAX_TRANSISTOR_HEIGHT, NMOS, PMOS, MemCellType
@@ -44,6 +44,12 @@ class SRAMDevice(Device):
     mem_cell_type: ClassVar[MemCellType] = MemCellType.SRAM
     params: ClassVar[SRAMParams] = SRAMParams()
     description: ClassVar[str] = "SRAM bit cell (NeuroSim V1.4, per-node 6T geometry)"
+    #: accuracy-run defaults with ``device_nonidealities = true``: none
+    nonidealities: ClassVar[NonIdealityPreset] = NonIdealityPreset(
+        source="an SRAM cell stores a digital bit read by a sense amplifier: no analog "
+               "conductance, so no conductance variation, drift or read noise (NeuroSim V1.4 "
+               "forces cell_bits = 1 for SRAM; its wrapper applies no non-ideality to SRAM "
+               "either); ADC output noise remains a circuit option")
 
     @classmethod
     def build_cell(cls, config: Config, param: Any, tech: Any) -> MemCell:
