@@ -3,8 +3,9 @@
 * :class:`~neurosim.errors.NeuroSimError` (bad input): one ``Error: ...`` line, exit 2.
 * An :class:`OSError` that names a file (a missing, unreadable or special path that no
   reader caught): one ``Error: PATH: reason`` line, exit 2.
-* ``KeyboardInterrupt``: ``Interrupted``, exit 130; a closed stdout (``| head``): exit 141; SIGTERM/SIGHUP (see
-  :mod:`neurosim.output_group`): exit 128 + signal. Pending outputs are discarded.
+* ``KeyboardInterrupt``: ``Interrupted``, exit 130; a closed stdout (``| head``): exit 141;
+  SIGTERM/SIGHUP (see :mod:`neurosim.output_group`): exit 128 + signal. Pending outputs are
+  discarded.
 * Anything else is a defect of neurosim: one ``Error: internal error ...`` line naming a
   file holding the full traceback (``$NEUROSIM_CRASH_DIR`` or the temporary folder), exit 1;
   ``neurosim --debug ...`` (or ``NEUROSIM_DEBUG=1``) prints the traceback inline as well.
