@@ -3,8 +3,8 @@
 DIR (new, empty or an earlier export, which is replaced whole: the files are written into a
 new folder beside it that is swapped in at the end) receives ``NetWork_<name>.csv``,
 ``weight<layer>.csv`` and ``input<layer>.csv`` per layer (byte-identical to the wrapper's
-``np.savetxt`` output) and ``trace_command.sh``, which runs ``neurosim compat`` on them with the same configuration (NeuroSim's binary takes
-the same positional arguments).
+``np.savetxt`` output) and ``trace_command.sh``, which runs ``neurosim compat`` on them with
+the same configuration (NeuroSim's binary takes the same positional arguments).
 """
 
 from __future__ import annotations
