@@ -2,7 +2,7 @@
 
 Three foldings, each keeping the rule "a node's printed children combine to its value":
 
-* **identical siblings** (:func:`fold_identical`): siblings of one kind (``tile[0,0]``,
+* **identical siblings** (:func:`fold_identical`): adjacent siblings of one kind (``tile[0,0]``,
   ``tile[0,1]``: the same name once bracketed indices are dropped) whose whole sub-trees
   carry the same figures are kept once, with their count: ``tile[0,0..0,1] x 2``;
 * **similar siblings** (:func:`group_similar`): a run of siblings of one kind that differ
@@ -36,22 +36,27 @@ def _round(x: float) -> float:
 
 
 class Signatures:
-    """Structural identity of sub-trees (kinds, rules, factors and values to 12 digits),
-    as small integers; two sub-trees with the same number print the same."""
+    """Structural identity of sub-trees (names, rules, factors and values to 12 digits),
+    as small integers; two sub-trees with the same number print the same. The top node's
+    name counts by its kind; below it, names count by kind too unless ``strict`` (then two
+    siblings are identical only if their descendants' names are equal, so that keeping
+    one of them loses nothing: what the JSON needs)."""
 
-    def __init__(self) -> None:
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
         self._ids: dict[tuple, int] = {}
-        self._memo: dict[int, int] = {}
+        self._memo: dict[tuple[int, bool], int] = {}
         self._keep: list[Contribution] = []
 
-    def of(self, node: Contribution) -> int:
-        hit = self._memo.get(id(node))
+    def of(self, node: Contribution, top: bool = True) -> int:
+        hit = self._memo.get((id(node), top))
         if hit is not None:
             return hit
-        key = (kind(node.name), node.rule, _round(node.factor), _round(node.value),
-               tuple(self.of(c) for c in node.children))
+        name = kind(node.name) if top or not self.strict else node.name
+        key = (name, node.rule, _round(node.factor), _round(node.value),
+               tuple(self.of(c, False) for c in node.children))
         sig = self._ids.setdefault(key, len(self._ids))
-        self._memo[id(node)] = sig
+        self._memo[(id(node), top)] = sig
         self._keep.append(node)  # ids stay valid while the memo lives
         return sig
 
@@ -97,21 +102,21 @@ def group_label(names: list[str]) -> str:
 
 
 def fold_identical(tree: Contribution, sigs: Signatures | None = None) -> Folded:
-    """``tree`` with identical siblings of one kind kept once (in first-seen order)."""
+    """``tree`` with runs of adjacent identical siblings of one kind kept once (the order
+    of the siblings is kept; with ``Signatures(strict=True)`` :func:`expand` gives the
+    tree back exactly, names included)."""
     sigs = sigs or Signatures()
 
     def visit(node: Contribution, name: str) -> Folded:
-        groups: dict[tuple[str, int], list[Contribution]] = {}
-        order: list[tuple[str, int]] = []
+        runs: list[tuple[tuple[str, int], list[Contribution]]] = []
         for c in node.children:
             key = (kind(c.name), sigs.of(c))
-            if key not in groups:
-                groups[key] = []
-                order.append(key)
-            groups[key].append(c)
+            if runs and runs[-1][0] == key:
+                runs[-1][1].append(c)
+            else:
+                runs.append((key, [c]))
         kids = []
-        for key in order:
-            members = groups[key]
+        for _, members in runs:
             f = visit(members[0], members[0].name)
             f.names = [m.name for m in members]
             kids.append(f)

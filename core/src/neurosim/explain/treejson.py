@@ -22,7 +22,7 @@ from typing import Any
 
 from ..engine.contributions import Contribution
 from ..errors import NeuroSimError
-from .fold import Folded, expand, fold_identical
+from .fold import Folded, Signatures, expand, fold_identical
 
 SCHEMA = "neurosim.contributions/1"
 
@@ -60,7 +60,7 @@ def contributions_json(res: Any, paths: tuple[str, ...] = TREE_PATHS) -> dict[st
             tree = res.explain(path)
         except KeyError:
             continue
-        figures[path] = node_json(fold_identical(tree))
+        figures[path] = node_json(fold_identical(tree, Signatures(strict=True)))
     return {"schema": SCHEMA, "figures": figures}
 
 
