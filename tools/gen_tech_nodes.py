@@ -1,7 +1,9 @@
 """Generate each tech plugin's ``node.json`` from the shared spec ``technology_nodes.json``.
 
 Run once when the node data changes (the plugins ship the generated files; nothing imports
-this script):
+this script). The spec has no circuit fits: each node.json's ``circuit_fits`` block and its
+``layout.subarray_cpp`` (data of the circuit models, not of Technology.cpp / Param.cpp) are
+kept from the file being replaced, so the node plugin stays their only home:
 
     .venv/bin/python tools/gen_tech_nodes.py ../shared/spec/technology_nodes.json
 
@@ -15,6 +17,7 @@ and ``tests/test_technology.py`` checks the derived Technology against the C++.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -117,7 +120,7 @@ def layout_rules(consts: dict, nm: int) -> LayoutRules:
     )
 
 
-def build(spec: dict, nm: int) -> TechNode:
+def build(spec: dict, nm: int, previous: TechNode | None = None) -> TechNode:
     node = spec["nodes"][str(nm)]
     p = node["param_cpp"]
     param = ParamCpp.derive(**{PARAM_INPUT_KEYS[k]: p[k] for k in PARAM_INPUT_KEYS})
@@ -132,10 +135,13 @@ def build(spec: dict, nm: int) -> TechNode:
     lstp = node["technology_cpp"]["LSTP"]
     fixed_cj = lstp["capJunction_F_per_m2"] if nm <= 14 else None
     dt = node["device_type"]
+    layout = layout_rules(spec["constants_feature_size_units"], nm)
+    if previous is not None:
+        layout = dataclasses.replace(layout, subarray_cpp=previous.layout.subarray_cpp)
     return TechNode(
         name=f"{nm}nm", node_nm=nm, family=family_of(dt), device_type=dt,
         param_cpp=param, technology_cpp=tuple(tds),
-        layout=layout_rules(spec["constants_feature_size_units"], nm),
+        layout=layout,
         cap_junction=fixed_cj,
         backside_power_rail="backside power" in dt.lower(),
         dielectric_wall="dielectric wall" in dt.lower(),
@@ -146,6 +152,7 @@ def build(spec: dict, nm: int) -> TechNode:
         manual_table_ii=node.get("manual_table_II", {}),
         manual_table_iii=node.get("manual_table_III", {}),
         fin_or_sheet_count_readme=node.get("fin_or_sheet_count_per_transistor_README", ""),
+        circuit_fits=previous.circuit_fits if previous is not None else {},
     )
 
 
@@ -157,9 +164,9 @@ def main() -> None:
     spec = json.loads(args.spec.read_text())
     for key in spec["nodes"]:
         nm = int(key)
-        node = build(spec, nm)
         out = (ROOT / "plugins" / "techs" / f"neurosim-tech-{nm}nm" / "src"
                / f"neurosim_tech_{nm}nm" / "node.json")
+        node = build(spec, nm, TechNode.from_json(out) if out.exists() else None)
         out.parent.mkdir(parents=True, exist_ok=True)
         node.to_json(out)
         assert TechNode.from_json(out) == node

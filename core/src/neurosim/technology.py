@@ -426,9 +426,11 @@ def schema_errors(data: Mapping[str, Any]) -> list[str]:
 
     validator = jsonschema.Draft202012Validator(node_schema())
     out = []
-    for err in sorted(validator.iter_errors(dict(data)), key=lambda e: list(map(str, e.path))):
+    plain = json.loads(json.dumps(data))  # tuples -> arrays, as in the file
+    for err in sorted(validator.iter_errors(plain), key=lambda e: list(map(str, e.path))):
         where = "/".join(map(str, err.absolute_path)) or "(top level)"
-        out.append(f"{where}: {err.message}")
+        msg = err.message if len(err.message) <= 200 else err.message[:197] + "..."
+        out.append(f"{where}: {msg}")
     return out
 
 

@@ -388,8 +388,8 @@ class TechConformance(ComponentConformance):
     def test_unsupported_combinations_rejected(self, node: Any) -> None:
         """Roadmaps / transistor types without data raise ConfigError naming them.
 
-        Troubleshooting: NeuroSim rejects HP at 14 nm and below; 2D-FET and TFET data exist
-        only at 22/14 nm. The message must name the option and the node.
+        Troubleshooting: NeuroSim rejects HP at FinFET / GAA nodes (14 nm and below); 2D-FET
+        and TFET data exist only at 22/14 nm. The message must name the option and the node.
         """
         from ..technology import ROADMAPS, TRANSISTOR_TYPES, Technology
 
@@ -404,4 +404,98 @@ class TechConformance(ComponentConformance):
                 assert (tt in msg) if tt != "conventional" else ("hp" in msg or rm in msg)
 
 
-__all__ = ["ComponentConformance", "TechConformance"]
+    def test_schema_valid(self, node: Any) -> None:
+        """The node data validates against the published schema ``neurosim-technode/2``.
+
+        Troubleshooting: the message lists each violation with its path in node.json; the
+        schema (``neurosim/data/technode-2.schema.json``) documents every field and unit, and
+        docs/writing-plugins.md ("Writing a technology node") walks through one.
+        """
+        from ..technology import schema_errors
+
+        errors = schema_errors(node.to_dict())
+        assert errors == [], "node.json does not follow neurosim-technode/2:\n" + "\n".join(
+            errors)
+
+    def test_small_estimate_every_circuit(self, node: Any, conformance_host: PluginHost
+                                          ) -> None:
+        """A Micro-sized network estimates on this node with SRAM and one eNVM cell, with
+        every installed ADC and every alternative peripheral: area, latency and energy come
+        out finite and positive.
+
+        Troubleshooting: a ``ConfigError`` naming ``circuit_fits.<circuit>.<datum>`` means
+        the node lacks a fit a circuit reads (add it to node.json; the schema lists each
+        circuit's data); a ZeroDivisionError or NaN points at layout rules or transistor data
+        (``layout.cpp``, fin / sheet counts) that a formula divides by.
+        """
+        for config, label in _estimate_configs(self.tech_name, node, conformance_host.registry):
+            chip = _small_estimate(config, conformance_host.registry)
+            bad = {k: chip.get(k) for k in ("area_m2", "read_latency_s", "read_energy_j")
+                   if not (isinstance(chip.get(k), float) and math.isfinite(chip[k])
+                           and chip[k] > 0)}
+            assert bad == {}, (label, bad)
+
+
+#: The Micro network of the golden cases (tests/golden/networks/Micro.csv), as rows.
+MICRO_LAYERS = ((8, 8, 3, 3, 3, 32, 0, 1), (8, 8, 32, 3, 3, 64, 1, 1), (4, 4, 64, 3, 3, 128, 1, 1),
+                (1, 1, 512, 1, 1, 10, 0, 1))
+
+
+def _estimate_configs(tech: str, node: Any, registry: Any) -> list[tuple[Any, str]]:
+    """``(config, label)`` of the kit's estimates: SRAM and the first installed eNVM device
+    NeuroSim's rules accept at the node, each with every installed ADC; then every other
+    peripheral implementation once (with SRAM)."""
+    from ..config import load_config
+    from ..errors import RejectedConfiguration
+    from ..node_rules import check_node_rules
+
+    base = {"tech": tech, "synapse_bits": "4", "input_bits": "2", "cell_bits": "1"}
+    devices = ["sram"] if "sram" in registry.names("device") else []
+    for name in registry.names("device"):
+        cls = registry.get("device", name)
+        if getattr(cls, "family", "") != "envm":
+            continue
+        try:
+            check_node_rules(load_config(overrides={**base, "device": name}, validate=False),
+                             node, cls)
+        except RejectedConfiguration:
+            continue
+        devices.append(name)
+        break
+    out = []
+    for device in devices:
+        for adc in registry.names("peripheral", role="adc"):
+            cfg = load_config(overrides={**base, "device": device, "adc": adc})
+            out.append((cfg, f"device={device} adc={adc}"))
+    for role in registry.roles():
+        if role == "adc" or not devices:
+            continue
+        for impl in registry.names("peripheral", role=role):
+            if impl != "neurosim":
+                cfg = load_config(overrides={**base, "device": devices[0],
+                                             f"peripherals.{role}": impl})
+                out.append((cfg, f"device={devices[0]} {role}={impl}"))
+    assert out, "no memory device is installed to estimate with"
+    return out
+
+
+def _small_estimate(config: Any, registry: Any) -> dict[str, Any]:
+    """The chip totals of :data:`MICRO_LAYERS` with seeded random traces."""
+    import numpy as np
+
+    from ..engine.context import build_context
+    from ..engine.flow import estimate
+    from ..engine.traces import LayerSpec
+
+    layers = [LayerSpec(*row[:6], bool(row[6]), row[7]) for row in MICRO_LAYERS]
+    rng = np.random.default_rng(0)
+    levels = 2 ** (config.synapse_bits - 1)
+    weights = [np.round(rng.uniform(-1, 1, (la.weight_rows, la.cout)) * levels) / levels
+               for la in layers]
+    inputs = [(rng.random((la.weight_rows, la.num_in_vector * config.input_bits)) < 0.3)
+              .astype(np.int8) for la in layers]
+    result = estimate(config, layers, weights, inputs, ctx=build_context(config, registry))
+    return result.chip.to_json()
+
+
+__all__ = ["ComponentConformance", "TechConformance", "MICRO_LAYERS"]
