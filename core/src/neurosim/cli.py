@@ -96,6 +96,7 @@ cli.add_command(_traces.traces_group)
 cli.add_command(__import__("neurosim.commands.accuracy", fromlist=["_"]).accuracy_group)
 cli.add_command(__import__("neurosim.commands.explain", fromlist=["_"]).explain_cmd)
 cli.add_command(__import__("neurosim.commands.diff", fromlist=["_"]).diff_cmd)
+cli.add_command(__import__("neurosim.commands.reproduce", fromlist=["_"]).reproduce_cmd)
 cli.add_command(__import__("neurosim.commands.sweep", fromlist=["_"]).sweep_group)
 
 
