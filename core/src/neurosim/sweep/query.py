@@ -4,7 +4,7 @@ evaluated as code).
     EXPR   := COND ( ("and" | "&&" | ",") COND )*
     COND   := COLUMN OP VALUE
     OP     := = | == | != | < | <= | > | >=
-    VALUE  := a number, or a name (quotes optional): device = rram, status != "rejected"
+    VALUE  := a number, or a name (quoted if it has spaces): device = rram, status != "x y"
 
 Numbers compare as numbers (``tech <= 22`` reads ``22nm`` as 22); names compare as text
 (``=`` and ``!=`` only). ``--sort KEY`` sorts ascending, ``--sort -KEY`` descending; rows
@@ -25,7 +25,8 @@ from .table import Table, number
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "=": operator.eq, "!=": operator.ne, "<=": operator.le,
     ">=": operator.ge, "<": operator.lt, ">": operator.gt}
-_COND = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|<=|>=|=|<|>)\s*(.+?)\s*$")
+_COND = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|<=|>=|=|<|>)\s*"
+                   r"(\"[^\"]*\"|'[^']*'|[^\s'\"]+)\s*$")
 _SPLIT = re.compile(r"\s+and\s+|\s*&&\s*|\s*,\s*", re.IGNORECASE)
 
 
