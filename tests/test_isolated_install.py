@@ -49,12 +49,14 @@ def _norm(name: str) -> str:
 
 def _core_requirements() -> list[str]:
     """``name==version`` of neurosim-core's runtime dependencies, as installed here."""
+    from packaging.requirements import Requirement
+
     pins = []
-    for req in metadata.requires("neurosim-core") or []:
-        if ";" in req and "extra ==" in req:
+    for text in metadata.requires("neurosim-core") or []:
+        req = Requirement(text)  # extras and markers such as python_version < "3.11" apply
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
             continue
-        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req).group(0)
-        pins.append(f"{name}=={metadata.version(name)}")
+        pins.append(f"{req.name}=={metadata.version(req.name)}")
     return pins
 
 
@@ -118,7 +120,12 @@ def test_core_alone_then_one_tech_plugin(tmp_path, request):
     assert "neurosim-core" in names and not any(n.startswith("neurosim-") and
                                                 n != "neurosim-core" for n in names)
     out = json.loads(_run([neurosim, "plugins", "--kind", "tech", "--json"], tmp_path).stdout)
-    assert out == {"components": [], "errors": []}
+    assert (out["components"], out["errors"], out["distributions"]) == ([], [], [])
+    # a missing node names the distribution that provides it
+    missing = subprocess.run([neurosim, "config", "show", "--set", "technode=1"], cwd=tmp_path,
+                             env=_env(), capture_output=True, text=True, timeout=TIMEOUT)
+    assert missing.returncode == 2
+    assert "pip install neurosim-tech-1nm" in missing.stderr, missing.stderr
 
     _run([*pip, str(tech_whl)], tmp_path)
     out = json.loads(_run([neurosim, "plugins", "--kind", "tech", "--json"], tmp_path).stdout)
