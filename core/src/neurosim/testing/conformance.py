@@ -214,6 +214,9 @@ class TechConformance(ComponentConformance):
 
     kind: ClassVar[str] = "tech"
     tech_name: ClassVar[str] = ""
+    #: ``fit_fallback`` of the kit's estimates: ``"none"`` requires every circuit fit in the
+    #: node's data; a node that ships none (no published Cadence fits) sets ``"nearest"``.
+    fit_fallback: ClassVar[str] = "none"
 
     @classmethod
     def component_name(cls) -> str:
@@ -428,7 +431,8 @@ class TechConformance(ComponentConformance):
         circuit's data); a ZeroDivisionError or NaN points at layout rules or transistor data
         (``layout.cpp``, fin / sheet counts) that a formula divides by.
         """
-        for config, label in _estimate_configs(self.tech_name, node, conformance_host.registry):
+        for config, label in _estimate_configs(self.tech_name, node, conformance_host.registry,
+                                               self.fit_fallback):
             chip = _small_estimate(config, conformance_host.registry)
             bad = {k: chip.get(k) for k in ("area_m2", "read_latency_s", "read_energy_j")
                    if not (isinstance(chip.get(k), float) and math.isfinite(chip[k])
@@ -441,7 +445,8 @@ MICRO_LAYERS = ((8, 8, 3, 3, 3, 32, 0, 1), (8, 8, 32, 3, 3, 64, 1, 1), (4, 4, 64
                 (1, 1, 512, 1, 1, 10, 0, 1))
 
 
-def _estimate_configs(tech: str, node: Any, registry: Any) -> list[tuple[Any, str]]:
+def _estimate_configs(tech: str, node: Any, registry: Any, fit_fallback: str = "none"
+                      ) -> list[tuple[Any, str]]:
     """``(config, label)`` of the kit's estimates: SRAM and the first installed eNVM device
     NeuroSim's rules accept at the node, each with every installed ADC; then every other
     peripheral implementation once (with SRAM)."""
@@ -449,7 +454,8 @@ def _estimate_configs(tech: str, node: Any, registry: Any) -> list[tuple[Any, st
     from ..errors import RejectedConfiguration
     from ..node_rules import check_node_rules
 
-    base = {"tech": tech, "synapse_bits": "4", "input_bits": "2", "cell_bits": "1"}
+    base = {"tech": tech, "synapse_bits": "4", "input_bits": "2", "cell_bits": "1",
+            "fit_fallback": fit_fallback}
     devices = ["sram"] if "sram" in registry.names("device") else []
     for name in registry.names("device"):
         cls = registry.get("device", name)
