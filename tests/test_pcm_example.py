@@ -89,12 +89,14 @@ def _dependency_wheelhouse(cache_root: Path, tmp: Path) -> Path:
     """Wheels of neurosim-core's runtime dependencies, at this environment's versions."""
     house = cache_root / "neurosim-wheelhouse"
     house.mkdir(parents=True, exist_ok=True)
+    from packaging.requirements import Requirement
+
     pins = []
-    for req in metadata.requires("neurosim-core") or []:
-        if ";" in req and "extra ==" in req:
+    for text in metadata.requires("neurosim-core") or []:
+        req = Requirement(text)  # extras and markers such as python_version < "3.11" apply
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
             continue
-        name = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req).group(0)
-        pins.append(f"{name}=={metadata.version(name)}")
+        pins.append(f"{req.name}=={metadata.version(req.name)}")
     have = {p.name.lower() for p in house.glob("*.whl")}
     missing = [p for p in pins if not any(
         w.startswith(_norm(p.split("==")[0]) + "-" + p.split("==")[1] + "-") for w in have)]
