@@ -11,7 +11,7 @@ way:
   cell, Param defaults, and the Param members a sub-array normally provides fixed to test
   values);
 * :data:`COLUMN_RES` / :data:`COLUMN_RES_NAN` are the column resistances of one input vector
-  the driver evaluated, :data:`VREAD` the read voltage of each node;
+  the driver evaluated, :func:`vread` the read voltage of each node (its node data);
 * :data:`MATRIX_REF` holds the 5 x 12 column-resistance matrix the driver evaluated vector by
   vector (keys ``mat/<vector>/<column>``); a test's reference table starts with it
   (``REF = {**MATRIX_REF, "adc/22/...": ...}``) and :func:`matrix` reads it back;
@@ -44,9 +44,6 @@ from ..config import load_config
 from ..engine.context import build_context
 from ..primitives.constants import MemCellType
 
-#: Read voltage of each node (Param.cpp's table), V.
-VREAD = {130: 0.58, 90: 0.58, 65: 0.55, 45: 0.51, 32: 0.51, 22: 0.55, 14: 0.277, 10: 0.28,
-         7: 0.264, 5: 0.253, 3: 0.248, 2: 0.28, 1: 0.272}
 #: Column resistances (ohm) of one input vector: every fit piece, 0 and an open column;
 #: ``COLUMN_RES_NAN`` has a NaN column.
 COLUMN_RES = [0.0, 600, 1000, 2500, 4000, 4832, 5000, 8000, 12000, 20000, 21000, 30000,
@@ -54,19 +51,31 @@ COLUMN_RES = [0.0, 600, 1000, 2500, 4000, 4832, 5000, 8000, 12000, 20000, 21000,
 COLUMN_RES_NAN = [5000, math.nan, 2e4]
 
 
+def vread(node: int) -> float:
+    """Param.cpp's read voltage of ``node`` (nm): the node plugin's ``param_cpp.read_voltage``."""
+    from ..plugins import get_registry
+
+    return float(get_registry().get("tech", f"{node}nm").param_cpp.read_voltage)
+
+
 def make_ctx(node: int, roadmap: str = "lstp", compat_bugs: bool = True):
-    """The context the C++ reference driver set up: node, roadmap, RRAM (>= 22 nm) or SRAM
-    cell, Param defaults, and the sub-array-provided Param members fixed to test values."""
+    """The context the C++ reference driver set up: node, roadmap, RRAM (planar nodes) or
+    SRAM cell, Param defaults, and the sub-array-provided Param members fixed to test values
+    (the read voltage is the node's Param.cpp value, ``param_cpp.read_voltage``)."""
+    from ..plugins import get_registry
+
+    data = get_registry().get("tech", f"{node}nm")
+    planar = data.family == "planar"
     ctx = build_context(load_config(overrides={
-        "tech": f"{node}nm", "device": "rram" if node >= 22 else "sram",
+        "tech": f"{node}nm", "device": "rram" if planar else "sram",
         "device_roadmap": roadmap, "compat_bugs": compat_bugs}))
     ctx.cell = dataclasses.replace(
-        ctx.cell, mem_cell_type=MemCellType.RRAM if node >= 22 else MemCellType.SRAM,
+        ctx.cell, mem_cell_type=MemCellType.RRAM if planar else MemCellType.SRAM,
         read_voltage=0.5, res_mem_cell_on=1.25e5, res_mem_cell_off=1.725e6,
         read_pulse_width=1e-8, min_sense_voltage=0.1)
     p = ctx.param
     p.technode, p.deviceroadmap, p.read_voltage, p.temp = node, 1 if roadmap == "hp" else 2, \
-        VREAD[node], 300
+        vread(node), 300
     p.resistance_on, p.resistance_off = 100e3, 1.7e6
     p.max_conductance, p.min_conductance = 1 / p.resistance_on, 1 / p.resistance_off
     p.num_row_parallel, p.operationmode, p.speciallayout = 128, 2, 1
@@ -171,5 +180,5 @@ MATRIX_REF: dict[str, float] = {
 }
 
 
-__all__ = ["COLUMN_RES", "COLUMN_RES_NAN", "MATRIX_REF", "VREAD", "check", "make_ctx", "matrix",
+__all__ = ["COLUMN_RES", "COLUMN_RES_NAN", "MATRIX_REF", "vread", "check", "make_ctx", "matrix",
            "mismatches"]

@@ -23,7 +23,7 @@ from neurosim.testing.reference import (
     COLUMN_RES,
     COLUMN_RES_NAN,
     MATRIX_REF,
-    VREAD,
+    vread,
     check,
     make_ctx,
     matrix,
@@ -625,7 +625,7 @@ def test_integer_division_defect_in_switching_energy(node, levels, current_mode)
     # hand calculation of the difference: 2 reads x 21 columns x (levels-1) comparators x
     # (columncap*2) * (1/(levels-1)) / 2 * Vread^2
     extra = 2 * len(COLUMN_RES) * (levels - 1) * (3.1e-14 * 2) * (1 / (levels - 1)) / 2 \
-        * VREAD[node] ** 2
+        * vread(node) ** 2
     assert REF_FIXED[b + "energy"] - REF[b + "energy"] == pytest.approx(extra, rel=1e-9)
 
 
