@@ -76,10 +76,11 @@ def run_processes(jobs: Sequence[Job], shared: dict[str, SharedInputs],
         try:
             futures = {pool.submit(_process_job, *job): job for job in todo}
             for fut in as_completed(futures):
+                job = futures.pop(fut)  # finished results are not kept here
                 try:
                     yield fut.result()
                 except BrokenProcessPool:
-                    broken.append(futures[fut])
+                    broken.append(job)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
         todo = broken
