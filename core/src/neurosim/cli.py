@@ -98,6 +98,7 @@ cli.add_command(__import__("neurosim.commands.explain", fromlist=["_"]).explain_
 cli.add_command(__import__("neurosim.commands.diff", fromlist=["_"]).diff_cmd)
 cli.add_command(__import__("neurosim.commands.reproduce", fromlist=["_"]).reproduce_cmd)
 cli.add_command(__import__("neurosim.commands.sweep", fromlist=["_"]).sweep_group)
+cli.add_command(__import__("neurosim.commands.train", fromlist=["_"]).train_cmd)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -26,6 +26,9 @@ class Dataset:
     classes: int | None = None
     item_shape: tuple[int, ...] | None = None
     details: dict[str, Any] = field(default_factory=dict)
+    #: ``take(indices)``: the inputs of the items at ``indices`` (a 1-D int64 tensor), for
+    #: shuffled training batches; None: read everything once and index it
+    take: Callable[[Any], Any] | None = field(default=None, repr=False)
 
     def __len__(self) -> int:
         return self.size
@@ -35,6 +38,18 @@ class Dataset:
         for start in range(0, self.size, batch_size):
             stop = min(start + batch_size, self.size)
             yield start, stop, self.read(start, stop)
+
+    def items(self, indices: Any) -> Any:
+        """The inputs of the items at ``indices`` (any order)."""
+        if self.take is not None:
+            return self.take(indices)
+        import torch
+
+        whole = self.read(0, self.size)
+        if isinstance(whole, dict):
+            return {k: (v[indices] if isinstance(v, torch.Tensor) and v.dim() else v)
+                    for k, v in whole.items()}
+        return whole[indices]
 
     def provenance(self) -> dict[str, Any]:
         """What the JSON output records about the data set."""
@@ -63,13 +78,20 @@ def tensor_dataset(kind: str, source: str, split: str, inputs: Any, labels: Any 
     if labels is not None:
         labels = torch.as_tensor(labels, dtype=torch.int64)[:n]
 
-    def read(start: int, stop: int) -> Any:
+    def select(index: Any) -> Any:
         if isinstance(inputs, dict):
-            part = {k: (v[start:stop] if isinstance(v, torch.Tensor) and v.dim() else v)
+            part = {k: (v[index] if isinstance(v, torch.Tensor) and v.dim() else v)
                     for k, v in inputs.items()}
         else:
-            part = inputs[start:stop]
+            part = inputs[index]
         return transform(part) if transform is not None else part
 
+    def read(start: int, stop: int) -> Any:
+        return select(slice(start, stop))
+
+    def take(indices: Any) -> Any:
+        return select(indices.numpy() if not isinstance(inputs, (dict, torch.Tensor))
+                      else indices)
+
     shape = None if isinstance(inputs, dict) else tuple(int(s) for s in inputs.shape[1:])
-    return Dataset(kind, source, split, n, read, labels, classes, shape, details or {})
+    return Dataset(kind, source, split, n, read, labels, classes, shape, details or {}, take)

@@ -175,9 +175,9 @@ def open_folder(path: str, split: str | None = None, limit: int | None = None,
     tf = folder_transform(shape, normalization)
     mode = "L" if shape[0] == 1 else "RGB"
 
-    def read(start: int, stop: int) -> Any:
+    def decode(files: list[Path]) -> Any:
         out = []
-        for f, _ in items[start:stop]:  # one decode per image file (PIL has no batch API)
+        for f in files:  # one decode per image file (PIL has no batch API)
             try:
                 with Image.open(f) as img:
                     out.append(tf(img.convert(mode)))
@@ -185,10 +185,16 @@ def open_folder(path: str, split: str | None = None, limit: int | None = None,
                 raise NeuroSimError(f"{f}: cannot read the image ({exc})") from None
         return torch.stack(out)
 
+    def read(start: int, stop: int) -> Any:
+        return decode([f for f, _ in items[start:stop]])
+
+    def take(indices: Any) -> Any:
+        return decode([items[int(i)][0] for i in indices])
+
     labels = torch.tensor([c for _, c in items], dtype=torch.int64)
     return Dataset("imagenet", path, root.name, n, read, labels, len(classes), tuple(shape),
                    {"root": str(root), "normalization": normalization,
-                    "resize": round(shape[-1] * 256 / 224), "crop": shape[-1]})
+                    "resize": round(shape[-1] * 256 / 224), "crop": shape[-1]}, take)
 
 
 def load_imagenet(path: str, n: int) -> Any:

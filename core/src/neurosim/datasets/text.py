@@ -142,8 +142,11 @@ def open_text(kind: str, path: str, split: str | None, text_field: str | None,
     def read(start: int, stop: int) -> Any:
         return encode(sentences[start:stop])
 
+    def take(indices: Any) -> Any:
+        return encode([sentences[int(i)] for i in indices])
+
     return Dataset(kind, path, split, n, read, labels, classes, None,
-                   {"file": source, "text_field": tf, "label_field": lf})
+                   {"file": source, "text_field": tf, "label_field": lf}, take)
 
 
 def load_sst2(path: str, n: int) -> list[str]:

@@ -1,0 +1,111 @@
+"""``neurosim train``: hardware-aware (WAGE) training of a registered network.
+
+    neurosim train --network lenet --data digits:train --out lenet.pth
+        [--val-data digits:test] [--epochs N] [--batch-size B] [--lr LR]
+        [--grad-scale S] [--decreasing-lr E1,E2] [--wl-weight/--wl-activate/--wl-error/
+        --wl-grad BITS] [--seed S] [--device cpu|cuda] [--json OUT]
+
+The recipe is the V1.4 wrapper's ``train.py`` (:mod:`neurosim.training.loop`); the
+checkpoint (a state dict, written atomically) loads with ``--checkpoint`` in
+``neurosim accuracy`` / ``estimate``. torch is imported inside the command body only.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..errors import NeuroSimError
+from .accuracy import data_options
+
+
+def _epochs_list(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(v) for v in text.split(",") if v.strip())
+    except ValueError:
+        raise NeuroSimError(f"--decreasing-lr {text!r}: expected epochs like 140,180") \
+            from None
+
+
+def _settings(**kw: Any) -> Any:
+    from ..training.loop import TrainSettings
+
+    return TrainSettings(**kw).check()
+
+
+@click.command("train")
+@click.option("--network", "-n", "network", metavar="NAME", required=True,
+              help="A registered network (neurosim plugins --kind network).")
+@click.option("--data", metavar="KIND:ARG", required=True,
+              help="Labelled training data: digits:train, cifar10:PATH (--split train), "
+                   "imagenet:PATH, sst2:PATH ...")
+@click.option("--val-data", metavar="KIND:ARG",
+              help="Data scored (software accuracy) after every epoch, e.g. digits:test.")
+@data_options
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), required=True,
+              help="Where to write the checkpoint (a state dict; atomic).")
+@click.option("--checkpoint", type=click.Path(dir_okay=False),
+              help="Start from these weights (fine-tuning); default: seeded random.")
+@click.option("--net-option", "net_options", multiple=True, metavar="KEY=VALUE",
+              help="A network factory option (repeatable).")
+@click.option("--mode", "quant_mode", type=click.Choice(["WAGE", "FP"]), default="WAGE",
+              show_default=True, help="WAGE (quantized weights, activations, errors, "
+                                      "gradients) or FP.")
+@click.option("--epochs", type=int, default=200, show_default=True)
+@click.option("--batch-size", type=int, default=64, show_default=True)
+@click.option("--lr", type=float, default=0.01, show_default=True,
+              help="SGD learning rate (momentum 0.9, weight decay 1e-4).")
+@click.option("--momentum", type=float, default=0.9, show_default=True)
+@click.option("--weight-decay", type=float, default=1e-4, show_default=True)
+@click.option("--grad-scale", type=float, default=8.0, show_default=True,
+              help="WAGE gradient scale of QG (divided by 8 at each --decreasing-lr epoch).")
+@click.option("--decreasing-lr", default="140,180", show_default=True, metavar="E1,E2",
+              help="Epochs where the gradient scale (FP: the learning rate) drops 8x.")
+@click.option("--wl-weight", type=int, default=8, show_default=True)
+@click.option("--wl-activate", type=int, default=8, show_default=True)
+@click.option("--wl-error", type=int, default=8, show_default=True)
+@click.option("--wl-grad", type=int, default=8, show_default=True)
+@click.option("--loss", type=click.Choice(["auto", "sse", "ce"]), default="auto",
+              show_default=True, help="auto: SSE in WAGE mode (the wrapper), "
+                                      "cross-entropy in FP mode.")
+@click.option("--seed", type=int, default=117, show_default=True,
+              help="Initial weights, item order and stochastic rounding.")
+@click.option("--device", default="cpu", show_default=True)
+@click.option("--json", "json_out", type=click.Path(dir_okay=False),
+              help="Write the per-epoch history to this JSON file (atomic).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def train_cmd(network: str, data: str, val_data: str | None, limit: int | None,
+              split: str | None, text_field: str | None, label_field: str | None,
+              out_path: str, checkpoint: str | None, net_options: tuple[str, ...],
+              quant_mode: str, epochs: int, batch_size: int, lr: float, momentum: float,
+              weight_decay: float, grad_scale: float, decreasing_lr: str, wl_weight: int,
+              wl_activate: int, wl_error: int, wl_grad: int, loss: str, seed: int,
+              device: str, json_out: str | None, quiet: bool) -> None:
+    """Train a network with the hardware-aware WAGE quantization (the V1.4 wrapper's
+    train.py) and write a checkpoint that --checkpoint loads."""
+    settings = _settings(epochs=epochs, batch_size=batch_size, lr=lr, momentum=momentum,
+                         weight_decay=weight_decay, grad_scale=grad_scale,
+                         decreasing_lr=_epochs_list(decreasing_lr), wl_weight=wl_weight,
+                         wl_activate=wl_activate, wl_error=wl_error, wl_grad=wl_grad,
+                         seed=seed, loss=loss, mode=quant_mode)
+    for p in (out_path, json_out):
+        if p and checkpoint and p == checkpoint:
+            raise NeuroSimError(f"--out {p}: would overwrite the input checkpoint")
+    from ..training.run import run_training
+
+    res = run_training(network, data, val_data, settings, out_path=out_path,
+                       checkpoint=checkpoint, net_options=net_options, device=device,
+                       quiet=quiet, limit=limit, split=split, text_field=text_field,
+                       label_field=label_field)
+    if json_out:
+        from .compat import write_json_atomic
+
+        write_json_atomic(json_out, json.dumps(res.to_json(), indent=2))
+    last = res.history[-1]
+    click.echo(f"Network: {network}; {len(res.history)} epoch(s) in {res.seconds:.1f} s")
+    click.echo(f"train loss {last.loss:.4g}, train accuracy {100 * last.train_accuracy:.2f} %"
+               + (f", validation (software) accuracy {100 * last.val_accuracy:.2f} %"
+                  if last.val_accuracy is not None else ""))
+    click.echo(f"checkpoint: {out_path}")

@@ -1,0 +1,1 @@
+"""Hardware-aware (WAGE) training (``neurosim train``): :mod:`.wage` quantizers, :mod:`.loop`."""
