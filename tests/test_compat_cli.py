@@ -42,7 +42,10 @@ def test_report_and_json(traces: list[str], tmp_path: Path) -> None:
     # one progress line per layer and pass on stderr
     assert proc.stderr.count("layer ") == 2 * 4
     data = json.loads(out.read_text())
-    assert set(data) == set(CASE["golden"]) | {"contributions"}  # + the trees (issue 17)
+    # + the trees (issue 17) and what produced the numbers (issue 15)
+    assert set(data) == set(CASE["golden"]) | {"contributions", "provenance"}
+    assert data["provenance"]["plugins"]["tech"]["distribution"] == "neurosim-tech-22nm"
+    assert data["provenance"]["configuration"]["synapse_bits"] == 8
     assert data["chip"]["area_m2"] == pytest.approx(5.48545e-06, rel=1e-5)
     assert data["clock_period_s"] == pytest.approx(1.6974e-09, rel=1e-5)
     assert data["performance"]["tops_per_w"] == pytest.approx(18.4134, rel=1e-5)

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .config import Config, describe_options, load_config
+from .config import Config, load_config
 from .failures import report
 from .output_group import terminate_as_exit
 from .plugins import get_host
@@ -62,24 +62,38 @@ def config_group() -> None:
 @config_group.command("show")
 @config_option
 @set_option
-@click.option("--json", "as_json", is_flag=True)
-def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_json: bool) -> None:
-    """Print the effective configuration (defaults = NeuroSim's Param.cpp)."""
+@click.option("--json", "as_json", is_flag=True,
+              help="Options, their sources and the plugins used, as JSON.")
+@click.option("--toml", "as_toml", is_flag=True,
+              help="The effective values as a TOML file (loads back to the same configuration).")
+def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_json: bool,
+                as_toml: bool = False) -> None:
+    """Print the effective configuration (after the device preset and the node plugin) and
+    where each value comes from (defaults = NeuroSim's Param.cpp)."""
+    from .provenance import provenance_json, to_toml, effective_options, user_sources
+
     cfg = build_config(config_files, overrides)
-    values = cfg.to_dict()
+    registry = get_host().registry
+    sources = user_sources(config_files, overrides)
     if as_json:
-        click.echo(json.dumps(values, indent=2))
+        prov = provenance_json(cfg, registry, sources)
+        click.echo(json.dumps({"options": prov["configuration"], "sources": prov["sources"],
+                               "plugins": prov["plugins"]}, indent=2))
+        return
+    rows = effective_options(cfg, registry, sources)
+    if as_toml:
+        click.echo(to_toml(rows), nl=False)
         return
     section = None
-    for row in describe_options():
-        if row["section"] != section:
-            section = row["section"]
+    for row in rows:
+        if row.section != section:
+            section = row.section
             click.echo(f"[{section}]")
-        unit = f" {row['unit']}" if row["unit"] else ""
-        alias = f"  (Param.cpp: {', '.join(row['aliases'])})" if row["aliases"] else ""
-        v = values[row["name"]]
+        unit = f" {row.unit}" if row.unit else ""
+        alias = f"  (Param.cpp: {', '.join(row.aliases)})" if row.aliases else ""
+        v = row.value
         shown = json.dumps(v) if isinstance(v, (str, bool)) else repr(v)
-        click.echo(f"{row['name']} = {shown}{unit:<5}# {row['doc']}{alias}")
+        click.echo(f"{row.name} = {shown}{unit:<5}# [{row.source}] {row.doc}{alias}")
 
 
 from .commands.compat import compat_cmd  # noqa: E402

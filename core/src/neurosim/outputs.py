@@ -463,8 +463,15 @@ def write_outputs(res: EstimateResult, cfg: Any, json_out: str | None = None,
             group.declare(opt, path)
     outs = group.outputs
     if "--json" in outs:
-        group.set("--json", (json_text if json_text is not None
-                             else res.dumps(contributions=True)) + "\n")
+        if json_text is None:  # the result, plus what produced it (neurosim.provenance)
+            import json
+
+            from .provenance import provenance_json
+
+            out = res.to_json(contributions=True)
+            out["provenance"] = provenance_json(cfg)
+            json_text = json.dumps(out, indent=2)
+        group.set("--json", json_text + "\n")
     if "--csv" in outs:
         group.set("--csv", csv_text(res))
     if "--plot" in outs:

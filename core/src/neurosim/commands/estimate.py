@@ -143,6 +143,9 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     if json_out:
         out = res.to_json(contributions=True)
         out["network"] = network_json(run)
+        from ..provenance import provenance_json
+
+        out["provenance"] = provenance_json(cfg)  # effective options, sources, plugins used
         if acc is not None:
             out["accuracy"] = accuracy_json(acc, cfg, mode=accuracy_mode, path="auto",
                                             device=device, data=data)
