@@ -262,3 +262,27 @@ def test_dask_local_cluster_gives_the_same_rows(swept, tmp_path):
         assert (mine[cid] is None) == (ref[cid] is None)
         if ref[cid] is not None:
             assert json.loads(mine[cid]) == json.loads(ref[cid])
+
+
+def test_trace_set_sweep_equals_model_sweep(swept, monkeypatch):
+    """traces = "DIR" (what `neurosim traces export` writes) gives the model's rows."""
+    d, _ = swept
+    monkeypatch.chdir(d)
+    runner = CliRunner()
+    r = runner.invoke(cli, ["traces", "export", "tr", "--model", "smallnet.py:build",
+                            "--quiet"])
+    assert r.exit_code == 0, r.output
+    (d / "traces.toml").write_text('traces = "tr"\n[grid]\ndevice = ["sram", "rram"]\n'
+                                   'levelOutput = [16]\n')
+    r = runner.invoke(cli, ["sweep", "run", "traces.toml", "--out", "tr_out", "--workers",
+                            "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    model_rows = {(r["device"], r["levelOutput"]): r for r in _rows(d / "out" / "results.csv")
+                  if r["technode"] == "22nm" and r["adc"] == "mlsa"}
+    rows = _rows(d / "tr_out" / "results.csv")
+    assert [(r["device"], r["status"]) for r in rows] == [("sram", "done"), ("rram", "done")]
+    for row in rows:
+        ref = model_rows[(row["device"], row["levelOutput"])]
+        for k in ("chip.area_m2", "chip.read_energy_j", "chip.read_latency_s",
+                  "performance.tops_per_w", "layers.2.read_energy_j"):
+            assert float(row[k]) == pytest.approx(float(ref[k]), rel=1e-9), k
