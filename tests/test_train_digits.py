@@ -45,7 +45,7 @@ def test_train_then_accuracy_across_adc_bits(lenet_checkpoint, tmp_path):
         assert r.exit_code == 0, r.output
         acc[bits] = json.loads(out.read_text())
     sw = acc[8]["software_accuracy"]
-    assert acc[8]["n_items"] == 360 and acc[8]["reference"] == "labels"
+    assert acc[8]["n_items"] == 364 and acc[8]["reference"] == "labels"
     assert sw >= 0.95
     assert all(a["software_accuracy"] == sw for a in acc.values())  # same batches
     hw = {b: a["accuracy"]["mean"] for b, a in acc.items()}
