@@ -39,8 +39,8 @@ def test_report_and_json(traces: list[str], tmp_path: Path) -> None:
     assert "ChipArea : 5.48545e+06 um^2" in proc.stdout
     assert "Energy Efficiency TOPS/W (Pipelined Process): 18.4134" in proc.stdout
     assert "Desired Novel Mapped Tile Storage Size: 9x" in proc.stdout
-    # one progress line per layer and pass on stderr
-    assert proc.stderr.count("layer ") == 2 * 4
+    # the progress bar is off when stderr is not a terminal: no per-layer lines
+    assert "layer " not in proc.stderr and "\x1b" not in proc.stderr
     data = json.loads(out.read_text())
     # + the trees (issue 17) and what produced the numbers (issue 15)
     assert set(data) == set(CASE["golden"]) | {"contributions", "provenance"}

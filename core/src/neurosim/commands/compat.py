@@ -173,7 +173,8 @@ def format_report(res: EstimateResult) -> str:
 
 def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: Sequence[str], params: Sequence[str] = (),
-               json_out: str | None = None, progress: bool = True) -> EstimateResult:
+               json_out: str | None = None, progress: bool = True,
+               blas_threads: int | None = None) -> EstimateResult:
     """Parse, estimate and (optionally) write the JSON; raises NeuroSimError on user errors."""
     from ..engine.flow import estimate_from_files
 
@@ -184,11 +185,11 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
     weights = list(traces[0::2])
     inputs = list(traces[1::2])
 
-    def say(msg: str) -> None:
-        if progress:
-            click.echo(f"[neurosim] {msg}", err=True)
+    from ..progress import progress_bar
 
-    res = estimate_from_files(network, weights, inputs, cfg, progress=say)
+    with progress_bar(None, "estimate", unit="layer", quiet=not progress) as bar:
+        res = estimate_from_files(network, weights, inputs, cfg, progress=bar,
+                                  blas_threads=blas_threads)
     if json_out:
         write_json_atomic(json_out, res.dumps(contributions=True), inputs=(network, *traces))
     return res
@@ -206,15 +207,20 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
                    "globalBusType=1 SARADC=1 pipeline=0 (repeatable).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the results (SI units) to this JSON file.")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--quiet", is_flag=True,
+              help="No progress bar on stderr (it is shown only when stderr is a terminal).")
 @click.option("--force", is_flag=True,
               help="Run even when the predicted work exceeds the cost guard's limit.")
+@click.option("--blas-threads", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Threads of the BLAS library during the estimate (default 1, or "
+                   "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")
 @output_options
 def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: tuple[str, ...], params: tuple[str, ...],
                json_out: str | None, quiet: bool, csv_out: str | None = None,
                plot_out: str | None = None, explain: tuple[str, ...] = (),
-               explain_depth: int = 3, force: bool = False) -> None:
+               explain_depth: int = 3, force: bool = False,
+               blas_threads: int | None = None) -> None:
     """Run NeuroSim's estimator with NeuroSim's own arguments:
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
     group = check_output_args(csv_out, plot_out, json_out, inputs=(network, *traces))
@@ -231,7 +237,7 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 
     guard(predict(cfg, read_network_csv(network)), force, "this estimate")
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
-                     params, None, progress=not quiet)
+                     params, None, progress=not quiet, blas_threads=blas_threads)
     from ..validation import check_finite
 
     check_finite(res.to_json())  # inf/nan is refused, never printed or written

@@ -43,12 +43,15 @@ def network_json(run: Any) -> dict[str, Any]:
     }
 
 
-def run_estimate(cfg: Any, run: Any, progress: Any = None) -> Any:
-    """The estimator on a prepared (captured) run."""
+def run_estimate(cfg: Any, run: Any, progress: Any = None,
+                 blas_threads: int | None = None) -> Any:
+    """The estimator on a prepared (captured) run (its traces as a
+    :class:`~neurosim.engine.workload.Workload`)."""
     from ..engine.flow import estimate
+    from ..engine.workload import Workload
 
-    cap = run.capture
-    return estimate(cfg, cap.specs, cap.weights, cap.inputs, progress=progress)
+    work = Workload.from_capture(run.capture, statistics_budget_bytes=0)
+    return estimate(cfg, work, progress=progress, blas_threads=blas_threads)
 
 
 def header_text(run: Any) -> str:
@@ -81,7 +84,8 @@ def digital_text(run: Any) -> str:
 @model_options
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the results (SI units, compat schema + network) to this file.")
-@click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option("--quiet", is_flag=True,
+              help="No progress on stderr (the bar is shown only when stderr is a terminal).")
 @click.option("--with-accuracy", is_flag=True,
               help="Also run the inference-accuracy simulation (neurosim accuracy) on --data "
                    "with the same network, options and configuration.")
@@ -91,6 +95,9 @@ def digital_text(run: Any) -> str:
               help="With --with-accuracy: torch device of the accuracy run.")
 @click.option("--force", is_flag=True,
               help="Run even when the predicted work exceeds the cost guard's limit.")
+@click.option("--blas-threads", type=click.IntRange(min=0), default=None, metavar="N",
+              help="Threads of the BLAS library during the estimate (default 1, or "
+                   "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")
 @output_options
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
@@ -99,7 +106,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
                  with_accuracy: bool = False, accuracy_mode: str = "default",
                  device: str = "cpu", csv_out: str | None = None,
                  plot_out: str | None = None, explain: tuple[str, ...] = (),
-                 explain_depth: int = 3, force: bool = False) -> None:
+                 explain_depth: int = 3, force: bool = False,
+                 blas_threads: int | None = None) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from ..outputs import check_explain_args, check_output_args, explain_text, \
         validate_outputs, write_outputs
@@ -123,7 +131,10 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     from ..cost import guard, predict
 
     guard(predict(cfg, run.capture.specs), force, "this estimate")
-    res = run_estimate(cfg, run, progress=say)
+    from ..progress import progress_bar
+
+    with progress_bar(None, "estimate", unit="layer", quiet=quiet) as bar:
+        res = run_estimate(cfg, run, progress=bar, blas_threads=blas_threads)
     from ..validation import check_finite
 
     check_finite(res.to_json())  # inf/nan is refused, never printed or written

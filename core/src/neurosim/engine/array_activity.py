@@ -108,13 +108,14 @@ class ColumnModel:
         wire = (np.arange(1, cols + 1) * self.wire_resistance_row)[None, :] + (
             (rows - np.arange(rows)) * self.wire_resistance_col
         )[:, None]
-        total = 1.0 / np.asarray(memory, dtype=np.float64) + wire
+        total = np.divide(1.0, np.asarray(memory, dtype=np.float64))  # in place from here
+        total += wire
         if (
             self.mem_cell_type == MemCellType.RRAM
             and self.access_type == CellAccessType.CMOS_ACCESS
         ):
-            total = total + self.resistance_access
-        return 1.0 / total
+            total += self.resistance_access
+        return np.divide(1.0, total, out=total)
 
     def column_resistance_from_counts(self, counts: np.ndarray, num_cols: int) -> np.ndarray:
         """SRAM: every activated cell adds the same conductance ``1/(R_access + R_col)``, so a
@@ -136,14 +137,20 @@ class ColumnModel:
             # every activated cell adds the same conductance: no matrix product needed
             return self.column_resistance_from_counts(on.sum(axis=0), memory.shape[1])
         x = on.astype(np.float64)
-        g_col = x.T @ self.effective_conductance(memory)
+        return self.resistance_from_sums(x.T @ self.effective_conductance(memory), x)
+
+    def resistance_from_sums(self, g_col: np.ndarray, x: np.ndarray) -> np.ndarray:
+        """eNVM column resistances (V, cols) from the conductance sums ``x^T @ G_eff`` of
+        the 0/1 inputs ``x`` (rows x V): parallel reads divide by ``numAdd``, sequential
+        reads by the activated rows of each vector."""
+        g_col = np.array(g_col, dtype=np.float64)  # written in place below
         with np.errstate(divide="ignore", invalid="ignore"):
             if self.mem_cell_type in (MemCellType.RRAM, MemCellType.FeFET):
                 if self.parallel_read:
-                    g_col = g_col / float(self.num_add)
+                    g_col /= float(self.num_add)
                 else:
-                    g_col = g_col / x.sum(axis=0)[:, None]
-            return 1.0 / g_col
+                    g_col /= x.sum(axis=0)[:, None]
+            return np.divide(1.0, g_col, out=g_col)
 
 
 def column_model_from_context(ctx, res_cell_access: float = 0.0) -> ColumnModel:

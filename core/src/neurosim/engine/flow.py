@@ -19,6 +19,7 @@ from ..config import Config
 from ..errors import NeuroSimError
 from ..primitives.constants import MemCellType
 from .array_activity import column_model_from_context
+from .blas import blas_threads as limit_blas
 from .chip import Chip
 from .compat_bugs import register_bug
 from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
@@ -122,7 +123,7 @@ def _few_gc_passes() -> Iterator[None]:
 def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
              weights: Sequence[np.ndarray] | None = None,
              inputs: Sequence[np.ndarray] | None = None, progress: Progress | None = None,
-             ctx: Any = None) -> EstimateResult:
+             ctx: Any = None, blas_threads: int | None = None) -> EstimateResult:
     """Estimate area, latency, energy and throughput of a network, as NeuroSim's main does.
 
     ``estimate(config, workload)`` evaluates a :class:`~neurosim.engine.workload.Workload`
@@ -130,7 +131,8 @@ def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
     pay them once; ``estimate(config, layers, weights, inputs)`` evaluates the given weight
     traces (rows ``cin*kh*kw`` x ``cout``, algorithm values) and input bit traces (rows
     ``cin*kh*kw`` x ``numInVector*numBitInput`` or more) with a workload of its own. The
-    figures are the same, bit for bit, either way.
+    figures are the same, bit for bit, either way. ``blas_threads``: see
+    :mod:`neurosim.engine.blas` (default one thread).
     """
     if isinstance(layers, Workload):
         work = layers
@@ -143,7 +145,7 @@ def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
                                 f"{len(inputs)} input traces were given; each layer needs "
                                 "both")
         work = Workload.from_arrays(layers, weights, inputs, statistics_budget_bytes=0)
-    with _few_gc_passes():
+    with _few_gc_passes(), limit_blas(blas_threads):
         return _estimate(config, work, progress, ctx)
 
 
@@ -160,7 +162,7 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
     check_layers(layers)  # no output position, kernel beyond the map: named, not a crash
     ctx = ctx or build_context(config)
     p = ctx.param
-    say = progress or (lambda msg: None)
+    say = _progress_sink(progress, n * (2 if p.synchronous else 1))
     messages: list[str] = list(getattr(p, "messages", []) or [])
     if config.device != "sram" and config.cell_bits > config.synapse_bits:
         messages.append(f"cell_bits = {config.cell_bits} > synapse_bits = "
@@ -206,6 +208,8 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
             for f in LATENCY_FIGS:
                 r.scale(f, f"x clock period {clk_period:.6g} s", clk_period)
         perfs.append(r)
+    if isinstance(say, _BarSink):
+        say.finish()
 
     tiles = [fp.tiles(i) for i in range(n)]
     values: list[dict[str, float]] = []
@@ -328,6 +332,40 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
                           messages=messages)
 
 
+def _progress_sink(progress: Any, steps: int) -> Progress:
+    """``progress`` as a callable of one status text per layer evaluation. A plain
+    callable is called as is; an object with ``advance(status=...)`` (the bar of
+    :func:`neurosim.progress.progress_bar`) gets its total set to ``steps`` (layers x
+    passes) and advances once per finished layer evaluation."""
+    if progress is None:
+        return lambda msg: None
+    advance = getattr(progress, "advance", None)
+    if advance is None:
+        return progress
+    if hasattr(progress, "set_total"):
+        progress.set_total(steps)
+    return _BarSink(advance)
+
+
+class _BarSink:
+    """Advances a progress bar by one step per finished layer evaluation: each status
+    message announces the next layer, so the previous one is done."""
+
+    def __init__(self, advance: Any) -> None:
+        self._advance = advance
+        self._current: str | None = None
+
+    def __call__(self, msg: str) -> None:
+        if self._current is not None:
+            self._advance(status=self._current)
+        self._current = msg
+
+    def finish(self) -> None:
+        if self._current is not None:
+            self._advance(status=self._current)
+            self._current = None
+
+
 def _clamped_speed_up(net: Sequence[NetRow]) -> int:
     max_ifm = int(net[0][0])
     min_ifm = max_ifm
@@ -357,7 +395,8 @@ def _tile_leak_tree(r: Perf, tiles: float, name: str) -> Contribution:
 
 def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[str],
                         input_files: Sequence[str], config: Config,
-                        progress: Progress | None = None) -> EstimateResult:
+                        progress: Progress | None = None,
+                        blas_threads: int | None = None) -> EstimateResult:
     """:func:`estimate` on NeuroSim's files: the network CSV and one weight and one input
     trace per layer (matched by position, as NeuroSim's command line does). Weight values
     are parsed only when the cell's read model uses them (not for SRAM)."""
@@ -369,7 +408,7 @@ def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[s
     work = Workload.from_files(network_csv, weight_files, input_files,
                                num_bit_input=p.num_bit_input, weight_min=p.algo_weight_min,
                                weight_max=p.algo_weight_max, statistics_budget_bytes=0)
-    return estimate(config, work, progress=progress, ctx=ctx)
+    return estimate(config, work, progress=progress, ctx=ctx, blas_threads=blas_threads)
 
 
 class _LayerData:

@@ -203,6 +203,28 @@ class ProcessingUnit:
                 self._alive.extend((inputs, memory))
         return hit
 
+    def _prefetch(self, memory: np.ndarray, inputs: np.ndarray, calculate_clk_freq: bool,
+                  locate: Any, blocks: list[tuple[int, int, int, int]]) -> None:
+        """Evaluate the subarrays ``blocks`` (i, j, rows, cols) not evaluated yet in one
+        :meth:`SubArray.evaluate_many` call; :meth:`_subarray` then finds them."""
+        sa = self.sub_array
+        todo: dict[tuple, SubarrayStatistics] = {}
+        for i, j, rows, cols in blocks:
+            r0, c0, where, sub = locate(i, j, rows, cols)
+            key = (calculate_clk_freq, sa.clk_freq, where)
+            if key in self._results or key in todo:
+                continue
+            mem, inp = memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows]
+            todo[key] = SubarrayStatistics(inp, mem, None if sub is None
+                                           else sub.block(rows, cols),
+                                           None if sub is None else sub.memo)
+            if sub is None:
+                self._alive.extend((inp, mem))
+        if len(todo) < 2:
+            return  # nothing to batch: _subarray evaluates it
+        for key, res in zip(todo, sa.evaluate_many(list(todo.values()), calculate_clk_freq)):
+            self._results[key] = res
+
     def reset_results(self) -> None:
         """Forget reused subarray results (called per layer and pass)."""
         self._results.clear()
@@ -236,8 +258,7 @@ class ProcessingUnit:
         else:
             in_at, mem_at = ("origin",), ("origin",) if self._weights_matter else None
 
-        def run(i: int, j: int, rows: int, cols: int):
-            nonlocal last
+        def locate(i: int, j: int, rows: int, cols: int):
             r0, c0 = i * nrs, j * ncs
             sub = None if origin is None else origin.shifted(r0, c0)
             # where the subarray's data lives (SRAM: the stored values do not matter)
@@ -246,6 +267,17 @@ class ProcessingUnit:
                          rows, cols)
             else:
                 where = sub.block(rows, cols)
+            return r0, c0, where, sub
+
+        # every subarray of the PE evaluated in one batch, then read back below
+        self._prefetch(memory, inputs, calculate_clk_freq, locate,
+                       _blocks(array_dup_row, array_dup_col, num_sub_array_row,
+                               num_sub_array_col, weight_matrix_row, weight_matrix_col, nrs,
+                               ncs))
+
+        def run(i: int, j: int, rows: int, cols: int):
+            nonlocal last
+            r0, c0, where, sub = locate(i, j, rows, cols)
             res = self._subarray(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
                                  calculate_clk_freq, where, sub)
             if calculate_clk_freq:
@@ -384,6 +416,23 @@ class ProcessingUnit:
         perf.add("read_dynamic_energy", "", moved_e)
         perf.add("core_energy_other", "", moved_e)
         return perf
+
+
+def _blocks(array_dup_row: int, array_dup_col: int, num_sub_array_row: int,
+            num_sub_array_col: int, weight_matrix_row: int, weight_matrix_col: int, nrs: int,
+            ncs: int) -> list[tuple[int, int, int, int]]:
+    """The subarrays (i, j, rows, cols) :meth:`ProcessingUnit.calculate_performance`
+    evaluates, in its order."""
+    if array_dup_row * array_dup_col > 1:
+        if array_dup_row < num_sub_array_row or array_dup_col < num_sub_array_col:
+            return [(i, j, min(nrs, weight_matrix_row - i * nrs),
+                     min(ncs, weight_matrix_col - j * ncs))
+                    for i in range(ceil(weight_matrix_row / nrs))
+                    for j in range(ceil(weight_matrix_col / ncs))]
+        return [(0, 0, weight_matrix_row, weight_matrix_col)]
+    return [(i, j, min(nrs, weight_matrix_row - i * nrs), min(ncs, weight_matrix_col - j * ncs))
+            for i in range(int(num_sub_array_row)) for j in range(int(num_sub_array_col))
+            if i * nrs < weight_matrix_row and j * ncs < weight_matrix_col]
 
 
 def _where(a: np.ndarray) -> tuple:

@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 
 from ..errors import ConfigError
 from ..primitives import formula
@@ -34,9 +33,9 @@ from ..primitives.function_unit import FunctionUnit
 from .array_activity import ColumnModel, column_model_from_context
 from .compat_bugs import register_bug
 from .subarray_area import SubArrayArea
-from .subarray_latency import SubArrayLatency, _fdiv, _seq_sum
+from .subarray_latency import SubArrayLatency, _fdiv
 from .subarray_power import SubArrayPower
-from .subarray_stats import SubarrayStatistics
+from .subarray_vectors import SubArrayVectors
 
 NONE, MAGIC, OVERRIDE = AreaModify.NONE, AreaModify.MAGIC, AreaModify.OVERRIDE
 HALF_PARALLEL_ROWS_BUG = register_bug(
@@ -113,7 +112,7 @@ class VectorSums:
         return self.leakage_sram_in_use_w
 
 
-class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
+class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, SubArrayVectors, FunctionUnit):
     """Memory array + row drivers/switch matrices + column mux + ADC (MLSA or SAR) + partial
     sum adders and shift-adders (NeuroSim ``SubArray``).
 
@@ -570,101 +569,3 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, FunctionUnit):
         if self._column_model is None:
             self._column_model = column_model_from_context(self.ctx, self.res_cell_access)
         return self._column_model
-
-    def _latency_needs_resistance(self) -> bool:
-        """Whether the converter's latency reads the column resistances (NeuroSim's MLSA
-        and SAR ADC do not: their latency is a table value per conversion)."""
-        if self.saradc:
-            return False
-        return bool(getattr(self.multilevel_sense_amp, "latency_uses_column_resistance", True))
-
-    def evaluate_vectors(
-        self, input_bits: np.ndarray, memory: np.ndarray, calculate_clk_freq: bool,
-        stats: SubarrayStatistics | None = None,
-    ) -> VectorSums:
-        """All input vectors of one subarray at once: what the per-vector loop of
-        ``ProcessingUnitCalculatePerformance`` accumulates.
-
-        ``input_bits``: rows x num_in_vector (0/1); ``memory``: rows x cols conductances;
-        ``stats``: their :class:`SubarrayStatistics` (shared through the workload's memo;
-        built here when None). Every circuit evaluated per vector depends on the vector's
-        activity and column resistances only, so the column resistances and the ADC are
-        evaluated once per distinct vector (eNVM: distinct bits, from one matrix product;
-        SRAM: distinct activated-row counts) and mapped back; the other circuits once per
-        distinct activity. Per-vector values are summed left to right, as the C++ loop.
-        """
-        if not self.initialized:
-            raise RuntimeError("SubArray.evaluate_vectors called before initialize")
-        p = self.ctx.param
-        stats = stats or SubarrayStatistics(input_bits, memory)
-        nvec = stats.num_vectors
-        out = VectorSums()
-        if nvec == 0:
-            return out
-        counts = stats.counts
-        activity = counts / float(p.num_row_sub_array)
-        model = self.column_model()
-        distinct = stats.distinct(by_bits=model.mem_cell_type != MemCellType.SRAM)
-        shape = (nvec, stats.num_cols)
-        needs_res = self._latency_needs_resistance()
-        col_res_u = None
-        if not calculate_clk_freq or needs_res:
-            col_res_u = stats.column_resistance(model, distinct)
-        if needs_res:
-            col_res = col_res_u[distinct.inverse]
-        else:  # only the number of vectors and columns matters
-            col_res = np.broadcast_to(np.float64(np.nan), shape)
-        self.level_output = int(p.level_output if p.parallel_read else math.pow(2, p.cell_bit))
-        # latency: every formula takes the per-vector activity as an array
-        self.activity_row_read = activity
-        self.calculate_latency(1e20, col_res, calculate_clk_freq)
-        lat = np.broadcast_to(np.asarray(self.read_latency, dtype=float), (nvec,))
-        out.max_read_latency_s = float(lat.max())
-        if calculate_clk_freq:
-            self.activity_row_read = float(activity[-1])
-            return out
-        parts = {
-            k: np.broadcast_to(np.asarray(getattr(self, k), dtype=float), (nvec,))
-            for k in ("read_latency_adc", "read_latency_accum", "read_latency_other")
-        }
-        out.read_latency_s = _seq_sum(lat)
-        out.read_latency_adc_s = _seq_sum(parts["read_latency_adc"])
-        out.read_latency_accum_s = _seq_sum(parts["read_latency_accum"])
-        out.read_latency_other_s = _seq_sum(parts["read_latency_other"])
-        # energy: one evaluation per distinct activity, the last vector's group last
-        energy = {
-            k: np.empty(nvec)
-            for k in (
-                "read_dynamic_energy",
-                "read_dynamic_energy_adc",
-                "read_dynamic_energy_accum",
-                "read_dynamic_energy_other",
-            )
-        }
-        # the ADC once per distinct vector, the other circuits once per distinct activity
-        adc_all = None
-        if self.has_adc():
-            adc_u = np.broadcast_to(
-                np.asarray(self.adc_energy(col_res_u, activity[distinct.index]), dtype=float),
-                (distinct.size,),
-            )
-            adc_all = adc_u[distinct.inverse]
-        uniq = np.unique(counts)
-        last = counts[-1]
-        order = [u for u in uniq if u != last] + [last]
-        for u in order:
-            idx = np.flatnonzero(counts == u)
-            self.activity_row_read = float(activity[idx[0]])
-            self.calculate_power(
-                np.broadcast_to(np.float64(np.nan), (idx.size, shape[1])),
-                None if adc_all is None else adc_all[idx],
-            )
-            for k, arr in energy.items():
-                arr[idx] = getattr(self, k)
-        out.read_dynamic_energy_j = _seq_sum(energy["read_dynamic_energy"])
-        out.read_dynamic_energy_adc_j = _seq_sum(energy["read_dynamic_energy_adc"])
-        out.read_dynamic_energy_accum_j = _seq_sum(energy["read_dynamic_energy_accum"])
-        out.read_dynamic_energy_other_j = _seq_sum(energy["read_dynamic_energy_other"])
-        out.leakage_w = float(self.leakage)
-        out.leakage_sram_in_use_w = float(self.leakage_sram_in_use)
-        return out

@@ -189,19 +189,57 @@ class SubArrayPower:
         per-vector arrays; ``adc_energy`` passes the ADC energies when already computed."""
         if not self.initialized:
             raise RuntimeError("SubArray.calculate_power called before initialize")
-        tech, p, cell = self.ctx.tech, self.ctx.param, self.ctx.cell
-        temp = self.ctx.input.temperature
         act = float(self.activity_row_read)
-        nrow, ncol, ncm = self.num_row, self.num_col, self.num_col_muxed
-        vdd = tech.vdd
         self.read_dynamic_energy = 0.0
         self.write_dynamic_energy = 0.0
         self.read_dynamic_energy_array = 0.0
-        muxed = ncm > 1
         self._circuit_power(act)
         adc_e = 0.0
         if self.has_adc():
             adc_e = self.adc_energy(column_resistance, act) if adc_energy is None else adc_energy
+        self._combine_power(act, adc_e)
+
+    def calculate_power_per_vector(self, counts: np.ndarray, activity: np.ndarray,
+                                   adc_energy: Any) -> None:
+        """:meth:`calculate_power` of every input vector at once: ``counts`` / ``activity``
+        per vector, ``adc_energy`` per vector (or None without an ADC).
+
+        The circuits are evaluated once per distinct activity (the last vector's last, so
+        they are left as after the C++ loop); their energies then enter the same formulas
+        as per-vector arrays, which is the same arithmetic, element by element, as one
+        call per vector. Leakage is the last vector's, as in the C++.
+        """
+        uniq, inverse = np.unique(counts, return_inverse=True)
+        acts = uniq / float(self.ctx.param.num_row_sub_array)
+        last = int(inverse.reshape(-1)[-1])
+        order = [k for k in range(uniq.size) if k != last] + [last]
+        cache = self.__dict__.setdefault("_power_cache", {})
+        for k in order:
+            if k == last or float(acts[k]) not in cache:
+                self._circuit_power(float(acts[k]))
+        snaps = [cache[float(a)] for a in acts]
+        inverse = inverse.reshape(-1)
+        for name in self.POWER_CIRCUITS:
+            circuit = getattr(self, name)
+            values = np.array([snap[name][0] for snap in snaps], dtype=float)
+            circuit.read_dynamic_energy = values[inverse]
+        self.read_dynamic_energy = 0.0
+        self.write_dynamic_energy = 0.0
+        self.read_dynamic_energy_array = 0.0
+        adc_e = 0.0 if adc_energy is None or not self.has_adc() else adc_energy
+        self.activity_row_read = float(acts[last])
+        self._combine_power(np.asarray(activity, dtype=float), adc_e)
+        for name, (energy, _leak) in snaps[last].items():
+            getattr(self, name).read_dynamic_energy = energy
+
+    def _combine_power(self, act: Any, adc_e: Any) -> None:
+        """The energy and leakage sums of ``CalculatePower`` from the circuits' results
+        (``act`` and ``adc_e`` scalars, or per-vector arrays)."""
+        tech, p, cell = self.ctx.tech, self.ctx.param, self.ctx.cell
+        temp = self.ctx.input.temperature
+        nrow, ncol, ncm = self.num_row, self.num_col, self.num_col_muxed
+        vdd = tech.vdd
+        muxed = ncm > 1
         if self.is_sram:
             fs, fin = tech.feature_size, self._fin()
             leak = (

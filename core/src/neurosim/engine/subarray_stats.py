@@ -122,18 +122,42 @@ class SubarrayStatistics:
         keys = rows.view(np.dtype((np.void, rows.shape[1]))).reshape(-1)
         return _distinct_of(keys)
 
+    def rows_identity(self) -> Any:
+        """What identifies the input rows: the key, else where the bits lie in memory."""
+        if self.key is not None:
+            return ("key", self.key.rows)
+        b = self.bits
+        return ("view", b.__array_interface__["data"][0], b.shape, b.strides, b.dtype.str)
+
+    def _large_key(self, model: ColumnModel, distinct: Distinct) -> Any:
+        """Memo key of the column resistances (None: not kept; SRAM's are a division per
+        distinct count, nothing worth keeping)."""
+        if (self.key is None or self.key.cells is None
+                or model.mem_cell_type == MemCellType.SRAM):
+            return None
+        return ("colres", self.key.rows, self.key.cells, model, distinct.size)
+
+    def cached_column_resistance(self, model: ColumnModel,
+                                 distinct: Distinct) -> np.ndarray | None:
+        """The kept column resistances, or None."""
+        key = self._large_key(model, distinct)
+        return None if key is None else self.memo.get_large(key)
+
+    def keep_column_resistance(self, model: ColumnModel, distinct: Distinct,
+                               value: np.ndarray) -> np.ndarray:
+        """Keep ``value`` (computed elsewhere) as this subarray's column resistances."""
+        key = self._large_key(model, distinct)
+        if key is not None:
+            self.memo.put_large(key, value)
+        return value
+
     def column_resistance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray:
         """Column resistances of the representatives of ``distinct``, (U, cols)."""
-        def compute() -> np.ndarray:
-            return self._column_resistance(model, distinct)
-
-        if self.key is None or (model.mem_cell_type != MemCellType.SRAM
-                                and self.key.cells is None):
-            return compute()
-        if model.mem_cell_type == MemCellType.SRAM:
-            return compute()  # a division per distinct count: nothing to keep
-        return self.memo.large(("colres", self.key.rows, self.key.cells, model,
-                                distinct.size), compute)
+        cached = self.cached_column_resistance(model, distinct)
+        if cached is not None:
+            return cached
+        return self.keep_column_resistance(model, distinct,
+                                           self._column_resistance(model, distinct))
 
     def _column_resistance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray:
         if model.mem_cell_type == MemCellType.SRAM:

@@ -200,22 +200,32 @@ class StatisticsMemo:
         return value
 
     def large(self, key: Any, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        value = self.get_large(key)
+        if value is None:
+            value = compute()
+            self.put_large(key, value)
+        return value
+
+    def get_large(self, key: Any) -> np.ndarray | None:
+        """The kept value of ``key`` (counted as a hit), or None (a miss)."""
         value = self._large.get(key)
-        if value is not None:
-            self.hits += 1
-            self._large.move_to_end(key)
-            return value
-        self.misses += 1
-        value = compute()
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._large.move_to_end(key)
+        return value
+
+    def put_large(self, key: Any, value: np.ndarray) -> None:
+        """Keep ``value`` within the budget (dropping the least recently used)."""
         size = int(getattr(value, "nbytes", 0))
-        if size > self.budget_bytes:
-            return value
+        if size > self.budget_bytes or key in self._large:
+            return
         self._large[key] = value
         self._large_bytes += size
         while self._large_bytes > self.budget_bytes:
             _, old = self._large.popitem(last=False)
             self._large_bytes -= int(old.nbytes)
-        return value
 
     @property
     def large_bytes(self) -> int:

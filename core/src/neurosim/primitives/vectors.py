@@ -1,8 +1,8 @@
 """Per-input-vector evaluation helpers (see the class docstrings for the API).
 
 NeuroSim calls a column circuit once per input vector with that vector's column resistances;
-these helpers evaluate many calls at once and sum in the C++ loop order (``np.cumsum`` is a
-strict left-to-right sum, so results equal a loop of scalar calls bit for bit)."""
+these helpers evaluate many calls at once and sum in the C++ loop order (a strict
+left-to-right sum, so results equal a loop of scalar calls bit for bit)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,21 @@ def as_vectors(column_resistance: Any) -> np.ndarray:
 
 
 def sequential_sum(values: Any, axis: int = -1) -> np.ndarray:
-    """Left-to-right sum along ``axis`` starting from 0.0, as a C++ ``for`` loop with ``+=``."""
+    """Left-to-right sum along ``axis`` starting from 0.0, as a C++ ``for`` loop with ``+=``.
+
+    ``np.add.reduce`` over the leading axis of a C-contiguous array adds whole rows in
+    order (no pairwise summation, which numpy uses only along the contiguous axis), so it
+    gives the loop's sums bit for bit without the ``cumsum`` temporary; one-dimensional
+    sums (and sums of a single column) take ``np.cumsum``, which is strictly sequential.
+    """
     values = np.asarray(values, dtype=float)
     axis = axis % values.ndim
     if values.shape[axis] == 0:
         return np.zeros(values.shape[:axis] + values.shape[axis + 1:])
-    # cumsum along the leading axis of a moved view is the same strict sum, and faster
-    return np.cumsum(np.moveaxis(values, axis, 0), axis=0)[-1]
+    moved = np.moveaxis(values, axis, 0)
+    if moved.ndim == 1 or moved[0].size < 2:
+        return np.cumsum(moved, axis=0)[-1]
+    return np.add.reduce(np.ascontiguousarray(moved), axis=0)
 
 
 def per_vector(num_read: Any, num_vectors: int) -> np.ndarray:

@@ -36,13 +36,42 @@ def _fit_value(pieces: tuple[fits.Piece, ...], x: np.ndarray) -> np.ndarray:
     (NaN falls through to the last piece, as in the C++ if/else chain)."""
     ln_x = np.log(x) if any(p.kind == fits.LOG for p in pieces) else None
 
-    def value(p: fits.Piece) -> np.ndarray:
-        return p.a * (ln_x if p.kind == fits.LOG else x) + p.b
+    def value(p: fits.Piece, out: np.ndarray | None = None) -> np.ndarray:
+        # a*f + b, written in place (the same two roundings as the expression)
+        v = np.multiply(ln_x if p.kind == fits.LOG else x, p.a, out=out)
+        return np.add(v, p.b, out=v)
 
+    only = _single_piece(pieces, x)
+    if only is not None:  # every value in one piece's range: the others are not needed
+        return value(only)
     out = value(pieces[-1])
+    if len(pieces) == 1 or np.ndim(out) == 0:
+        for piece in reversed(pieces[:-1]):
+            out = np.where(x < piece.upper, value(piece), out)
+        return out
+    scratch = np.empty_like(out)
+    mask = np.empty(out.shape, dtype=bool)
     for piece in reversed(pieces[:-1]):
-        out = np.where(x < piece.upper, value(piece), out)
+        np.copyto(out, value(piece, scratch), where=np.less(x, piece.upper, out=mask))
     return out
+
+
+def _single_piece(pieces: tuple[fits.Piece, ...], x: Any) -> fits.Piece | None:
+    """The piece every element of ``x`` falls in when there is one (thresholds ascending,
+    no NaN, min and max in the same piece), else None."""
+    uppers = [p.upper for p in pieces[:-1]]
+    if np.ndim(x) == 0 or np.size(x) == 0 or any(u is None for u in uppers) \
+            or uppers != sorted(uppers):
+        return None
+    lo, hi = float(np.min(x)), float(np.max(x))
+    if lo != lo or hi != hi:
+        return None
+
+    def piece_of(v: float) -> int:
+        return next((k for k, u in enumerate(uppers) if v < u), len(uppers))
+
+    k = piece_of(lo)
+    return pieces[k] if piece_of(hi) == k else None
 
 
 class MultilevelSenseAmp(FunctionUnit):
@@ -85,6 +114,8 @@ class MultilevelSenseAmp(FunctionUnit):
     """
 
     needs_encoder = True
+    #: the latency is a table value per conversion: callers may pass placeholder resistances
+    latency_uses_column_resistance = False
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
@@ -279,7 +310,8 @@ class MultilevelSenseAmp(FunctionUnit):
         and repeated: the same numbers for a fraction of the work.
         """
         res = np.asarray(column_res, dtype=float)
-        if res.ndim == 2 and res.shape[1] > 1 and (res == res[:, :1]).all():
+        if (res.ndim == 2 and res.shape[1] > 1 and (res[:1] == res[:1, :1]).all()
+                and (res == res[:, :1]).all()):
             return np.repeat(self._column_power(res[:, :1]), res.shape[1], axis=1)
         return self._column_power(res)
 
@@ -294,15 +326,30 @@ class MultilevelSenseAmp(FunctionUnit):
             elif is_hp(param):
                 fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_hp_power")
                 c, a, b = fit["c_uw"], fit["a"], fit["b"]
-                power = c * (levels - 1) * 1e-6 + a * np.exp(-b * np.log10(r))
+                # c*(L-1)*1e-6 + a*exp(-b*log10(r)), each step in place (same roundings)
+                power = np.log10(r)
+                power = np.multiply(power, -b, out=power if power.ndim else None)
+                power = np.exp(power, out=power if power.ndim else None)
+                power = np.multiply(power, a, out=power if power.ndim else None)
+                power = np.add(power, c * (levels - 1) * 1e-6,
+                               out=power if power.ndim else None)
             else:
                 pieces = fits.pieces_from_data(
                     self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_lstp_power")["pieces"])
                 power = _fit_value(pieces, r) * (levels - 1)
-            power = np.where(r == 0, 0.0, power)
-            power = np.where(np.isinf(r), fits.OPEN_COLUMN_POWER_W, power)  # 1/R == 0
-        power = power * (1 + 1.3e-3 * (param.temp - 300))
-        return float(power) if power.ndim == 0 else power
+            if power.ndim == 0:
+                power = np.where(r == 0, 0.0, power)
+                power = np.where(np.isinf(r), fits.OPEN_COLUMN_POWER_W, power)  # 1/R == 0
+                power = power * (1 + 1.3e-3 * (param.temp - 300))
+                return float(power)
+            # the same selections and product, in place (skipped when no element is 0/inf)
+            lo, hi = float(np.min(r)), float(np.max(r))
+            if not (lo > 0 and hi < np.inf):
+                mask = np.equal(r, 0, out=np.empty(r.shape, dtype=bool))
+                np.copyto(power, 0.0, where=mask)
+                np.copyto(power, fits.OPEN_COLUMN_POWER_W, where=np.isinf(r, out=mask))
+        np.multiply(power, 1 + 1.3e-3 * (param.temp - 300), out=power)
+        return power
 
     def column_switching_energy(self) -> float:
         """Switching energy (J) of one comparator per conversion (``Column_SwitchingE``)."""
@@ -359,10 +406,17 @@ class MultilevelSenseAmp(FunctionUnit):
         num_vectors, num_cols = res.shape
         self.leakage = 0.0
         latency_col, refpower, switching = self._power_constants()
-        p_col = np.asarray(self.get_column_power(res), dtype=float).reshape(res.shape) + refpower
-        static = p_col * (latency_col if self.current_mode else VSA_CONVERSION_S)
-        static = np.where(static > 0, static, 0.0)  # MAX(x, 0): NaN gives 0 as in C++
-        # the C++ adds, column by column, the switching then the static energy
+        power = self.get_column_power(res)
+        static = np.asarray(power, dtype=float)
+        if static.shape != res.shape or static is not power or not static.flags.owndata:
+            static = np.array(static, dtype=float).reshape(res.shape)  # a copy of our own
+        static += refpower  # p_col, then times the conversion time, in place
+        static *= latency_col if self.current_mode else VSA_CONVERSION_S
+        if not float(np.min(static)) > 0:  # MAX(x, 0): NaN -> 0 (min is NaN if any is)
+            clip = np.greater(static, 0)
+            np.copyto(static, 0.0, where=np.logical_not(clip, out=clip))
+        # the C++ adds, column by column, the switching then the static energy: rows of
+        # (2*columns, vectors) summed top to bottom
         terms = np.empty((2 * num_cols, num_vectors))
         terms[0::2] = switching
         terms[1::2] = static.T
