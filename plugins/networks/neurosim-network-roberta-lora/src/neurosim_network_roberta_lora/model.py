@@ -22,6 +22,8 @@ SEQ_LEN = 64
 #: vocabulary (0-3 are <s>, <pad>, </s>, <unk>)
 FIRST_ID, LAST_ID = 4, 1000
 LORA_TARGETS = ("query", "value")
+#: rank of the fresh random adapter of the randomly initialised model
+DEFAULT_RANK = 8
 
 
 def _flag(v: Any) -> bool:
@@ -44,9 +46,17 @@ def _is_adapter(path: str | None) -> bool:
     return bool(path) and os.path.isfile(os.path.join(str(path), "adapter_config.json"))
 
 
+def _rank(lora_r: Any, checkpoint: str | None) -> int:
+    """The fresh adapter's rank: ``lora_r``, or by default 0 for a checkpoint and
+    :data:`DEFAULT_RANK` for the random model."""
+    if lora_r is None:
+        return 0 if checkpoint else DEFAULT_RANK
+    return int(lora_r)
+
+
 def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int = 8,
                        checkpoint: str | None = None, *, adapter: str | None = None,
-                       merged: Any = False, lora_r: Any = 8, lora_alpha: Any = 16,
+                       merged: Any = False, lora_r: Any = None, lora_alpha: Any = 16,
                        num_labels: Any = 2, config: Any = None, **_ignored: Any) -> Any:
     """The model in eval mode.
 
@@ -54,8 +64,10 @@ def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int 
       folder (``adapter_config.json``; its base model is loaded from the adapter's
       ``base_model_name_or_path``). None: randomly initialised roberta-base-sized model.
     * ``adapter``: a PEFT adapter folder or hub id applied on top of ``checkpoint``.
-    * without any adapter, a fresh LoRA adapter (rank ``lora_r`` on query and value, the
-      usual GLUE recipe) with random A and B is added, unless ``lora_r`` is 0.
+    * ``lora_r``: rank of a fresh LoRA adapter with random A and B on query and value (the
+      usual GLUE recipe), added when no ``adapter`` is given. Default: none for a
+      ``checkpoint`` (a plain trained model runs as it is), rank 8 for the randomly
+      initialised model (so its traces hold the LoRA arrays); 0 = none.
     * ``merged``: fold the adapter into the base weights (``merge_and_unload``), so LoRA
       adds no arrays; otherwise A and B stay separate arrays.
     * ``config``: a ``transformers.RobertaConfig`` (or dict) for a randomly initialised
@@ -94,8 +106,8 @@ def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int 
             model = peft.PeftModel.from_pretrained(model, adapter)
         except (OSError, ValueError) as exc:
             raise NeuroSimError(f"cannot load the LoRA adapter {adapter!r}: {exc}") from None
-    elif int(lora_r) > 0:
-        cfg = peft.LoraConfig(r=int(lora_r), lora_alpha=int(lora_alpha),
+    elif _rank(lora_r, checkpoint) > 0:
+        cfg = peft.LoraConfig(r=_rank(lora_r, checkpoint), lora_alpha=int(lora_alpha),
                               target_modules=list(LORA_TARGETS), lora_dropout=0.0,
                               init_lora_weights=False, task_type="SEQ_CLS")
         model = peft.get_peft_model(model, cfg)
@@ -104,15 +116,30 @@ def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int 
     return model.eval()
 
 
-def random_tokens(n: int, seed: int) -> dict:
-    """``n`` synthetic sequences of ``SEQ_LEN`` token ids (<s> ... </s>), all attended."""
+def random_tokens(n: int, seed: int, vocab_size: int | None = None) -> dict:
+    """``n`` synthetic sequences of ``SEQ_LEN`` token ids (<s> ... </s>), all attended;
+    ids are drawn from ``[FIRST_ID, min(LAST_ID, vocab_size))``."""
     import numpy as np
     import torch
 
-    ids = np.random.default_rng(seed).integers(FIRST_ID, LAST_ID, size=(n, SEQ_LEN))
+    from neurosim.errors import NeuroSimError
+
+    top = LAST_ID if vocab_size is None else min(LAST_ID, int(vocab_size))
+    if top <= FIRST_ID:
+        raise NeuroSimError(f"random tokens: the vocabulary of {vocab_size} ids has no "
+                            f"ordinary tokens above the {FIRST_ID} special ones")
+    ids = np.random.default_rng(seed).integers(FIRST_ID, top, size=(n, SEQ_LEN))
     ids[:, 0], ids[:, -1] = 0, 2
     t = torch.from_numpy(ids.astype(np.int64))
     return {"input_ids": t, "attention_mask": torch.ones_like(t)}
+
+
+def random_tokens_for(model: Any, n: int, seed: int) -> dict:
+    """:func:`random_tokens` within the built model's vocabulary (its embedding size)."""
+    config = getattr(model, "config", None)
+    if config is None and hasattr(model, "get_base_model"):
+        config = model.get_base_model().config
+    return random_tokens(n, seed, getattr(config, "vocab_size", None))
 
 
 def encode(sentences: list[str], checkpoint: str | None) -> dict:

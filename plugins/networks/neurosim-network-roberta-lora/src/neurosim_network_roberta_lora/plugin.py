@@ -5,7 +5,7 @@ from __future__ import annotations
 from neurosim import hookimpl
 from neurosim.networks import NetworkSpec
 
-from .model import SEQ_LEN, build_roberta_lora, encode, random_tokens
+from .model import SEQ_LEN, build_roberta_lora, encode, random_tokens, random_tokens_for
 
 SPEC = NetworkSpec(
     name="roberta-lora",
@@ -18,7 +18,8 @@ SPEC = NetworkSpec(
     checkpoint_help="a RoBERTa model folder or hub id (roberta-base), or a PEFT LoRA adapter "
                     "folder",
     wrapper_name="RoBERTa_LoRA",
-    extra={"encode": encode},
+    extra={"encode": encode, "random_inputs_for": random_tokens_for, "input_kind": "text",
+           "num_classes": 2, "checkpoint_format": "folder"},
 )
 
 
