@@ -161,3 +161,18 @@ def test_bad_inputs(tmp_path: Path, jsons) -> None:
                               capture_output=True, text=True)
         assert proc.returncode == 2, proc.stdout
         assert proc.stderr.startswith("Error: ") and msg in proc.stderr, proc.stderr
+
+
+def test_accuracy_is_compared_when_both_have_it(jsons, tmp_path: Path) -> None:
+    from neurosim.commands.diff import diff_report
+
+    sides = []
+    for path, mean in zip(jsons, (0.9, 0.85)):
+        data = json.loads(path.read_text())
+        data["accuracy"] = {"accuracy": {"mean": mean, "std": 0.0}}  # estimate --with-accuracy
+        p = tmp_path / path.name
+        p.write_text(json.dumps(data))
+        sides.append(load(str(p)))
+    text, obj = diff_report(sides[0], sides[1], ("accuracy",), 4, 0.01, 4)
+    assert obj["figures"] == [] and obj["accuracy"]["delta"] == pytest.approx(-0.05)
+    assert "== accuracy: 0.9 -> 0.85  (change -0.05;" in text
