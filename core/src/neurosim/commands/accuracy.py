@@ -197,6 +197,15 @@ def _layers_text(rows: list[dict[str, Any]]) -> str:
               help="Override one option (repeatable), e.g. --set adc_bits=4 --set "
                    "variation=0.05; Param.cpp / wrapper names are accepted.")
 @accuracy_options
+@click.option("--sweep", "sweep_items", multiple=True, metavar="KEY=V1,V2,...",
+              help="Run every combination of these option values (repeatable), e.g. "
+                   "--sweep adc_bits=3,4,5,6,7,8 --sweep cell_bits=1,2,4; one table row "
+                   "each.")
+@click.option("--plot", "plot_out", type=click.Path(dir_okay=False),
+              help="With --sweep: hardware vs software accuracy against the first swept "
+                   "option (.png, .pdf, .svg).")
+@click.option("--layers/--no-layers", "show_layers", default=True, show_default=True,
+              help="Print the per-layer report (always in --json).")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the result to this JSON file (atomic).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -207,7 +216,9 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
                    overrides: tuple[str, ...], seeds: int, device: str, acc_mode: str,
                    hw_path: str, batch_size: int, arithmetic: str, json_out: str | None,
                    quiet: bool, limit: int | None = None, split: str | None = None,
-                   text_field: str | None = None, label_field: str | None = None) -> None:
+                   text_field: str | None = None, label_field: str | None = None,
+                   sweep_items: tuple[str, ...] = (), plot_out: str | None = None,
+                   show_layers: bool = True) -> None:
     """Inference accuracy with the compute-in-memory hardware model (bit-serial inputs,
     multi-level cells, per-read ADC, variation, drift)."""
     if ctx.invoked_subcommand is not None:
@@ -218,21 +229,54 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
     from ..config import load_config
     from ..output_group import OutputGroup
     from ..validation import check_torch_device
+    from .accuracy_sweep import combinations, parse_sweep, sweep_plot, sweep_text
 
+    sweep = parse_sweep(sweep_items)
+    if plot_out and not sweep:
+        raise NeuroSimError("--plot draws a --sweep; give --sweep KEY=V1,V2,...")
     group = OutputGroup(inputs=[*config_files, checkpoint])
     group.declare("--json", json_out)  # checked before the run, written after it
+    group.declare("--plot", plot_out)
+    if plot_out:
+        from ..outputs import plot_format
+        fmt = plot_format(plot_out)
+        try:
+            import matplotlib  # noqa: F401  (fail now, not after the runs)
+        except ImportError:
+            raise NeuroSimError("--plot needs matplotlib: pip install "
+                                "'neurosim-core[plot]'") from None
     device = check_torch_device(device)
-    cfg = load_config(config_files, _overrides(overrides))
-    res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
-                       batch_size, quiet, net_options, arithmetic=arithmetic, limit=limit,
-                       split=split, text_field=text_field, label_field=label_field)
+    extra = [()] if not sweep else combinations(sweep)
+    cfgs = [load_config(config_files, _overrides(overrides) + point) for point in extra]
+    rows = []
+    for i, (point, cfg) in enumerate(zip(extra, cfgs)):
+        label = "accuracy" if not sweep else f"accuracy {i + 1}/{len(extra)} " + \
+            " ".join(point)
+        res = run_accuracy(cfg, network, data, checkpoint, seeds, device, acc_mode, hw_path,
+                           batch_size, quiet, net_options, arithmetic=arithmetic,
+                           limit=limit, split=split, text_field=text_field,
+                           label_field=label_field, label=label)
+        out = accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data,
+                            arithmetic=arithmetic)
+        rows.append({"point": dict(p.split("=", 1) for p in point), "result": out})
+    keys = [k for k, _ in sweep]
     if json_out:
-        group.set("--json", json.dumps(
-            accuracy_json(res, cfg, mode=acc_mode, path=hw_path, device=device, data=data,
-                          arithmetic=arithmetic),
-            indent=2) + "\n")
+        doc = rows[0]["result"] if not sweep else {"sweep": keys, "runs": rows}
+        group.set("--json", json.dumps(doc, indent=2) + "\n")
+    if plot_out:
+        group.set("--plot", sweep_plot(rows, keys, network, fmt))
+    if json_out or plot_out:
         group.commit()
-    click.echo(accuracy_text(res))
+    if sweep:
+        first = rows[0]["result"]
+        click.echo(f"Network: {network}, {first['n_items']} item(s); reference: "
+                   f"{first['reference']}")
+        click.echo(sweep_text(rows, keys))
+        notes = sorted({n for r in rows for n in r["result"]["notes"]})
+        for n in notes:
+            click.echo(f"NOTE: {n}")
+    else:
+        click.echo(accuracy_text(res, layers=show_layers))
 
 
 @accuracy_group.command("replay")
