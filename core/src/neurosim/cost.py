@@ -22,7 +22,7 @@ from typing import Any, Sequence
 from .errors import CostError
 
 #: subarray reads of VGG8 at the defaults (hand count in the module docstring)
-VGG8_DEFAULT_READS = 1.78e6
+VGG8_DEFAULT_READS = 1_783_872.0
 MAX_SUBARRAY_READS = 64 * VGG8_DEFAULT_READS
 
 
