@@ -21,7 +21,7 @@ numbers, bit for bit, as evaluating every vector.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,10 +50,12 @@ class Origin:
 
     def shifted(self, rows: int = 0, cols: int = 0, gather: tuple | None = None) -> Origin:
         """The origin of ``view[rows:, cols:]`` (or of a row gather of the view)."""
+        # built directly (dataclasses.replace costs more than the subarray bookkeeping)
         if gather is not None:
-            return replace(self, rows=self.rows + ((self.row0, gather),), row0=0,
-                           col0=self.col0 + int(cols))
-        return replace(self, row0=self.row0 + int(rows), col0=self.col0 + int(cols))
+            return Origin(self.inputs_key, self.cells_key, self.rows + ((self.row0, gather),),
+                          0, self.col0 + int(cols), self.memo)
+        return Origin(self.inputs_key, self.cells_key, self.rows, self.row0 + int(rows),
+                      self.col0 + int(cols), self.memo)
 
     def block(self, num_rows: int, num_cols: int) -> BlockKey:
         """The key of the subarray reading ``num_rows`` x ``num_cols`` from here."""
