@@ -73,6 +73,9 @@ def _settings(**kw: Any) -> Any:
 @click.option("--seed", type=int, default=117, show_default=True,
               help="Initial weights, item order and stochastic rounding.")
 @click.option("--device", default="cpu", show_default=True)
+@click.option("--threads", type=int, default=1, show_default=True,
+              help="CPU threads of torch (0: torch's default). Small batches gain nothing "
+                   "from more: lenet's 20 epochs take 16 s with 1 thread, 23 s with 2.")
 @click.option("--json", "json_out", type=click.Path(dir_okay=False),
               help="Write the per-epoch history to this JSON file (atomic).")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
@@ -82,7 +85,7 @@ def train_cmd(network: str, data: str, val_data: str | None, limit: int | None,
               quant_mode: str, epochs: int, batch_size: int, lr: float, momentum: float,
               weight_decay: float, grad_scale: float, decreasing_lr: str, wl_weight: int,
               wl_activate: int, wl_error: int, wl_grad: int, loss: str, seed: int,
-              device: str, json_out: str | None, quiet: bool) -> None:
+              device: str, threads: int, json_out: str | None, quiet: bool) -> None:
     """Train a network with the hardware-aware WAGE quantization (the V1.4 wrapper's
     train.py) and write a checkpoint that --checkpoint loads."""
     settings = _settings(epochs=epochs, batch_size=batch_size, lr=lr, momentum=momentum,
@@ -98,7 +101,7 @@ def train_cmd(network: str, data: str, val_data: str | None, limit: int | None,
     res = run_training(network, data, val_data, settings, out_path=out_path,
                        checkpoint=checkpoint, net_options=net_options, device=device,
                        quiet=quiet, limit=limit, split=split, text_field=text_field,
-                       label_field=label_field)
+                       label_field=label_field, threads=threads)
     if json_out:
         from .compat import write_json_atomic
 

@@ -59,8 +59,26 @@ def run_training(network: str, data: str, val_data: str | None, settings: TrainS
                  *, out_path: str, checkpoint: str | None = None,
                  net_options: tuple[str, ...] = (), device: str = "cpu", quiet: bool = False,
                  limit: int | None = None, split: str | None = None,
-                 text_field: str | None = None, label_field: str | None = None) -> TrainResult:
-    """Train ``network`` on ``data`` and write the checkpoint (module doc)."""
+                 text_field: str | None = None, label_field: str | None = None,
+                 threads: int = 0) -> TrainResult:
+    """Train ``network`` on ``data`` and write the checkpoint (module doc); ``threads``:
+    torch's CPU threads during the run (0: unchanged)."""
+    if threads < 0:
+        raise NeuroSimError(f"--threads {threads}: must be 0 (torch's default) or more")
+    before = torch.get_num_threads()
+    if threads:
+        torch.set_num_threads(threads)
+    try:
+        return _run(network, data, val_data, settings, out_path, checkpoint, net_options,
+                    device, quiet, limit, split, text_field, label_field)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _run(network: str, data: str, val_data: str | None, settings: TrainSettings,
+         out_path: str, checkpoint: str | None, net_options: tuple[str, ...], device: str,
+         quiet: bool, limit: int | None, split: str | None, text_field: str | None,
+         label_field: str | None) -> TrainResult:
     from ..commands.common import parse_net_options
     from ..networks import get_network
     from ..progress import progress_bar
