@@ -122,3 +122,16 @@ def test_mismatched_data_rejected_up_front(tmp_path):
     assert r.exit_code == 2 and "'vgg8' takes 3x32x32 images" in r.output
     r = _cli(["accuracy", "-n", "roberta-lora", "--data", f"cifar10:{folder}", "--quiet"])
     assert r.exit_code == 2 and "takes text" in r.output
+
+
+def test_estimate_with_accuracy_scores_the_batch(tmp_path):
+    """`estimate --with-accuracy --batch N` scores the N items loaded (before: the first)."""
+    pytest.importorskip("sklearn")
+    out = tmp_path / "e.json"
+    r = _cli(["estimate", "-n", "lenet", "--data", "digits:test", "--batch", "5",
+              "--with-accuracy", "--json", str(out), "--quiet"])
+    assert r.exit_code == 0, r.output
+    acc = json.loads(out.read_text())["accuracy"]
+    assert acc["n_items"] == 5 and acc["reference"] == "labels"
+    assert acc["software_accuracy"] is not None
+    assert acc["provenance"]["data"]["n_items"] == 5
