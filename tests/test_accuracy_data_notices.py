@@ -82,3 +82,19 @@ def test_layer_report_does_not_change_the_hardware_result():
     assert [row["layer"] for row in a.layers] == ["Conv0_", "Conv1_", "FC0_", "FC1_"]
     assert all(row["rel_rms_error"] > 0 for row in a.layers)  # variation reaches each layer
     assert b.layers[0]["rel_rms_error"] is None
+
+
+def test_device_to_device_variation_counts_on_the_simplified_path(tmp_path):
+    """With variation_mode = d2d the simplified path maps weights to cells and draws the
+    variation: no 'no effect' notice, and --seeds really repeats."""
+    out = tmp_path / "a.json"
+    r = _cli(["accuracy", "-n", "lenet", "--path", "simplified", "--data", "random:3",
+              "--set", "vari=0.2", "--set", "variation_mode=d2d", "--seeds", "2",
+              "--json", str(out), "--quiet"])
+    assert r.exit_code == 0, r.output
+    res = json.loads(out.read_text())
+    assert len(res["accuracy"]["per_seed"]) == 2
+    assert not any("has no effect" in n for n in res["notes"])
+    r = _cli(["accuracy", "-n", "lenet", "--path", "simplified", "--data", "random:3",
+              "--set", "vari=0.2", "--seeds", "2", "--quiet"])
+    assert r.exit_code == 0 and "variation = 0.2 has no effect" in r.output

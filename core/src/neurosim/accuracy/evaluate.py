@@ -47,9 +47,12 @@ def is_random(cfg: Config, paths: set[str] | None = None) -> bool:
     random non-idealities). ``paths``: the layers' paths (:func:`.report.layer_path`);
     variation is read only by the full path."""
     from .nonideal import from_config
+    from .report import cell_model_on_simplified
 
-    vari = cfg.variation > 0 and (paths is None or "full" in paths)
-    return bool(cfg.inference) and (vari or random_drift(cfg) or from_config(cfg).random())
+    ni = from_config(cfg)
+    vari = cfg.variation > 0 and (paths is None or "full" in paths or (
+        "simplified" in paths and cell_model_on_simplified(cfg, ni)))
+    return bool(cfg.inference) and (vari or random_drift(cfg) or ni.random())
 
 
 @dataclass
@@ -217,7 +220,7 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
     run = _Runner(model, hw, device, int(bool(cfg.inference)))
     monitor = LayerMonitor(model, hw)
     paths = monitor.paths()
-    notes = ignored_settings(cfg, paths, spec.name)
+    notes = ignored_settings(cfg, paths, spec.name, hw.nonideal)
     if labels is None:
         notes.append("the data have no labels: the accuracy is the agreement of the "
                      "hardware-aware predictions with the software (inference=0) "

@@ -185,12 +185,25 @@ class LayerMonitor:
         return hook
 
 
-def ignored_settings(cfg: Any, paths: set[str], network: str) -> list[str]:
-    """A notice per setting changed from its default that no layer's path reads."""
+def cell_model_on_simplified(cfg: Any, ni: Any) -> bool:
+    """Whether the simplified path maps weights to cells (V1.5 non-idealities: stuck-at,
+    memory states, read noise, device-to-device or cycle-to-cycle variation), so that it
+    reads cell bits, on/off ratio and variation too."""
+    return bool(getattr(ni, "stuck", False) or getattr(ni, "mem_states", None) is not None
+                or getattr(ni, "read_noise", 0) > 0
+                or (cfg.variation > 0 and getattr(ni, "variation_mode", "") in ("d2d", "c2c")))
+
+
+def ignored_settings(cfg: Any, paths: set[str], network: str,
+                     ni: Any = None) -> list[str]:
+    """A notice per setting changed from its default that no layer's path reads
+    (``ni``: the run's non-idealities, which widen what the simplified path reads)."""
     from ..config import Config
 
     default = Config()
     reads = set().union(*(PATH_READS[p] for p in paths)) if paths else set()
+    if "simplified" in paths and ni is not None and cell_model_on_simplified(cfg, ni):
+        reads |= {"variation", "cell_bits", "onoff_ratio"}
     where = " and ".join(sorted(paths)) or "no"
     notes = []
     for name in CHECKED:
