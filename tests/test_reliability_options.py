@@ -93,7 +93,6 @@ ISSUE_REJECTED = [
     ("ADCprecision=0", "adc_bits (NeuroSim: ADCprecision) = 0 must be >= 1"),
     ("peripherals.sens_amp=neurosim", "no peripheral role 'sens_amp' is installed. Did you "
                                       "mean 'sense_amp'"),
-    ("synchronous=0", "asynchronous mode"),
 ]
 
 

@@ -146,6 +146,12 @@ def check_relations(cfg: Any) -> None:
                           "conducts less)")
     if cfg.algo_weight_max <= cfg.algo_weight_min:
         raise ConfigError("option algo_weight_max must be larger than algo_weight_min")
+
+
+def check_chip_clocking(cfg: Any) -> None:
+    """The chip-level rule of asynchronous mode (checked by the estimate flow, not by the
+    configuration: a subarray, interconnect or digital circuit alone computes finite figures
+    in asynchronous mode; only the register-file buffers of a whole chip do not)."""
     if not cfg.synchronous and not (cfg.pe_buffer_sram and cfg.global_buffer_sram):
         from .errors import RejectedConfiguration
 
