@@ -176,7 +176,8 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
                      path: str = "auto", batch_size: int = 200,
                      max_elements: int = 1 << 26, build_kwargs: dict | None = None,
                      progress: Callable[..., None] | None = None,
-                     arithmetic: str = "exact", layer_report: bool = True) -> AccuracyResult:
+                     arithmetic: str = "exact", layer_report: bool = True,
+                     progress_total: Callable[[int], None] | None = None) -> AccuracyResult:
     """Accuracy of ``network`` under the configured hardware model (see module doc).
 
     ``data``: a :class:`~neurosim.datasets.DataSpec`. ``progress(n, status)`` is called
@@ -184,6 +185,7 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
     ``build_kwargs``: extra keywords for the network factory (e.g. a tiny RoBERTa config).
     ``arithmetic``: :class:`CrossbarModel`'s partial sums ("exact" / "wrapper-float32").
     ``layer_report``: fill the per-layer report (one software re-run of each layer).
+    ``progress_total(n)``: told the number of items to run (items x seeds) once known.
     """
     from ..datasets import check_compatible, network_input, open_dataset
     from ..networks import get_network
@@ -231,6 +233,8 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
         notes.append(f"--seeds {seeds}: the hardware model draws no random numbers with these "
                      f"settings ({why}), so one run is exact")
         seeds = 1
+    if progress_total is not None:
+        progress_total(n * seeds)
     classes = None
     soft = _Tally()
     tallies = [_Tally() for _ in range(seeds)]

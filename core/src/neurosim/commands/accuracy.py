@@ -107,6 +107,7 @@ def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | Non
         return evaluate_network(cfg, network, spec, checkpoint=checkpoint, seeds=seeds,
                                 device=device, mode=acc_mode, path=hw_path,
                                 batch_size=batch_size, progress=step,
+                                progress_total=bar.set_total,
                                 build_kwargs=build_kwargs, arithmetic=arithmetic)
 
 
