@@ -39,6 +39,8 @@ def _fit_value(pieces: tuple[fits.Piece, ...], x: np.ndarray) -> np.ndarray:
     def value(p: fits.Piece, out: np.ndarray | None = None) -> np.ndarray:
         # a*f + b, written in place (the same two roundings as the expression)
         v = np.multiply(ln_x if p.kind == fits.LOG else x, p.a, out=out)
+        if not isinstance(v, np.ndarray):  # a scalar column: nothing to write in place
+            return v + p.b
         return np.add(v, p.b, out=v)
 
     only = _single_piece(pieces, x)
