@@ -92,7 +92,8 @@ def test_cli_md_examples_use_real_options(argv: list[str]) -> None:
     while isinstance(cmd, click.Group) and args and args[0] in cmd.commands:
         cmd = cmd.commands[args.pop(0)]
     assert not isinstance(cmd, click.Group) or not args or args[0].startswith("-"), argv
-    known = {o for p in cmd.params for o in getattr(p, "opts", [])}
+    known = {o for p in cmd.params
+             for o in [*getattr(p, "opts", []), *getattr(p, "secondary_opts", [])]}
     for a in args:
         if a.startswith("--"):
             assert a.split("=")[0] in known, (argv, a)
