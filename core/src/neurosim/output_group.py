@@ -311,11 +311,25 @@ def _signals_blocked() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    # The mask holds signals sent to this thread; a signal sent to the process may still be
+    # taken by another thread (a thread pool's, a test runner's), whose Python handler would
+    # then run here mid-rename. So the handlers are deferred too: a signal that arrives is
+    # recorded and raised again once the renames are done and the old handlers are back.
+    caught: list[int] = []
+    handlers = {sig: signal.getsignal(sig) for sig in _BLOCKED}
+    for sig, handler in handlers.items():
+        if handler not in (signal.SIG_IGN, None):
+            signal.signal(sig, lambda signum, _frame: caught.append(signum))
     old = signal.pthread_sigmask(signal.SIG_BLOCK, _BLOCKED)
     try:
         yield
     finally:
+        for sig, handler in handlers.items():
+            if handler not in (signal.SIG_IGN, None):
+                signal.signal(sig, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig in caught:
+            signal.raise_signal(sig)
 
 
 def write_group(files: Mapping[str | os.PathLike, Content],
