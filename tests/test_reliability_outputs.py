@@ -74,11 +74,18 @@ def test_declare_refuses_bad_paths(tmp_path: Path, case: str) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
 
 
-def test_signal_during_renames_is_delivered_after_the_last(tmp_path: Path,
-                                                           monkeypatch) -> None:
-    """SIGINT between two renames: both files are new, then KeyboardInterrupt."""
+@pytest.mark.parametrize("second_thread", [False, True])
+def test_signal_during_renames_is_delivered_after_the_last(tmp_path: Path, monkeypatch,
+                                                           second_thread: bool) -> None:
+    """SIGINT between two renames: both files are new, then KeyboardInterrupt. With another
+    live thread (which does not block signals) the kernel hands the signal to that thread;
+    it still waits for the last rename."""
     for name in ("a.json", "b.csv"):
         (tmp_path / name).write_text("old")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    if second_thread:
+        other.start()
     real_replace = os.replace
     calls = []
 
@@ -87,10 +94,16 @@ def test_signal_during_renames_is_delivered_after_the_last(tmp_path: Path,
         calls.append(dst)
         if len(calls) == 1:
             os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # time for the other thread to take it
 
     monkeypatch.setattr(os, "replace", replace_and_interrupt)
-    with pytest.raises(KeyboardInterrupt):
-        write_group({tmp_path / "a.json": "new", tmp_path / "b.csv": "new"})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            write_group({tmp_path / "a.json": "new", tmp_path / "b.csv": "new"})
+    finally:
+        stop.set()
+        if second_thread:
+            other.join()
     assert len(calls) == 2
     assert (tmp_path / "a.json").read_text() == "new" == (tmp_path / "b.csv").read_text()
     assert _names(tmp_path) == ["a.json", "b.csv"]
@@ -147,32 +160,3 @@ def test_folder_output_may_not_hold_an_input(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is the input file"):
         OutputGroup(inputs=[cfg]).declare("DIRECTORY", cfg.parent, folder=True)
 
-
-def test_signal_taken_by_another_thread_waits_for_the_last_rename(tmp_path: Path,
-                                                                  monkeypatch) -> None:
-    """SIGINT sent to the process while another thread (which does not block signals) is
-    alive: the kernel hands it to that thread, and it still waits for the last rename."""
-    for name in ("a.json", "b.csv"):
-        (tmp_path / name).write_text("old")
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait, daemon=True)
-    other.start()
-    real_replace = os.replace
-    calls = []
-
-    def replace_and_interrupt(src, dst):  # noqa: ANN001
-        real_replace(src, dst)
-        calls.append(dst)
-        if len(calls) == 1:
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)  # time for the other thread to take it
-
-    monkeypatch.setattr(os, "replace", replace_and_interrupt)
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            write_group({tmp_path / "a.json": "new", tmp_path / "b.csv": "new"})
-    finally:
-        stop.set()
-        other.join()
-    assert len(calls) == 2
-    assert (tmp_path / "a.json").read_text() == "new" == (tmp_path / "b.csv").read_text()

@@ -141,32 +141,18 @@ def format_explain(tree: Contribution, unit: str, max_depth: int = 3) -> str:
     child is in cycles; or a speed-up / replication factor). Nodes below ``max_depth`` are
     folded into ``(+N terms below)``.
     """
-    lines: list[str] = []
+    from .explain.fold import unfolded
+    from .explain.printing import format_shown
 
-    def visit(node: Contribution, depth: int, parent: Contribution | None, unit: str) -> None:
-        share = ""
-        if parent is not None and parent.rule in ("sum", "max") and parent.value:
-            share = f"  ({100.0 * node.value / parent.value:.3g}%)"
-        how = ""
-        if node.children:
-            how = {"sum": "  [sum]", "max": "  [max of]",
-                   "scale": f"  [= child x {node.factor:.6g}]"}.get(node.rule, "")
-        folded = ""
-        if node.children and depth >= max_depth:
-            n = sum(1 for _ in node.walk()) - 1
-            folded = f"  (+{n} terms below)"
-        lines.append(f"{'  ' * depth}{node.name}: {format_quantity(node.value, unit)}"
-                     f"{share}{how}{folded}")
-        if depth >= max_depth:
-            return
-        child_unit = unit
-        if node.rule == "scale" and "clock period" in node.name and unit == "s":
-            child_unit = "cycles"
-        for c in node.children:
-            visit(c, depth + 1, node, child_unit)
+    return format_shown(unfolded(tree), unit, max_depth)
 
-    visit(tree, 0, None, unit)
-    return "\n".join(lines)
+
+def figure_bytes(fig: Any, fmt: str, dpi: float | None = None) -> bytes:
+    """A matplotlib figure rendered to ``fmt`` (png, pdf, svg) in memory, for an output
+    group to write with the command's other outputs."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, dpi=dpi)
+    return buf.getvalue()
 
 
 def explain_text(res: EstimateResult, paths: Sequence[str], max_depth: int = 3) -> str:
@@ -385,11 +371,9 @@ def render_plot(res: EstimateResult, cfg: Any, fmt: str = "png",
                  f"{_finite(chip['leakage_power_w']) * 1e3:.4g} mW   "
                  f"({res.performance.mode})", ha="center", fontsize=10)
         fig.tight_layout(rect=(0, 0.04, 1, 0.94))
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=120)
+        return figure_bytes(fig, fmt, dpi=120)
     finally:
         plt.close(fig)
-    return buf.getvalue()
 
 
 # ----------------------------------------------------------------------------- command glue

@@ -9,11 +9,11 @@ accuracy against the first key, one line per combination of the others, with the
 
 from __future__ import annotations
 
-import io
 import itertools
 from typing import Any
 
 from ..errors import NeuroSimError
+from ..outputs import figure_bytes
 
 
 def parse_sweep(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
@@ -94,8 +94,8 @@ def sweep_plot(rows: list[dict[str, Any]], keys: list[str], network: str,
     ax.set_title(f"{network}: hardware-aware accuracy, {rows[0]['result']['n_items']} items")
     ax.grid(True, alpha=0.3)
     ax.legend(fontsize=8)
-    buf = io.BytesIO()
     fig.tight_layout()
-    fig.savefig(buf, format=fmt)
-    plt.close(fig)
-    return buf.getvalue()
+    try:
+        return figure_bytes(fig, fmt)
+    finally:
+        plt.close(fig)

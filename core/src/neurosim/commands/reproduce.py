@@ -172,11 +172,11 @@ def render_plot(rows: list[Row], fmt: str) -> bytes:
         axes[0].legend(fontsize=8)
         fig.suptitle("NeuroSim V1.4 manual Table VII (VGG8-CIFAR10) regenerated", fontsize=11)
         fig.tight_layout(rect=(0, 0, 1, 0.93))
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=110)
+        from ..outputs import figure_bytes
+
+        return figure_bytes(fig, fmt, dpi=110)
     finally:
         plt.close(fig)
-    return buf.getvalue()
 
 
 @click.command("reproduce")

@@ -219,7 +219,7 @@ def group_similar(node: Shown) -> Shown:
             out.append(slow)
             continue
         merged = _merge([_to_contribution(c) for c in run], [c.count for c in run], label)
-        s = _from_plain(merged)
+        s = unfolded(merged)
         s.span = (run[0].span[0], run[-1].span[1])
         s.note = f"sum of {members} differing"
         s.spread = (lo, hi)
@@ -228,9 +228,10 @@ def group_similar(node: Shown) -> Shown:
     return node
 
 
-def _from_plain(c: Contribution) -> Shown:
+def unfolded(c: Contribution) -> Shown:
+    """``c`` as printed nodes, every node once (nothing folded: ``--full``)."""
     return Shown(c.name, c.value, c.rule if c.children else "leaf", c.factor, 1,
-                 [_from_plain(k) for k in c.children], span=(c.name, c.name))
+                 [unfolded(k) for k in c.children], span=(c.name, c.name))
 
 
 def collapse_small(node: Shown, threshold: float, keep: int = 1) -> Shown:

@@ -4,11 +4,11 @@ A to B."""
 
 from __future__ import annotations
 
-import io
 import math
 from typing import Any
 
 from ..errors import NeuroSimError
+from ..outputs import figure_bytes
 
 _SCALE = {"m^2": (1e6, "mm$^2$"), "s": (1e6, "us"), "J": (1e6, "uJ"), "W": (1e3, "mW")}
 
@@ -60,8 +60,6 @@ def render_waterfall(diff: dict[str, Any], fmt: str = "png", top: int = 6) -> by
         fig.suptitle(f"A: {diff['a']}   B: {diff['b']}  (green: better, red: worse)",
                      fontsize=10)
         fig.tight_layout(rect=(0, 0, 1, 0.95))
-        buf = io.BytesIO()
-        fig.savefig(buf, format=fmt, dpi=110)
+        return figure_bytes(fig, fmt, dpi=110)
     finally:
         plt.close(fig)
-    return buf.getvalue()

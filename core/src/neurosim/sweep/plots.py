@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..errors import NeuroSimError
-from ..outputs import plot_format, write_atomic
+from ..outputs import figure_bytes, plot_format, write_atomic
 from .table import Table, number
 
 _MAX_PAIRS = 6
@@ -172,6 +171,4 @@ def _save(fig: Any, path: str | Path, fmt: str) -> None:
     with warnings.catch_warnings():  # colorbar axes do not take part in tight_layout
         warnings.simplefilter("ignore", UserWarning)
         fig.tight_layout(rect=(0, 0, 0.9, 0.95))
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=110)
-    write_atomic(path, buf.getvalue())
+    write_atomic(path, figure_bytes(fig, fmt, dpi=110))
