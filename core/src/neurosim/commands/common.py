@@ -98,6 +98,17 @@ def prepare_from_options(network: str | None, model_ref: str | None, checkpoint:
                    net_options=parse_net_options(net_options))
 
 
+def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--force (past the cost guard) and --blas-threads, shared by estimate and compat."""
+    func = click.option("--blas-threads", type=click.IntRange(min=0), default=None,
+                        metavar="N",
+                        help="Threads of the BLAS library during the estimate (default 1, or "
+                             "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")(func)
+    return click.option("--force", is_flag=True,
+                        help="Run even when the predicted work exceeds the cost guard's "
+                             "limit.")(func)
+
+
 def progress_printer(quiet: bool) -> Callable[[str], None]:
     def say(msg: str) -> None:
         if not quiet:

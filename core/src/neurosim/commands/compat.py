@@ -25,6 +25,7 @@ from ..engine.results import EstimateResult
 from ..output_group import write_group
 from ..outputs import check_explain_args, check_output_args, explain_text, output_options, \
     validate_outputs, write_outputs
+from .common import engine_options
 
 
 def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, parallel_rows: int,
@@ -209,11 +210,7 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
               help="Write the results (SI units) to this JSON file.")
 @click.option("--quiet", is_flag=True,
               help="No progress bar on stderr (it is shown only when stderr is a terminal).")
-@click.option("--force", is_flag=True,
-              help="Run even when the predicted work exceeds the cost guard's limit.")
-@click.option("--blas-threads", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Threads of the BLAS library during the estimate (default 1, or "
-                   "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")
+@engine_options
 @output_options
 def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: tuple[str, ...], params: tuple[str, ...],

@@ -19,8 +19,8 @@ from typing import Any
 import click
 
 from ..outputs import output_options
-from .common import build_config, layer_table_text, model_options, prepare_from_options, \
-    progress_printer
+from .common import build_config, engine_options, layer_table_text, model_options, \
+    prepare_from_options, progress_printer
 
 
 def network_json(run: Any) -> dict[str, Any]:
@@ -93,11 +93,7 @@ def digital_text(run: Any) -> str:
               show_default=True, help="With --with-accuracy: see neurosim accuracy --mode.")
 @click.option("--device", default="cpu", show_default=True,
               help="With --with-accuracy: torch device of the accuracy run.")
-@click.option("--force", is_flag=True,
-              help="Run even when the predicted work exceeds the cost guard's limit.")
-@click.option("--blas-threads", type=click.IntRange(min=0), default=None, metavar="N",
-              help="Threads of the BLAS library during the estimate (default 1, or "
-                   "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")
+@engine_options
 @output_options
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
                  data: str | None, batch: int, input_shape: str | None,
