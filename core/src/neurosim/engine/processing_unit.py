@@ -83,6 +83,7 @@ class ProcessingUnit:
         self._p = p
         self._area_cache: dict[tuple, Area] = {}
         self._results: dict[tuple, Any] = {}
+        self._pe_results: dict[tuple, Perf] = {}
         self._alive: list[np.ndarray] = []
         self._weights_matter: bool | None = None
 
@@ -226,8 +227,9 @@ class ProcessingUnit:
             self._results[key] = res
 
     def reset_results(self) -> None:
-        """Forget reused subarray results (called per layer and pass)."""
+        """Forget reused subarray and PE results (called per layer and pass)."""
         self._results.clear()
+        self._pe_results.clear()
         self._alive.clear()
 
     def calculate_performance(self, memory: np.ndarray, inputs: np.ndarray, array_dup_row: int,
@@ -238,14 +240,45 @@ class ProcessingUnit:
         """``ProcessingUnitCalculatePerformance`` for one PE holding ``memory``
         (conductances, rows x columns) fed with ``inputs`` (bits, rows x ``num_in_vector``
         bit-vectors); ``origin``: which block of the layer they are. In the clock pass only
-        ``clk_period`` (the slowest sensing) is set."""
+        ``clk_period`` (the slowest sensing) is set.
+
+        PEs holding the same data (same :class:`Origin` block: input rows, and the cells
+        where their values enter the read model) with the same arguments give the same
+        :class:`Perf`, so within one layer pass (see :meth:`reset_results`) a repeat
+        returns the first one's result (for SRAM: the column tiles of a row of tiles).
+        Nothing mutates a returned ``Perf``; its trees are shared by the tiles that read
+        it."""
         p = self._p
-        nrs, ncs = p.num_row_sub_array, p.num_col_sub_array
-        perf = Perf(name)
         adder_tree, buf_in, buf_out, bus_in, bus_out = self._parts(nm_pe)
         if not calculate_clk_freq:
             for unit in (self.sub_array, adder_tree, buf_in, buf_out, bus_in, bus_out):
                 unit.clk_freq = p.clk_freq
+        pe_key = None
+        if origin is not None:
+            pe_key = (calculate_clk_freq, self.sub_array.clk_freq, nm_pe, name,
+                      origin.block(weight_matrix_row, weight_matrix_col), memory.shape,
+                      inputs.shape, array_dup_row, array_dup_col, num_sub_array_row,
+                      num_sub_array_col, num_in_vector)
+            hit = self._pe_results.get(pe_key)
+            if hit is not None:
+                return hit
+        perf = self._evaluate(memory, inputs, array_dup_row, array_dup_col, num_sub_array_row,
+                              num_sub_array_col, weight_matrix_row, weight_matrix_col,
+                              num_in_vector, nm_pe, calculate_clk_freq, name, origin)
+        if pe_key is not None:
+            self._pe_results[pe_key] = perf
+        return perf
+
+    def _evaluate(self, memory: np.ndarray, inputs: np.ndarray, array_dup_row: int,
+                  array_dup_col: int, num_sub_array_row: int, num_sub_array_col: int,
+                  weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
+                  nm_pe: bool, calculate_clk_freq: bool, name: str,
+                  origin: Origin | None) -> Perf:
+        """:meth:`calculate_performance` itself (the units' clock already set)."""
+        p = self._p
+        nrs, ncs = p.num_row_sub_array, p.num_col_sub_array
+        perf = Perf(name)
+        adder_tree, buf_in, buf_out, bus_in, bus_out = self._parts(nm_pe)
         num_read_tree = (num_in_vector // p.num_bit_input) * (p.num_col_muxed //
                                                               p.num_col_per_synapse)
         last = None
