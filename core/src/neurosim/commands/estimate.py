@@ -6,6 +6,9 @@
 
 The model runs once with forward hooks (the wrapper's ``hook.py`` traces of the first input
 item), and the estimator runs on those arrays as ``neurosim compat`` would on the files.
+The captured traces of a ``--network`` run are kept in the trace cache
+(:mod:`neurosim.trace_cache`; ``--no-cache`` bypasses it): a later run with the same
+network, weights, data and precisions loads them without importing torch.
 The JSON has the schema of ``neurosim compat --json`` plus a ``network`` object
 (provenance, layer table, digital activation x activation operations).
 """
@@ -20,7 +23,7 @@ import click
 
 from ..outputs import output_options
 from .common import build_config, engine_options, layer_table_text, model_options, \
-    prepare_from_options, progress_printer
+    progress_printer
 
 
 def network_json(run: Any) -> dict[str, Any]:
@@ -93,6 +96,10 @@ def digital_text(run: Any) -> str:
               show_default=True, help="With --with-accuracy: see neurosim accuracy --mode.")
 @click.option("--device", default="cpu", show_default=True,
               help="With --with-accuracy: torch device of the accuracy run.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Trace the network afresh and leave the trace cache alone (neither read "
+                   "nor written); the cache folder is $NEUROSIM_CACHE_DIR, default "
+                   "~/.cache/neurosim/traces.")
 @engine_options
 @output_options
 def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | None,
@@ -103,7 +110,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
                  device: str = "cpu", csv_out: str | None = None,
                  plot_out: str | None = None, explain: tuple[str, ...] = (),
                  explain_depth: int = 3, force: bool = False,
-                 blas_threads: int | None = None) -> None:
+                 blas_threads: int | None = None, no_cache: bool = False) -> None:
     """Estimate a network's accelerator: run the model, capture traces, estimate."""
     from ..outputs import check_explain_args, check_output_args, explain_text, \
         validate_outputs, write_outputs
@@ -118,9 +125,11 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)
-    say("building the model and capturing traces")
-    run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
-                               net_options)
+    from ..trace_cache import prepare_cached
+
+    run = prepare_cached(network, model_ref, checkpoint, data, batch, input_shape, cfg,
+                         net_options, use_cache=not no_cache, say=say,
+                         notice=lambda msg: click.echo(msg, err=True))
     if run.capture.unmapped:
         click.echo(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
                    "and are left out of the chip figures (listed in the report)", err=True)

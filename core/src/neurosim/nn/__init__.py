@@ -1,4 +1,5 @@
-"""Torch layers of the NeuroSim wrapper (imports torch; import this only when needed).
+"""Torch layers of the NeuroSim wrapper (torch is imported on first use of a layer or
+quantizer name; :mod:`neurosim.nn.records` holds the torch-free capture records).
 
 * :mod:`neurosim.nn.quantizers`: ``S``, ``C``, ``Q``, ``wage_quantize_f`` (the wrapper's
   ``WAGEQuantizer_f``), ``wage_init_``, ``float_range_quantize``.
@@ -26,20 +27,39 @@ parallel_read`` (wrapper spellings ``cellBit``, ``subArray``, ``ADCprecision``,
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from .layers import (SETTINGS, CIMLayer, FConv2d, FLinear, QConv2d, QLinear, conv_layer,
-                     linear_layer)
-from .quantizers import (C, Q, S, float_range_quantize, scale_limit, wage_init_,
-                         wage_quantize_f, wage_scale)
+#: public names -> the submodule that defines them (imported on first use, so that
+#: ``neurosim.nn.records`` -- the torch-free capture records -- loads without torch)
+_LAZY = {**{k: "layers" for k in ("SETTINGS", "CIMLayer", "FConv2d", "FLinear", "QConv2d",
+                                   "QLinear", "conv_layer", "linear_layer")},
+         **{k: "quantizers" for k in ("C", "Q", "S", "float_range_quantize", "scale_limit",
+                                      "wage_init_", "wage_quantize_f", "wage_scale")}}
 
 __all__ = ["C", "Q", "S", "wage_quantize_f", "wage_init_", "wage_scale", "scale_limit",
            "float_range_quantize", "QConv2d", "QLinear", "FConv2d", "FLinear", "CIMLayer",
            "SETTINGS", "conv_layer", "linear_layer", "set_hardware"]
 
 
+def __getattr__(name: str) -> Any:
+    """Import the torch layers and quantizers on first access (PEP 562)."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 def set_hardware(model: Any, hardware: Any) -> int:
     """Set ``hardware`` on every :class:`CIMLayer` of ``model``; returns how many."""
+    from .layers import CIMLayer
+
     n = 0
     for m in model.modules():
         if isinstance(m, CIMLayer):

@@ -51,7 +51,6 @@ are counted as digital operations (2 per multiply-accumulate, per input item).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
@@ -63,42 +62,8 @@ from torch.overrides import TorchFunctionMode
 from ..engine.traces import LayerSpec
 from ..errors import NeuroSimError
 from .quantizers import C, Q, float_range_quantize
-
-
-@dataclass
-class CapturedLayer:
-    """One CIM layer: where it is, its layer-table row and its traces."""
-
-    name: str  # the wrapper's layer name (``Conv0_``) or the module path
-    path: str  # module path in the model
-    kind: str  # "conv" or "linear"
-    spec: LayerSpec
-    weights: np.ndarray  # float64, rows cin*kh*kw x cout
-    input_bits: np.ndarray  # uint8, rows cin*kh*kw x (windows * num_bits)
-    weight_bits: int
-    input_bits_n: int
-    out_channels: int  # the layer's own output channels (the table's Cout may be larger)
-    groups: int = 1  # > 1: grouped conv packed block-diagonally (module docstring)
-
-
-@dataclass
-class DigitalOp:
-    """An activation x activation product (not mapped to CIM arrays)."""
-
-    op: str
-    ops_per_item: float
-    shapes: tuple
-
-
-@dataclass
-class UnmappedLayer:
-    """A layer with weights that does not map to CIM arrays (listed, never dropped)."""
-
-    path: str
-    type: str
-    weights: int  # parameter count
-    ran: bool  # it ran in the captured forward pass
-    reason: str
+from .records import (CapturedLayer, DigitalOp, NetworkCapture, UnmappedLayer,  # noqa: F401
+                      block_diagonal)
 
 
 #: layer types that hold weights but have no CIM mapping here, with the reason
@@ -124,63 +89,6 @@ def unmapped_reason(module: nn.Module) -> str | None:
         if isinstance(module, cls):
             return reason
     return None
-
-
-def block_diagonal(weights: np.ndarray, groups: int) -> np.ndarray:
-    """A grouped conv's weight trace ``(Cin/g*K*K, Cout)`` as the block-diagonal dense
-    trace ``(Cin*K*K, Cout)``: column ``o`` of group ``j = o // (Cout/g)`` keeps its rows at
-    ``j*Cin/g*K*K + r``, the other rows are 0."""
-    rows, cout = weights.shape
-    cout_g = cout // groups
-    dense = np.zeros((groups, rows, groups, cout_g), dtype=weights.dtype)
-    idx = np.arange(groups)
-    dense[idx, :, idx, :] = weights.reshape(rows, groups, cout_g).transpose(1, 0, 2)
-    return dense.reshape(groups * rows, cout)
-
-
-@dataclass
-class NetworkCapture:
-    """The captured network: layers in execution order, digital ops, the model output."""
-
-    layers: list[CapturedLayer]
-    digital: list[DigitalOp] = field(default_factory=list)
-    output: Any = None
-    batch: int = 1
-    unmapped: list[UnmappedLayer] = field(default_factory=list)
-
-    @property
-    def specs(self) -> list[LayerSpec]:
-        return [layer.spec for layer in self.layers]
-
-    @property
-    def weights(self) -> list[np.ndarray]:
-        return [layer.weights for layer in self.layers]
-
-    @property
-    def inputs(self) -> list[np.ndarray]:
-        return [layer.input_bits for layer in self.layers]
-
-    @property
-    def digital_ops(self) -> float:
-        return float(sum(d.ops_per_item for d in self.digital))
-
-    def table_rows(self) -> list[tuple[int, ...]]:
-        return [layer.spec.as_row() for layer in self.layers]
-
-    def mapping_notes(self) -> list[str]:
-        """Report lines: grouped convs packed block-diagonally, and a WARNING for every
-        layer left off the CIM arrays."""
-        lines = [f"NOTE: {layer.name}: grouped conv (groups={layer.groups}) packed as a "
-                 f"block-diagonal {layer.spec.cin * layer.spec.kh * layer.spec.kw} x "
-                 f"{layer.out_channels} matrix; {100.0 / layer.groups:.3g} % of its cells "
-                 "hold weights, the rest store 0 and are read like dense cells"
-                 for layer in self.layers if layer.groups > 1]
-        if self.unmapped:
-            lines.append(f"WARNING: {len(self.unmapped)} layer(s) with weights do not map to "
-                         "CIM arrays; their work is NOT in the chip figures:")
-            lines += [f"  {u.path} ({u.type}, {u.weights} weights"
-                      f"{'' if u.ran else ', did not run'}): {u.reason}" for u in self.unmapped]
-        return lines
 
 
 def dec2bin_planes(x: np.ndarray, n: int) -> np.ndarray:
@@ -210,10 +118,99 @@ def dec2bin_planes(x: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _pattern_dtype(n: int) -> type:
+    """The smallest unsigned integer type that holds an ``n``-bit pattern."""
+    for dtype in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if n <= 8 * np.dtype(dtype).itemsize:
+            return dtype
+    raise NeuroSimError(f"input bits = {n}: at most 64 are supported")
+
+
+def dec2bin_codes(x: np.ndarray, n: int) -> np.ndarray:
+    """The ``n`` bits :func:`dec2bin_planes` gives each element of ``x``, as one unsigned
+    integer per element (bit ``n-1`` = the sign bit, then MSB to LSB), bit for bit equal.
+
+    With ``x_int = x/2**-(n-1)`` and ``rest = x_int + 2**(n-1)*[x_int < 0]`` (the same
+    float operations, in ``x``'s dtype), the greedy bits of weight ``2**(n-2) ... 1`` are
+    the binary digits of ``code = clip(floor(rest), 0, 2**(n-1) - 1)``: while
+    ``base <= rest < 2*base`` the subtraction ``rest - base`` is exact (Sterbenz), so the
+    greedy steps are integer arithmetic on ``floor(rest)``; ``rest >= 2**(n-1)`` stays
+    ``>= base`` at every step (all ones, the saturation) and ``rest < 0`` gives all zeros.
+    Pattern ``= [x_int < 0] * 2**(n-1) + code``. About 8 passes over ``x`` instead of
+    ``4n`` float passes.
+    """
+    if n < 1:
+        raise NeuroSimError(f"input bits = {n}: must be at least 1")
+    dtype = _pattern_dtype(n)
+    if not np.all(np.isfinite(x)):
+        raise NeuroSimError("a layer input holds NaN or infinite values; cannot build its "
+                            "input-bit trace")
+    top = 2 ** (n - 1) - 1
+    if float(np.asarray(top, dtype=x.dtype)) != top:  # e.g. n > 25 in float32: bit planes
+        planes = dec2bin_planes(x, n)
+        code = np.zeros(x.shape, dtype=dtype)
+        for i in range(n):  # one vectorized step per bit
+            code |= planes[i].astype(dtype) << dtype(n - 1 - i)
+        return code
+    delta = 1.0 / (2 ** (n - 1))
+    rest = x / delta  # x_int, a fresh array (modified in place below)
+    sign = rest < 0
+    np.add(rest, 2 ** (n - 1), out=rest, where=sign)  # x_int + 2**(n-1) where negative
+    np.floor(rest, out=rest)
+    np.clip(rest, 0, top, out=rest)
+    code = rest.astype(dtype)
+    if n > 1:
+        code |= sign.astype(dtype) << dtype(n - 1)
+    else:
+        code = sign.astype(dtype)
+    return code
+
+
+def expand_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    """Bit columns of ``n``-bit patterns: ``(rows, cols)`` -> ``(rows, cols*n)`` uint8,
+    column ``c*n + b`` = bit ``n-1-b`` of ``codes[r, c]`` (MSB, the sign, first)."""
+    rows, cols = codes.shape
+    if n == 8 and codes.dtype == np.uint8:
+        return np.unpackbits(codes, axis=1)  # big bit order: MSB first
+    shifts = np.arange(n - 1, -1, -1, dtype=codes.dtype)
+    bits = (codes[:, :, None] >> shifts) & codes.dtype.type(1)
+    return bits.astype(np.uint8, copy=False).reshape(rows, cols * n)
+
+
+def unfold_codes(codes: np.ndarray, kernel: tuple[int, int], padding: tuple[int, int],
+                 stride: tuple[int, int]) -> np.ndarray:
+    """im2col of per-pixel codes ``(C, H, W)`` -> ``(C*kh*kw, windows)``, rows
+    ``c*kh*kw + i*kw + j`` and windows row-major as ``F.unfold``; padding gets code 0 (the
+    code of the value 0: all bits clear)."""
+    (kh, kw), (ph, pw), (sh, sw) = kernel, padding, stride
+    padded = np.pad(codes, ((0, 0), (ph, ph), (pw, pw))) if ph or pw else codes
+    view = np.lib.stride_tricks.sliding_window_view(padded, (kh, kw), axis=(1, 2))
+    view = view[:, ::sh, ::sw]  # (C, Ho, Wo, kh, kw)
+    c, ho, wo = view.shape[:3]
+    return np.ascontiguousarray(view.transpose(0, 3, 4, 1, 2)).reshape(c * kh * kw, ho * wo)
+
+
 def conv_input_bits(x0: torch.Tensor, kernel: tuple[int, int], padding: tuple[int, int],
                     stride: tuple[int, int], n: int) -> np.ndarray:
     """Input-bit trace of a conv layer from one input item ``(C, H, W)``: rows ``C*kh*kw``,
-    columns ``window*n + bit`` (windows row-major, zero padding included)."""
+    columns ``window*n + bit`` (windows row-major, zero padding included).
+
+    The wrapper unfolds the input in float64 and converts every window element; the
+    conversion is elementwise and unfolding only copies elements (padding is 0, code 0),
+    so each pixel is converted once, in float64 as there (:func:`dec2bin_codes`), and
+    the integer codes are unfolded and expanded to bits (:func:`unfold_codes`,
+    :func:`expand_codes`): the same bits as :func:`conv_input_bits_reference`."""
+    pixels = x0.detach().cpu().numpy().astype(np.float64)  # (C, H, W)
+    codes = unfold_codes(dec2bin_codes(pixels, n), kernel, padding, stride)
+    return expand_codes(codes, n)
+
+
+def conv_input_bits_reference(x0: torch.Tensor, kernel: tuple[int, int],
+                              padding: tuple[int, int], stride: tuple[int, int],
+                              n: int) -> np.ndarray:
+    """The wrapper's order of operations (float64 ``F.unfold``, then
+    :func:`dec2bin_planes` on every window element): the slow path that
+    :func:`conv_input_bits` is tested against."""
     cols = F.unfold(x0[None].to(torch.float64), kernel_size=kernel, padding=padding,
                     stride=stride)[0]  # (C*kh*kw, windows)
     planes = dec2bin_planes(cols.numpy(), n)  # (n, rows, windows)
@@ -223,7 +220,17 @@ def conv_input_bits(x0: torch.Tensor, kernel: tuple[int, int], padding: tuple[in
 
 def linear_input_bits(x0: torch.Tensor, n: int) -> np.ndarray:
     """Input-bit trace of a linear layer from one item: ``(in,)`` or ``(T, in)`` -> rows
-    ``in``, columns ``token*n + bit``."""
+    ``in``, columns ``token*n + bit`` (converted in the tensor's own dtype, as the
+    wrapper does)."""
+    x = x0.detach().cpu().numpy()
+    if x.ndim == 1:
+        x = x[None]
+    x = x.reshape(-1, x.shape[-1])  # (T, in)
+    return expand_codes(np.ascontiguousarray(dec2bin_codes(x, n).T), n)
+
+
+def linear_input_bits_reference(x0: torch.Tensor, n: int) -> np.ndarray:
+    """:func:`linear_input_bits` through :func:`dec2bin_planes` (the slow path)."""
     x = x0.detach().cpu().numpy()
     if x.ndim == 1:
         x = x[None]

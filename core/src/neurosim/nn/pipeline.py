@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +17,8 @@ from ..datasets import DataSpec, load_data
 from ..errors import NeuroSimError
 from ..failures import user_code
 from ..networks import NetworkSpec, get_network
-from .capture import NetworkCapture, capture
-
-
-@dataclass
-class PreparedRun:
-    """A captured network and where its weights and inputs came from."""
-
-    name: str
-    wrapper_name: str
-    capture: NetworkCapture
-    weights_source: str
-    inputs_source: str
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def synthetic(self) -> bool:
-        return self.weights_source.startswith("seeded random") or \
-            self.inputs_source.startswith("seeded random")
+from .capture import capture
+from .records import PreparedRun, check_weight_range  # noqa: F401 (re-exported)
 
 
 def load_model_function(ref: str) -> Any:
@@ -155,14 +138,7 @@ def prepare(config: Config, *, network: str | None = None, model_ref: str | None
     with user_code(f"--model {model_ref}: the forward pass", forward_files):
         cap = capture(model, inputs, weight_bits=config.synapse_bits,
                       input_bits=config.input_bits)
-    lo, hi = config.algo_weight_min, config.algo_weight_max
-    for layer in cap.layers:
-        w = layer.weights
-        if w.size and (w.min() < lo or w.max() > hi):
-            raise NeuroSimError(
-                f"layer {layer.name}: quantized weights span [{w.min():.4g}, {w.max():.4g}], "
-                f"outside the algorithm range [{lo:g}, {hi:g}] (algo_weight_min/max) that "
-                "NeuroSim maps to conductances; use quant_mode = WAGE or set the range")
+    check_weight_range(cap, config.algo_weight_min, config.algo_weight_max)
     if checkpoint:
         wsrc = f"checkpoint {checkpoint}"
     elif network is not None:
