@@ -320,7 +320,7 @@ class Chip:
         wmr = int(row[IFM_C] * row[K_H] * row[K_W] * rps)
         wmc = int(row[OFM_C] * cps)
         perf = Perf(f"layer {layer + 1}")
-        self.tile.pe.reset_results()
+        self.tile.reset_results()
         if not calculate_clk_freq:
             for unit in (self.global_buffer, self.g_h_tree, self.g_bus, self.g_accumulation,
                          self.g_sigmoid, self.g_re_lu, self.max_pool):

@@ -147,8 +147,47 @@ class Perf:
         self.parts[fig] = [Contribution(name, new, [inner], "scale",
                                         (1.0 / factor) if divide else factor)]
 
+    def renamed(self, name: str) -> "Perf":
+        """The same figures and trees for a block called ``name``: the nodes this block's
+        own operations named after it (the inner sum of each :meth:`scale`, also inside
+        the ``so far`` node of a later :meth:`keep_max` group, and the top of
+        ``leakage_tree``) are rebuilt with the new name; every other node is shared."""
+        old = self.name
+        out = Perf.__new__(Perf)
+        out.name = name
+        out.values = dict(self.values)
+        out.parts = {f: [_renamed(c, old, name) for c in parts]
+                     for f, parts in self.parts.items()}
+        out.clk_period = self.clk_period
+        out.leakage = self.leakage
+        out.leakage_sram_in_use = self.leakage_sram_in_use
+        tree = self.leakage_tree
+        if tree is not None and tree.name == old:
+            tree = Contribution(name, tree.value, tree.children, tree.rule, tree.factor)
+        out.leakage_tree = tree
+        return out
+
     def absorb(self, other: "Perf", name: str | None = None,
                figs: Iterable[str] | None = None) -> None:
         """``fig += other.fig`` for every figure (energies of a child block)."""
         for f in figs or self.values:
             self.add(f, "", other.node(f, name))
+
+
+def _renamed(c: Contribution, old: str, new: str) -> Contribution:
+    """``c`` with the nodes :class:`Perf` named ``old`` renamed ``new`` (see
+    :meth:`Perf.renamed`): a ``scale`` node's inner sum, and what a ``max`` group's
+    ``so far`` node wraps."""
+    kids = c.children
+    if c.rule == "scale" and kids and kids[0].name == old and kids[0].rule == "sum":
+        inner = kids[0]
+        inner = Contribution(new, inner.value, [_renamed(k, old, new) for k in inner.children],
+                             "sum", inner.factor)
+        return Contribution(c.name, c.value, [inner], "scale", c.factor)
+    if c.rule == "max" and kids and kids[0].name == "so far" and kids[0].rule == "sum":
+        so_far = kids[0]
+        so_far = Contribution("so far", so_far.value,
+                              [_renamed(k, old, new) for k in so_far.children], "sum",
+                              so_far.factor)
+        return Contribution(c.name, c.value, [so_far, *kids[1:]], "max", c.factor)
+    return c

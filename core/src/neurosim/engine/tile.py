@@ -63,6 +63,7 @@ class Tile:
         self.num_in_buffer_core_nm = 0
         self.num_out_buffer_core_nm = 0
         self._area_cache: dict[tuple, Area] = {}
+        self._results: dict[tuple, Perf] = {}
 
     # ------------------------------------------------------------------------------------
     def initialize(self, num_pe_nm: float, pe_size_nm: float, num_pe_cm: float,
@@ -243,16 +244,49 @@ class Tile:
                               num_in_vector: int, calculate_clk_freq: bool,
                               name: str = "tile", origin: Origin | None = None) -> Perf:
         """``TileCalculatePerformance`` for one tile; ``num_in_vector`` counts bit-vectors
-        (input vectors x input bits); ``origin``: which block of the layer the tile holds."""
+        (input vectors x input bits); ``origin``: which block of the layer the tile holds.
+
+        Tiles holding the same data (the same :class:`Origin` block: input rows, and the
+        cells where their values enter the read model) with the same arguments give the same
+        figures, so within one layer pass (see :meth:`reset_results`) a repeat (for SRAM:
+        the column tiles of a row of tiles) returns the first one's :class:`Perf`, renamed
+        (:meth:`Perf.renamed`) when its name differs."""
         p = self.p
-        perf = Perf(name)
-        in_buf, out_buf, htree, accum, relu, sigm, n_in, n_out = self._parts(bool(novel_map))
         if not calculate_clk_freq:
             for unit in (self.input_buffer_cm, self.output_buffer_cm, self.h_tree_cm,
                          self.accumulation_cm, self.re_lu_cm, self.sigmoid_cm,
                          self.input_buffer_nm, self.output_buffer_nm, self.h_tree_nm,
                          self.accumulation_nm, self.re_lu_nm, self.sigmoid_nm):
                 unit.clk_freq = p.clk_freq
+        key = None
+        if origin is not None:
+            key = (calculate_clk_freq, p.clk_freq, origin.block(weight_matrix_row,
+                                                                weight_matrix_col),
+                   memory.shape, inputs.shape, novel_map, num_pe, pe_size, speed_up_row,
+                   speed_up_col, num_in_vector)
+            hit = self._results.get(key)
+            if hit is not None:
+                return hit if hit.name == name else hit.renamed(name)
+        perf = self._evaluate(memory, inputs, novel_map, num_pe, pe_size, speed_up_row,
+                              speed_up_col, weight_matrix_row, weight_matrix_col,
+                              num_in_vector, calculate_clk_freq, name, origin)
+        if key is not None:
+            self._results[key] = perf
+        return perf
+
+    def reset_results(self) -> None:
+        """Forget reused tile and PE results (called per layer and pass)."""
+        self._results.clear()
+        self.pe.reset_results()
+
+    def _evaluate(self, memory: np.ndarray, inputs: np.ndarray, novel_map: int,
+                  num_pe: float, pe_size: float, speed_up_row: int, speed_up_col: int,
+                  weight_matrix_row: int, weight_matrix_col: int, num_in_vector: int,
+                  calculate_clk_freq: bool, name: str, origin: Origin | None) -> Perf:
+        """:meth:`calculate_performance` itself (the units' clock already set)."""
+        p = self.p
+        perf = Perf(name)
+        in_buf, out_buf, htree, accum, relu, sigm, n_in, n_out = self._parts(bool(novel_map))
         nsr = int(ceil(pe_size / p.num_row_sub_array))
         nsc = int(ceil(pe_size / p.num_col_sub_array))
         pe_leak: Perf | None = None
