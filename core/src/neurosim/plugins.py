@@ -23,12 +23,15 @@ Environment:
 from __future__ import annotations
 
 import os
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
 from functools import partial
-from importlib import metadata
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from importlib import metadata
 
 import pluggy
 
@@ -93,6 +96,133 @@ def _tracing() -> bool:
     return os.environ.get("NEUROSIM_TRACE_PLUGINS", "") not in ("", "0")
 
 
+# -- entry-point discovery ---------------------------------------------------------------------
+#
+# ``importlib.metadata.entry_points`` costs a fifth of the start-up of a small ``neurosim
+# compat`` run (importing it pulls in the ``email`` package; then every distribution's metadata
+# is read). The scan below reads only what the ``neurosim`` group needs, with the same result:
+# every ``*.dist-info`` / ``*.egg-info`` folder of every ``sys.path`` folder, in path order, the
+# first distribution of a name winning (importlib.metadata's ``_unique``), its
+# ``entry_points.txt`` section ``[neurosim]``, and ``Name`` / ``Version`` from its metadata.
+# Anything it does not model (a zip or other non-folder path entry, a meta-path finder that
+# finds distributions) falls back to importlib.metadata.
+
+_EP_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+
+@dataclass(frozen=True)
+class _Dist:
+    """The ``dist`` of a scanned entry point: the distribution's ``Name`` and ``Version``."""
+
+    name: str
+    version: str
+
+
+@dataclass(frozen=True)
+class _EntryPoint:
+    """One entry point found by :func:`discover_entry_points` (the attributes of
+    ``importlib.metadata.EntryPoint`` the host reads, and ``load``)."""
+
+    name: str
+    value: str
+    group: str
+    dist: _Dist | None = None
+
+    def load(self) -> Any:
+        """Import the module and look up the attribute, as ``EntryPoint.load`` does."""
+        import importlib
+
+        match = _EP_VALUE.match(self.value)
+        if match is None:
+            raise ValueError(f"malformed entry point value {self.value!r}")
+        obj: Any = importlib.import_module(match.group("module"))
+        for part in (match.group("attr") or "").split(".") if match.group("attr") else ():
+            obj = getattr(obj, part)
+        return obj
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _headers(folder: str) -> tuple[str, str] | None:
+    """``Name`` and ``Version`` of the metadata file of a dist-info / egg-info folder."""
+    for fname in ("METADATA", "PKG-INFO"):
+        try:
+            with open(os.path.join(folder, fname), encoding="utf-8", errors="replace") as f:
+                name = version = None
+                for line in f:
+                    if not line.strip():
+                        break  # end of the header block
+                    key, sep, value = line.partition(":")
+                    if sep and key == "Name" and name is None:
+                        name = value.strip()
+                    elif sep and key == "Version" and version is None:
+                        version = value.strip()
+                return (name, version) if name else None
+        except OSError:
+            continue
+    return None
+
+
+def _group_lines(text: str, group: str) -> list[tuple[str, str]]:
+    """``name = value`` pairs of section ``[group]`` of an ``entry_points.txt``."""
+    out, section = [], None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            section = line.strip("[]")  # as importlib.metadata ("[ x ]" names " x ")
+            continue
+        if section == group:
+            name, sep, value = line.partition("=")
+            if sep:
+                out.append((name.strip(), value.strip()))
+    return out
+
+
+def discover_entry_points(group: str = "neurosim") -> list[Any]:
+    """The installed entry points of ``group``, in the order (and with the names, values
+    and distributions) ``importlib.metadata.entry_points(group=group)`` gives."""
+    finders = [f for f in sys.meta_path if hasattr(f, "find_distributions")
+               and (f if isinstance(f, type) else type(f)).__name__ != "PathFinder"]
+    paths = [p or "." for p in sys.path]
+    if finders or any(not os.path.isdir(p) for p in paths if os.path.exists(p)):
+        from importlib import metadata as md
+
+        return list(md.entry_points(group=group))
+    seen: set[str] = set()
+    found: list[Any] = []
+    for path in paths:
+        try:
+            entries = os.listdir(path)
+        except OSError:
+            continue
+        for entry in entries:
+            stem, dot, suffix = entry.rpartition(".")
+            if suffix not in ("dist-info", "egg-info") or not dot:
+                continue
+            folder = os.path.join(path, entry)
+            key = _normalized(stem.partition("-")[0])
+            if key in seen:
+                continue
+            try:
+                with open(os.path.join(folder, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except OSError:
+                text = ""
+            if not os.path.isdir(folder):
+                continue
+            seen.add(key)
+            if f"[{group}]" not in text.replace(" ", ""):
+                continue
+            head = _headers(folder)
+            dist = _Dist(*head) if head and head[1] is not None else None
+            found += [_EntryPoint(n, v, group, dist) for n, v in _group_lines(text, group)]
+    return found
+
+
 def _module_path(module: Any) -> str:
     path = getattr(module, "__file__", None)
     if path is None and not hasattr(module, "__name__"):
@@ -130,7 +260,7 @@ class PluginHost:
     def load_entry_points(self, entry_points: Iterable[metadata.EntryPoint] | None = None) -> None:
         """Load every entry point of the ``neurosim`` group (or those given), one by one."""
         if entry_points is None:
-            entry_points = metadata.entry_points(group=GROUP)
+            entry_points = discover_entry_points(GROUP)
         disabled = set(_env_list("NEUROSIM_DISABLE_PLUGINS") or [])
         allowed = _env_list("NEUROSIM_LOAD_PLUGINS")
         for ep in sorted(entry_points, key=lambda e: e.name):
