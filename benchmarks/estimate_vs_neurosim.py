@@ -14,8 +14,11 @@ Runs (ids for ``--only``, several allowed):
   ``compat`` on ResNet18 traces made by ``gen_traces.py`` with the VGG8 case's parameters
   (no golden case: no C++ ratio);
 * ``micro-rram``, ``minivgg-fefet``: small golden cases (start-up dominates);
-* ``estimate-vgg8``, ``estimate-densenet40``, ``estimate-resnet18``:
-  ``neurosim estimate --network NAME`` (model build, capture and estimate in one process).
+* ``estimate-vgg8-cold``, ``estimate-densenet40-cold``, ``estimate-resnet18-cold``:
+  ``neurosim estimate --network NAME --no-cache`` (torch import, model build, capture and
+  estimate in one process); ``estimate-NAME-warm``: the same command with the trace cache
+  filled (a private ``$NEUROSIM_CACHE_DIR``, primed by one untimed run whose JSON the warm
+  run's is compared with: the difference must be 0). ``--only estimate-NAME`` runs both.
 
 Traces come from ``gen_traces.py`` once, cached in ``$NEUROSIM_TRACE_CACHE`` (default
 ``~/.cache/neurosim-golden``; not timed). Each run is a fresh process (start-up counts);
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
 import tempfile
@@ -51,6 +55,7 @@ class Run:
     network_csv: str | None = None  # synthetic case: this network, the case's trace params
     golden: str | None = None  # golden case whose numbers / CPU time match this run
     network: str | None = None  # for `neurosim estimate --network`
+    cache: str = ""  # estimate runs: "cold" (--no-cache) or "warm" (primed trace cache)
 
 
 RUNS = [
@@ -62,9 +67,8 @@ RUNS = [
     Run("resnet18-sram", "vgg8_t22", network_csv="NetWork_ResNet18.csv"),
     Run("micro-rram", "micro_rram_cb2_t65", golden="micro_rram_cb2_t65"),
     Run("minivgg-fefet", "minivgg_t22_fefet", golden="minivgg_t22_fefet"),
-    Run("estimate-vgg8", network="vgg8"),
-    Run("estimate-densenet40", network="densenet40"),
-    Run("estimate-resnet18", network="resnet18"),
+    *(Run(f"estimate-{net}-{mode}", network=net, cache=mode)
+      for net in ("vgg8", "densenet40", "resnet18") for mode in ("cold", "warm")),
 ]
 
 
@@ -80,7 +84,8 @@ def max_rel_diff(golden, ours) -> float:
     return abs(ours - golden) / max(abs(golden), 1e-300)
 
 
-def run_child(cmd: list[str]) -> tuple[float, float, float, subprocess.CompletedProcess]:
+def run_child(cmd: list[str], env: dict[str, str] | None = None
+              ) -> tuple[float, float, float, subprocess.CompletedProcess]:
     """(wall s, user+sys CPU s, peak RSS MB) of one run of ``cmd`` and its result; a small
     wrapper process reports the command's own rusage."""
     wrapper = ("import os,resource,subprocess,sys,json;"
@@ -91,7 +96,7 @@ def run_child(cmd: list[str]) -> tuple[float, float, float, subprocess.Completed
                "u.ru_maxrss])+'\\n');sys.exit(p.returncode)")
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True,
-                          text=True)
+                          text=True, env=env)
     wall = time.perf_counter() - t0
     err, _, tail = proc.stderr.rpartition("\n@@USAGE@@")
     cpu, rss_kb = json.loads(tail) if tail.strip() else (float("nan"), 0)
@@ -106,7 +111,8 @@ def command(run: Run, tmp: Path) -> tuple[list[str], dict | None]:
         trace_files
 
     if run.network:
-        return [str(BIN), "estimate", "--network", run.network, "--quiet"], None
+        return [str(BIN), "estimate", "--network", run.network, "--quiet", "--json",
+                str(tmp / "out.json"), *(["--no-cache"] if run.cache == "cold" else [])], None
     case = dict(case_by_id(run.case))
     if run.network_csv:
         case["network_csv"] = run.network_csv
@@ -137,18 +143,30 @@ def main() -> int:
         for r in RUNS:
             print(r.id)
         return 0
-    chosen = [r for r in RUNS if not args.only or r.id in args.only]
+    chosen = [r for r in RUNS if not args.only or r.id in args.only
+              or (r.network and f"estimate-{r.network}" in args.only)]
     if not chosen:
         ap.error(f"--only: no such run; choose from {', '.join(r.id for r in RUNS)}")
-    print(f"{'run':22}{'wall s':>9}{'CPU s':>9}{'RSS MB':>9}{'C++ CPU s':>11}{'ratio':>8}"
+    print(f"{'run':26}{'wall s':>9}{'CPU s':>9}{'RSS MB':>9}{'C++ CPU s':>11}{'ratio':>8}"
           f"{'max rel diff':>14}")
     failed = 0
     for run in chosen:
         with tempfile.TemporaryDirectory() as tmp:
             cmd, golden = command(run, Path(tmp))
+            env = None
+            primed = None
+            if run.cache == "warm":  # a private trace cache, filled by one untimed run
+                env = {**os.environ, "NEUROSIM_CACHE_DIR": str(Path(tmp) / "traces")}
+                _, _, _, proc = run_child(cmd, env)
+                if proc.returncode:
+                    print(f"{run.id}: priming run exit {proc.returncode}\n{proc.stderr}",
+                          file=sys.stderr)
+                    failed += 1
+                    continue
+                primed = json.loads((Path(tmp) / "out.json").read_text())
             best = None
             for _ in range(args.repeat):
-                wall, cpu, rss, proc = run_child(cmd)
+                wall, cpu, rss, proc = run_child(cmd, env)
                 if proc.returncode:
                     print(f"{run.id}: exit {proc.returncode}\n{proc.stderr}", file=sys.stderr)
                     failed += 1
@@ -164,8 +182,14 @@ def main() -> int:
                                                               .read_text()))
                 diff = f"{d:.1e}"
                 failed += d >= 1e-4
+            elif primed is not None:  # warm run: figures equal the cold (priming) run's
+                ours = json.loads((Path(tmp) / "out.json").read_text())
+                d = max_rel_diff({k: primed[k] for k in ("chip", "layers", "performance")},
+                                 ours)
+                diff = f"{d:.1e}"
+                failed += d != 0
         ratio = f"{cxx / best[1]:.0f}x" if cxx else "-"
-        print(f"{run.id:22}{best[0]:>9.2f}{best[1]:>9.2f}{best[2]:>9.0f}"
+        print(f"{run.id:26}{best[0]:>9.2f}{best[1]:>9.2f}{best[2]:>9.0f}"
               f"{(f'{cxx:.1f}' if cxx else '-'):>11}{ratio:>8}{diff:>14}", flush=True)
     return 1 if failed else 0
 

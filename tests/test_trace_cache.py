@@ -65,8 +65,7 @@ def test_stored_arrays_equal_the_capture():
     for a, b in zip(run.capture.layers, back.capture.layers):
         assert a.weights.dtype == b.weights.dtype == np.float64
         assert a.input_bits.dtype == b.input_bits.dtype == np.uint8
-        assert np.array_equal(a.weights, b.weights) and np.array_equal(a.input_bits,
-                                                                       b.input_bits)
+        assert same_bits(a.weights, b.weights) and same_bits(a.input_bits, b.input_bits)
         assert (a.name, a.path, a.kind, a.spec, a.weight_bits, a.input_bits_n,
                 a.out_channels, a.groups) == (b.name, b.path, b.kind, b.spec, b.weight_bits,
                                               b.input_bits_n, b.out_channels, b.groups)
@@ -290,21 +289,32 @@ def test_data_files_are_fingerprinted(tmp_path):
     assert key_of(data=f"sst2:{folder}") != k1
 
 
+def same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    """Equal dtype, shape and bytes (so -0.0 differs from 0.0)."""
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
 @pytest.mark.parametrize("bits", [1, 2, 4, 8, 16])
 def test_weight_encoding_is_exact(bits):
     rng = np.random.default_rng(bits)
     s = 2.0 ** (bits - 1)
     grid = np.clip(np.round(rng.uniform(-1, 1, (40, 30)) * s), -s, s - 1) / s
-    stored, how = trace_cache.encode_weights(grid, bits)
+    grid[0, :3] = [-0.0, 0.0, -0.0]  # Q gives -0.0 for small negative weights
+    stored, how, neg = trace_cache.encode_weights(grid, bits)
     assert how["encoding"] == ("int8" if bits <= 8 else "int16")
-    assert np.array_equal(trace_cache.decode_weights(stored, how), grid)
+    assert stored.dtype.itemsize == (1 if bits <= 8 else 2)
+    assert same_bits(trace_cache.decode_weights(stored, how, neg), grid)
     f32 = rng.uniform(-1, 1, (7, 5)).astype(np.float32).astype(np.float64)
-    stored, how = trace_cache.encode_weights(f32, bits)
+    f32[0, 0] = -0.0
+    stored, how, neg = trace_cache.encode_weights(f32, bits)
     assert how["encoding"] == "float32"
-    assert np.array_equal(trace_cache.decode_weights(stored, how), f32)
+    assert same_bits(trace_cache.decode_weights(stored, how, neg), f32)
     f64 = rng.uniform(-1, 1, (7, 5))
-    stored, how = trace_cache.encode_weights(f64, bits)
-    assert how["encoding"] == "float64" and np.array_equal(stored, f64)
+    stored, how, neg = trace_cache.encode_weights(f64, bits)
+    assert how["encoding"] == "float64" and same_bits(stored, f64)
+    big = grid * 300  # codes beyond int8/int16 (a checkpoint outside the WAGE range)
+    stored, how, neg = trace_cache.encode_weights(big, 8)
+    assert same_bits(trace_cache.decode_weights(stored, how, neg), big)
 
 
 def test_prune_keeps_the_folder_under_its_limit(tmp_path, monkeypatch):

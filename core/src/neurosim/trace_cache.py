@@ -32,8 +32,8 @@ File
 Uncompressed ``.npz`` (``numpy.load(allow_pickle=False)``; each member's CRC-32 is checked
 as it is read): ``meta`` (UTF-8 JSON: format, key, run provenance, layer records),
 ``w{i}`` the weights of layer ``i`` (int8/int16 codes ``w * 2**(bits-1)`` where that is
-exact, else float32 where exact, else float64; decoded as ``codes / 2**(bits-1)`` in
-float64, checked bit for bit before writing), ``x{i}`` its input bits packed along the
+exact, with ``z{i}`` the positions of its -0.0 values, else float32 where exact, else
+float64; decoded as ``codes / 2**(bits-1)`` in float64, equal bit for bit), ``x{i}`` its input bits packed along the
 columns with ``numpy.packbits``. Writes go to a temporary file in the same folder and are
 moved in place with ``os.replace`` (readers see a whole file or none). A file that cannot
 be read (truncated, corrupt, another format) is ignored with a notice on stderr, traced
@@ -212,36 +212,43 @@ def key_path(key: dict) -> Path:
 
 # -- weights encoding -----------------------------------------------------------------------
 
-def encode_weights(w: np.ndarray, bits: int) -> tuple[np.ndarray, dict]:
-    """The smallest exact stored form of a weight trace (module docstring) and how to
-    decode it; :func:`decode_weights` of the result equals ``w`` bit for bit."""
+def encode_weights(w: np.ndarray, bits: int) -> tuple[np.ndarray, dict, np.ndarray | None]:
+    """The smallest exact stored form of a weight trace (module docstring), how to decode
+    it, and the flat positions of its negative zeros (integer codes have no -0; ``Q``
+    gives -0.0 for small negative weights); :func:`decode_weights` of the three equals
+    ``w`` bit for bit.
+
+    Integer codes: ``t = w * 2**(bits-1)`` is exact (a power-of-two scale >= 1 neither
+    underflows nor rounds; an overflow gives inf, which no code equals), so ``codes == t``
+    everywhere means ``codes / 2**(bits-1) == w`` up to the sign of zeros."""
     w = np.asarray(w)
     if w.dtype == np.float64 and 1 <= bits <= 16:
         scale = float(2 ** (bits - 1))
-        codes = np.rint(w * scale)
+        t = w * scale
         for dtype in (np.int8, np.int16):
-            info = np.iinfo(dtype)
-            if codes.size == 0 or (codes.min() >= info.min and codes.max() <= info.max):
-                stored = codes.astype(dtype)
-                how = {"encoding": np.dtype(dtype).name, "scale": scale}
-                if np.array_equal(decode_weights(stored, how), w):
-                    return stored, how
-                break
+            with np.errstate(invalid="ignore"):  # out-of-range values: caught by the compare
+                codes = t.astype(dtype)
+            if np.array_equal(codes, t):
+                neg_zeros = np.flatnonzero(np.signbit(t) & (codes == 0))
+                return codes, {"encoding": np.dtype(dtype).name, "scale": scale}, neg_zeros
+        del t
     if w.dtype == np.float64:
         stored = w.astype(np.float32)
-        how = {"encoding": "float32"}
-        if np.array_equal(decode_weights(stored, how), w):
-            return stored, how
-    return w, {"encoding": w.dtype.name}
+        if np.array_equal(stored, w):  # float32 keeps the sign of zeros
+            return stored, {"encoding": "float32"}, None
+    return w, {"encoding": w.dtype.name}, None
 
 
-def decode_weights(stored: np.ndarray, how: dict) -> np.ndarray:
+def decode_weights(stored: np.ndarray, how: dict,
+                   neg_zeros: np.ndarray | None = None) -> np.ndarray:
     """float64 weights from :func:`encode_weights`' form (``codes / scale``, exact for a
-    power-of-two scale)."""
+    power-of-two scale; ``neg_zeros`` set to -0.0)."""
     enc = how["encoding"]
     if enc in ("int8", "int16"):
         out = stored.astype(np.float64)
         out /= how["scale"]
+        if neg_zeros is not None and neg_zeros.size:
+            out.reshape(-1)[neg_zeros] = -0.0
         return out
     if enc == "float32":
         return stored.astype(np.float64)
@@ -265,8 +272,10 @@ def store(path: Path, key: dict, run: Any) -> None:
     arrays: dict[str, np.ndarray] = {}
     layers = []
     for i, layer in enumerate(cap.layers):
-        stored, how = encode_weights(layer.weights, layer.weight_bits)
+        stored, how, neg_zeros = encode_weights(layer.weights, layer.weight_bits)
         arrays[f"w{i}"] = stored
+        if neg_zeros is not None:
+            arrays[f"z{i}"] = neg_zeros
         bits = np.asarray(layer.input_bits, dtype=np.uint8)
         arrays[f"x{i}"] = np.packbits(bits, axis=1)
         layers.append(_layer_meta(layer, how))
@@ -306,7 +315,8 @@ def load(path: Path, key: dict) -> Any:
             raise ValueError("it was written for another capture or format")
         layers = []
         for i, m in enumerate(meta["layers"]):
-            w = decode_weights(z[f"w{i}"], m["weights"])
+            w = decode_weights(z[f"w{i}"], m["weights"],
+                               z[f"z{i}"] if f"z{i}" in z.files else None)
             rows, cols = m["inputs_shape"]
             x = np.unpackbits(z[f"x{i}"], axis=1, count=cols)
             if list(w.shape) != m["weights"]["shape"] or x.shape != (rows, cols):
