@@ -15,10 +15,84 @@ from .output_group import terminate_as_exit
 from .plugins import get_host
 
 
+#: the subcommands defined in ``neurosim.commands``: name -> (module, attribute). Each is
+#: imported when it is first asked for, so one command does not pay for the imports of the
+#: others (issue 11: start-up of small ``compat`` runs).
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "accuracy": ("neurosim.commands.accuracy", "accuracy_group"),
+    "compat": ("neurosim.commands.compat", "compat_cmd"),
+    "diff": ("neurosim.commands.diff", "diff_cmd"),
+    "estimate": ("neurosim.commands.estimate", "estimate_cmd"),
+    "explain": ("neurosim.commands.explain", "explain_cmd"),
+    "network": ("neurosim.commands.network", "network_group"),
+    "plugins": ("neurosim.commands.plugins", "plugins_cmd"),
+    "reproduce": ("neurosim.commands.reproduce", "reproduce_cmd"),
+    "sweep": ("neurosim.commands.sweep", "sweep_group"),
+    "traces": ("neurosim.commands.traces", "traces_group"),
+    "train": ("neurosim.commands.train", "train_cmd"),
+}
+
+
+class _Lazy:
+    """A subcommand not imported yet (see :data:`LAZY_COMMANDS`)."""
+
+    __slots__ = ("module", "attribute")
+
+    def __init__(self, module: str, attribute: str) -> None:
+        self.module, self.attribute = module, attribute
+
+    def load(self) -> click.Command:
+        import importlib
+
+        return getattr(importlib.import_module(self.module), self.attribute)
+
+
 class _Group(click.Group):
     """No traceback reaches the user: a :class:`NeuroSimError` is one ``Error:`` line and
     exit 2, an unknown failure one line naming a saved traceback and exit 1 (see
-    :mod:`neurosim.failures`; ``--debug`` prints the traceback)."""
+    :mod:`neurosim.failures`; ``--debug`` prints the traceback).
+
+    Subcommands may be registered lazily (:meth:`add_lazy_command`): the command table
+    keeps a placeholder until the command is looked up (:meth:`get_command`) or the whole
+    table is read (:attr:`commands`, e.g. for ``--help``), which imports it."""
+
+    @property
+    def commands(self) -> dict[str, click.Command]:  # type: ignore[override]
+        """Every subcommand, the lazy ones imported."""
+        table = self._table
+        for name, cmd in list(table.items()):
+            if isinstance(cmd, _Lazy):
+                table[name] = cmd.load()
+        return table
+
+    @commands.setter
+    def commands(self, value: dict[str, click.Command]) -> None:
+        self._table: dict[str, Any] = dict(value)
+
+    def raw_commands(self) -> dict[str, Any]:
+        """The command table as stored: placeholders of commands not imported yet stay
+        as they are (what :meth:`neurosim.plugins.PluginHost.add_commands` compares)."""
+        return self._table
+
+    def add_lazy_command(self, name: str, module: str, attribute: str) -> None:
+        """Register subcommand ``name`` as ``module.attribute``, imported on first use."""
+        self._table[name] = _Lazy(module, attribute)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        name = name or cmd.name
+        if name is None:
+            raise TypeError("Command has no name.")
+        click.core._check_nested_chain(self, name, cmd, register=True)
+        self._table[name] = cmd
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = self._table.get(cmd_name)
+        if isinstance(cmd, _Lazy):
+            cmd = self._table[cmd_name] = cmd.load()
+        return cmd
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self._table)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -96,23 +170,8 @@ def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_js
         click.echo(f"{row.name} = {shown}{unit:<5}# [{row.source}] {row.doc}{alias}")
 
 
-from .commands.compat import compat_cmd  # noqa: E402
-from .commands.plugins import plugins_cmd  # noqa: E402
-
-cli.add_command(plugins_cmd)
-
-cli.add_command(compat_cmd)
-from .commands import estimate as _estimate, network as _network, traces as _traces  # noqa: E402,I001
-
-cli.add_command(_estimate.estimate_cmd)
-cli.add_command(_network.network_group)
-cli.add_command(_traces.traces_group)
-cli.add_command(__import__("neurosim.commands.accuracy", fromlist=["_"]).accuracy_group)
-cli.add_command(__import__("neurosim.commands.explain", fromlist=["_"]).explain_cmd)
-cli.add_command(__import__("neurosim.commands.diff", fromlist=["_"]).diff_cmd)
-cli.add_command(__import__("neurosim.commands.reproduce", fromlist=["_"]).reproduce_cmd)
-cli.add_command(__import__("neurosim.commands.sweep", fromlist=["_"]).sweep_group)
-cli.add_command(__import__("neurosim.commands.train", fromlist=["_"]).train_cmd)
+for _name, (_module, _attribute) in LAZY_COMMANDS.items():
+    cli.add_lazy_command(_name, _module, _attribute)
 
 
 def main(argv: list[str] | None = None) -> None:

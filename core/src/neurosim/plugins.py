@@ -386,7 +386,9 @@ class PluginHost:
         plugin replacing an existing command is a load error (the original is kept)."""
         for impl in self.pm.hook.neurosim_register_commands.get_hookimpls():
             info = self._info(impl.plugin)
-            commands = getattr(cli, "commands", {})
+            # the stored table: commands registered lazily stay unimported (neurosim.cli)
+            raw = getattr(cli, "raw_commands", None)
+            commands = raw() if raw is not None else getattr(cli, "commands", {})
             before = dict(commands)
             try:
                 impl.function(cli=cli)
@@ -395,7 +397,8 @@ class PluginHost:
                                       f"{type(exc).__name__} in neurosim_register_commands: "
                                       f"{exc}", traceback.format_exc()))
             for name, cmd in before.items():
-                if commands.get(name) is not cmd:
+                now = commands.get(name)
+                if now is not cmd and not (hasattr(cmd, "load") and now is cmd.load()):
                     commands[name] = cmd
                     self._error(LoadError(info.distribution, info.entry_point,
                                           f"CommandConflict: the command {name!r} already "
