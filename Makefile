@@ -16,6 +16,7 @@ $(VENV)/.installed: core/pyproject.toml $(wildcard plugins/*/*/pyproject.toml) r
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -r requirements-dev.txt
 	$(BIN)/pip install -q -e core $(addprefix -e ,$(PLUGINS))
+	$(BIN)/python -m compileall -q core/src plugins > /dev/null  # start-up: docs/performance.md
 	touch $@
 
 test: install
