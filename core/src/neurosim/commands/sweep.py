@@ -67,6 +67,11 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     except KeyboardInterrupt:
         raise NeuroSimError(f"interrupted; every finished row is in {out_dir}/results.sqlite: "
                             "run the same command again to resume") from None
+    if summary.evaluated:
+        looked = summary.memo_hits + summary.memo_misses
+        say(f"statistics memo of the {summary.evaluated} estimated rows: "
+            f"{summary.memo_hits} lookups reused, {summary.memo_misses} computed"
+            + (f" ({summary.memo_hits / looked:.1%} reused)" if looked else ""))
     with Store(out_dir, create=False) as store:
         rep = write_report(store, plots=not no_plots)
     c = summary.counts

@@ -27,6 +27,9 @@ class Outcome:
     reason: str = ""
     result: dict[str, Any] | None = None  # the --json object (without "network")
     seconds: float = 0.0
+    memo_hits: int = 0  # statistics memo lookups of this row that were reused
+    memo_misses: int = 0  # ... and computed
+    worker: int = 0  # process id of the worker that ran it (0: not run)
 
 
 def make_config(options: Mapping[str, Any]) -> Config:
@@ -84,6 +87,18 @@ def precheck(config_id: str, options: Mapping[str, Any]) -> Outcome | None:
     needs no traces and no worker), else None."""
     try:
         check_row(make_config(options))
+    except NeuroSimError as exc:
+        return Outcome(config_id, "rejected", str(exc))
+    return None
+
+
+def cost_check(config_id: str, cfg: Config, layers: Any) -> Outcome | None:
+    """The rejected outcome of a row ``neurosim estimate``'s cost guard refuses (without
+    ``--force``) on the traces' ``layers``, decided before any worker sees it, else None."""
+    from ..cost import guard, predict
+
+    try:
+        guard(predict(cfg, layers), False, "this configuration")
     except NeuroSimError as exc:
         return Outcome(config_id, "rejected", str(exc))
     return None

@@ -12,9 +12,10 @@ from typing import Any, Callable, Iterator
 
 from ..errors import NeuroSimError
 from ..progress import progress_bar
-from .evaluate import Outcome, make_config, precheck
-from .executors import Job, run_dask, run_inline, run_processes
+from .evaluate import Outcome, cost_check, make_config, precheck
+from .executors import run_dask, run_inline, run_processes
 from .inputs import SharedInputs, build_inputs, trace_key
+from .schedule import Task, make_task, row_weight
 from .spec import Row, SweepSpec
 from .store import Store
 
@@ -49,6 +50,8 @@ class SweepSummary:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     evaluated: int = 0
+    memo_hits: int = 0  # statistics memo lookups reused by the evaluated rows
+    memo_misses: int = 0  # ... and computed
 
 
 def accuracy_key(options: dict[str, Any], spec: SweepSpec) -> str:
@@ -58,16 +61,6 @@ def accuracy_key(options: dict[str, Any], spec: SweepSpec) -> str:
     acc["parallel_rows"] = options["parallel_rows"] or options["subarray_rows"]
     acc["mode"] = spec.accuracy_mode
     return "acc-" + config_id(acc, spec.source_identity())
-
-
-#: options the workload's large trace statistics depend on: rows that agree on them run
-#: next to each other, so a worker reuses what its previous row computed
-LOCALITY_OPTIONS = ("device", "tech", "subarray_rows", "subarray_cols", "cell_bits",
-                    "synapse_bits", "parallel_rows", "resistance_on_ohm", "resistance_off_ohm")
-
-
-def locality(options: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(str(options[k]) for k in LOCALITY_OPTIONS)
 
 
 def run_sweep(spec: SweepSpec, out_dir: str | Path, settings: RunSettings,
@@ -116,9 +109,8 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
             bar.advance(status=f"rejected {counts['rejected']} failed {counts['failed']} "
                         f"{rate:.3g} config/s")
 
-        jobs: list[Job] = []
         groups: dict[str, list[Row]] = {}
-        for row in todo:
+        for row in todo:  # NeuroSim's rejections: decided here, no worker round trip
             rejected = precheck(row.config_id, row.options)
             if rejected is not None:
                 record(rejected)
@@ -126,13 +118,23 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
             key = trace_key(row.options, spec.source)
             groups.setdefault(key, []).append(row)
         shared = _shared_inputs(groups, spec, record, bar)
+        tasks: list[Task] = []
         for key, group in groups.items():
-            if key in shared:
-                jobs += [(r.config_id, r.options, key) for r in group]
-        jobs.sort(key=lambda job: (job[2], locality(job[1])))
-        for out in _execute(jobs, shared, settings):
+            if key not in shared:
+                continue
+            layers = shared[key].workload.layers
+            for r in group:
+                cfg = make_config(r.options)
+                rejected = cost_check(r.config_id, cfg, layers)
+                if rejected is not None:
+                    record(rejected)
+                    continue
+                tasks.append(make_task(r.config_id, r.options, key, row_weight(cfg, layers)))
+        for out in _execute(tasks, shared, settings):
+            summary.memo_hits += out.memo_hits
+            summary.memo_misses += out.memo_misses
             record(out)
-        summary.evaluated = len(jobs)
+        summary.evaluated = len(tasks)
 
 
 def _shared_inputs(groups: dict[str, list[Row]], spec: SweepSpec,
@@ -150,14 +152,18 @@ def _shared_inputs(groups: dict[str, list[Row]], spec: SweepSpec,
     return shared
 
 
-def _execute(jobs: list[Job], shared: dict[str, SharedInputs],
+def _execute(tasks: list[Task], shared: dict[str, SharedInputs],
              settings: RunSettings) -> Iterator[Outcome]:
-    n = min(settings.worker_count(), max(len(jobs), 1))
+    """The rows on the chosen executor; rows of one reuse group stay on one worker
+    (:mod:`neurosim.sweep.schedule`)."""
+    n = min(settings.worker_count(), max(len(tasks), 1))
+    if not tasks:
+        return iter(())
     if settings.scheduler:
-        return run_dask(jobs, shared, settings.scheduler, n, settings.dask_processes)
+        return run_dask(tasks, shared, settings.scheduler, n, settings.dask_processes)
     if n <= 1:
-        return run_inline(jobs, shared)
-    return run_processes(jobs, shared, n)
+        return run_inline(tasks, shared)
+    return run_processes(tasks, shared, n)
 
 
 def _run_accuracy(spec: SweepSpec, store: Store, settings: RunSettings,

@@ -1,0 +1,196 @@
+"""Which worker runs which row, and in what order: rows that share the workload's
+config-independent statistics run on one worker one after another.
+
+The engine keeps the statistics of a trace set in the workload's
+:class:`~neurosim.engine.workload.StatisticsMemo`, keyed by what they depend on
+(``neurosim.engine.flow._LayerData`` and ``neurosim.engine.subarray_stats``):
+
+* the prepared input bits and each subarray's activated-row counts and distinct vectors:
+  the traces, the input bits and the array geometry (:data:`GEOMETRY_OPTIONS`);
+* the memory arrays (level tables): the cell model too (:data:`CELL_OPTIONS`);
+* the eNVM column resistances: also the column model, i.e. the node's wires, the access
+  device and the parallel read (:data:`COLUMN_OPTIONS`).
+
+A *reuse group* is the rows that agree on the trace key, the geometry and the cell options:
+everything the memo keeps without a budget is shared inside it, nothing outside it. Rows
+are sorted by (reuse group, column options, the rest), so within a group the rows whose
+column resistances can be reused (within the memo's budget) follow each other. A worker
+clears its memo when it moves to another group, so its memory is the shared inputs plus
+one group's statistics plus the memo's budget, whatever the number of rows.
+
+:class:`AffinityQueue` hands rows to local worker processes: a worker keeps drawing from
+the group it is on; a free worker takes the heaviest group nobody is on, and when every
+remaining group is taken it helps with the heaviest one from its far end (so the two
+workers still draw neighbouring rows). :func:`plan_batches` cuts the rows into batches for
+Dask (one task each, several rows per task so the per-task overhead is amortised): whole
+groups or pieces of one, about four batches per worker, heaviest first.
+
+The weight of a row (for balancing only; it changes no figure) is its predicted subarray
+reads (:func:`neurosim.cost.predict`), times :data:`ENVM_WEIGHT` for eNVM cells, whose rows
+evaluate column resistances and per-column ADC power (measured: about 40x an SRAM row of
+the same geometry on VGG8).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+#: the array geometry and bit widths the input-side statistics depend on
+GEOMETRY_OPTIONS = ("subarray_rows", "subarray_cols", "novel_mapping", "input_bits",
+                    "operation_mode", "speedup_degree", "pipeline")
+#: what the memory arrays (level tables) depend on besides the geometry
+CELL_OPTIONS = ("device", "cell_bits", "synapse_bits", "resistance_on_ohm",
+                "resistance_off_ohm")
+#: what the eNVM column model depends on besides the cells (wires, access device, read)
+COLUMN_OPTIONS = ("tech", "parallel_rows", "access_type", "wire_width_nm", "temperature_k",
+                  "device_roadmap")
+#: weight of an eNVM row relative to an SRAM row with the same subarray reads
+ENVM_WEIGHT = 40.0
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row to run: its id, effective options, trace key, reuse group and weight."""
+
+    config_id: str
+    options: dict[str, Any]
+    trace_key: str
+    group: tuple
+    weight: float = 1.0
+
+
+def _values(options: Mapping[str, Any], names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(str(options.get(k)) for k in names)
+
+
+def reuse_group(options: Mapping[str, Any], trace_key: str) -> tuple:
+    """The rows that share every statistic the memo keeps without a budget."""
+    return (trace_key,) + _values(options, GEOMETRY_OPTIONS) + _values(options, CELL_OPTIONS)
+
+
+def order_key(task: Task) -> tuple:
+    """Sort key: reuse group, then the column model, then everything else."""
+    rest = tuple(sorted((k, str(v)) for k, v in task.options.items()))
+    return (task.group, _values(task.options, COLUMN_OPTIONS), rest)
+
+
+def row_weight(cfg: Any, layers: Sequence[Any]) -> float:
+    """Relative cost of a row: predicted subarray reads, x :data:`ENVM_WEIGHT` for eNVM."""
+    from ..cost import predict
+
+    reads = predict(cfg, layers).subarray_reads
+    return float(reads) * (1.0 if str(cfg.device).lower() == "sram" else ENVM_WEIGHT)
+
+
+def make_task(config_id: str, options: dict[str, Any], trace_key: str,
+              weight: float = 1.0) -> Task:
+    return Task(config_id, options, trace_key, reuse_group(options, trace_key), weight)
+
+
+def grouped(tasks: Iterable[Task]) -> dict[tuple, list[Task]]:
+    """Tasks by reuse group, each group sorted by :func:`order_key`."""
+    groups: dict[tuple, list[Task]] = {}
+    for t in tasks:
+        groups.setdefault(t.group, []).append(t)
+    for g in groups.values():
+        g.sort(key=order_key)
+    return groups
+
+
+@dataclass
+class _Group:
+    tasks: deque
+    weight: float
+    workers: set = field(default_factory=set)
+
+
+class AffinityQueue:
+    """Rows for local worker processes, handed out group by group (see the module doc).
+
+    ``next_for(worker)`` gives the worker's next task (None when nothing is left);
+    ``give_back(task)`` returns a task that was handed out but not run (its worker died)."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self._groups = {k: _Group(deque(v), sum(t.weight for t in v))
+                        for k, v in grouped(tasks).items()}
+        self._on: dict[Any, tuple[tuple, bool]] = {}  # worker -> (group, from the far end)
+
+    def __len__(self) -> int:
+        return sum(len(g.tasks) for g in self._groups.values())
+
+    def next_for(self, worker: Any) -> Task | None:
+        here = self._on.get(worker)
+        if here is not None:
+            g = self._groups.get(here[0])
+            if g is not None and g.tasks:
+                return self._take(g, here[1])
+            if g is not None:
+                g.workers.discard(worker)
+            self._on.pop(worker)
+        live = [(k, g) for k, g in self._groups.items() if g.tasks]
+        if not live:
+            return None
+        free = [(k, g) for k, g in live if not g.workers]
+        far = not free
+        key, g = max(free or live, key=lambda kg: kg[1].weight)
+        g.workers.add(worker)
+        self._on[worker] = (key, far)
+        return self._take(g, far)
+
+    def _take(self, g: _Group, far: bool) -> Task:
+        t = g.tasks.pop() if far else g.tasks.popleft()
+        g.weight -= t.weight
+        return t
+
+    def give_back(self, task: Task) -> None:
+        g = self._groups.setdefault(task.group, _Group(deque(), 0.0))
+        g.tasks.appendleft(task)
+        g.weight += task.weight
+
+
+def plan_batches(tasks: Sequence[Task], workers: int, per_worker: int = 4,
+                 max_rows: int = 64) -> list[list[Task]]:
+    """Batches of rows for Dask: each the rows of one reuse group (or a run of one group's
+    rows in order), about ``per_worker`` batches per worker by weight, at most
+    ``max_rows`` rows each; small groups of one trace key are merged up to the target
+    weight. Heaviest batch first (longest-processing-time order)."""
+    if not tasks:
+        return []
+    total = sum(t.weight for t in tasks)
+    target = total / max(1, workers * per_worker)
+    batches: list[list[Task]] = []
+    open_batch: list[Task] = []
+    open_weight = 0.0
+
+    def close() -> None:
+        nonlocal open_batch, open_weight
+        if open_batch:
+            batches.append(open_batch)
+        open_batch, open_weight = [], 0.0
+
+    groups = grouped(tasks)
+    for key in sorted(groups, key=lambda k: (k[0], -sum(t.weight for t in groups[k]))):
+        g = groups[key]
+        if open_batch and open_batch[0].trace_key != g[0].trace_key:
+            close()
+        g_weight = sum(t.weight for t in g)
+        if open_batch and open_weight + g_weight <= target and \
+                len(open_batch) + len(g) <= max_rows:
+            open_batch += g  # a small group joins the open batch
+            open_weight += g_weight
+            continue
+        close()
+        pieces = max(1, math.ceil(g_weight / target - 1e-9), math.ceil(len(g) / max_rows))
+        size = math.ceil(len(g) / pieces)
+        for i in range(0, len(g), size):
+            part = g[i:i + size]
+            if len(part) == size or i == 0:
+                batches.append(part)
+            else:  # the short last piece stays open: a small group may join it
+                open_batch, open_weight = part, sum(t.weight for t in part)
+    close()
+    batches.sort(key=lambda b: -sum(t.weight for t in b))
+    return batches
