@@ -90,3 +90,36 @@ def test_network_capture_equals_the_reference_path(network, monkeypatch):
     for a, b in zip(fast.layers, slow.layers, strict=True):
         assert np.array_equal(a.input_bits, b.input_bits), a.name
         assert np.array_equal(a.weights, b.weights), a.name
+
+
+def test_capture_threads_do_not_change_the_traces(monkeypatch):
+    """The build and capture run on one torch thread by default; 2 threads give the same
+    traces and model output bit for bit, and the caller's thread count is restored."""
+    from neurosim.config import Config
+    from neurosim.datasets import DataSpec
+    from neurosim.nn.pipeline import ENV_CAPTURE_THREADS, prepare
+
+    before = torch.get_num_threads()
+    runs = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv(ENV_CAPTURE_THREADS, threads)
+        runs.append(prepare(Config(), network="vgg8", data=DataSpec("random", "", 1)).capture)
+        assert torch.get_num_threads() == before
+    one, two = runs
+    assert torch.equal(one.output, two.output)
+    for a, b in zip(one.layers, two.layers, strict=True):
+        assert a.input_bits.tobytes() == b.input_bits.tobytes()
+        assert a.weights.tobytes() == b.weights.tobytes()
+
+
+@pytest.mark.parametrize("value", ["x", "-1", "1.5"])
+def test_bad_capture_threads_is_one_error_line(monkeypatch, value):
+    from click.testing import CliRunner
+
+    from neurosim.cli import cli
+    from neurosim.nn.pipeline import ENV_CAPTURE_THREADS
+
+    monkeypatch.setenv(ENV_CAPTURE_THREADS, value)
+    r = CliRunner().invoke(cli, ["estimate", "--network", "lenet", "--quiet"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.count("Error:") == 1 and f"NEUROSIM_CAPTURE_THREADS={value!r}" in r.output

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import torch
@@ -80,12 +82,60 @@ def _random_like(shape: tuple[int, ...], n: int, seed: int) -> torch.Tensor:
     return torch.from_numpy((2 * k / 255 - 1).astype(np.float32))
 
 
+#: environment variable: torch threads of the build and capture (0 = torch's default)
+ENV_CAPTURE_THREADS = "NEUROSIM_CAPTURE_THREADS"
+
+
+def capture_threads() -> int:
+    """``$NEUROSIM_CAPTURE_THREADS`` (default 1; 0 = leave torch's default)."""
+    text = os.environ.get(ENV_CAPTURE_THREADS, "").strip()
+    if not text:
+        return 1
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise NeuroSimError(f"{ENV_CAPTURE_THREADS}={text!r}: expected a whole number >= 0 "
+                            "(0 = torch's default thread count)")
+    return n
+
+
+@contextmanager
+def torch_threads(n: int) -> Iterator[None]:
+    """Run the body with ``n`` torch intra-op threads (``n = 0``: unchanged), restoring the
+    previous count afterwards."""
+    before = torch.get_num_threads()
+    if n:
+        torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        if n:
+            torch.set_num_threads(before)
+
+
 def prepare(config: Config, *, network: str | None = None, model_ref: str | None = None,
             checkpoint: str | None = None, data: DataSpec | None = None,
             input_shape: tuple[int, ...] | None = None,
             net_options: dict[str, Any] | None = None) -> PreparedRun:
     """Build the model (registered ``network`` or ``model_ref``), load its inputs and
-    capture its layer table and traces with the configuration's precisions."""
+    capture its layer table and traces with the configuration's precisions.
+
+    The build and the batch-1 forward pass run on one torch thread by default
+    (:func:`capture_threads`): their ops are small, and on a shared 2-core machine the
+    thread pool's waiting cost 3-6x the CPU time of one thread. The traces and the
+    model output are the same bit for bit with 1, 2 or 4 threads (checked for vgg8,
+    densenet40, resnet18, lenet; ``tests/test_capture_speed.py``)."""
+    with torch_threads(capture_threads()):
+        return _prepare(config, network=network, model_ref=model_ref, checkpoint=checkpoint,
+                        data=data, input_shape=input_shape, net_options=net_options)
+
+
+def _prepare(config: Config, *, network: str | None, model_ref: str | None,
+             checkpoint: str | None, data: DataSpec | None,
+             input_shape: tuple[int, ...] | None,
+             net_options: dict[str, Any] | None) -> PreparedRun:
     if (network is None) == (model_ref is None):
         raise NeuroSimError("give exactly one of --network NAME and --model module:function")
     data = data or DataSpec("random", "", 1)
