@@ -91,7 +91,10 @@ def scalar_loop(sa, bits, memory, calculate_clk_freq):
 
 @pytest.mark.parametrize("design", sorted(DESIGNS))
 @pytest.mark.parametrize("rows", [128, 45])
-def test_evaluate_vectors_equals_scalar_loop(design, rows):
+def test_evaluate_vectors_equals_scalar_loop(design, rows, monkeypatch):
+    # the column-resistance path (the fused eNVM ADC path is checked against it, to 1e-8,
+    # in tests/test_envm_fast_path.py)
+    monkeypatch.setattr("neurosim.engine.subarray_vectors.FUSED_ENVM_ADC", False)
     ctx, sa = make(design)
     memory, bits = random_subarray(ctx, rows, 128 if rows == 128 else 100, 40)
     pairs = {

@@ -11,6 +11,7 @@ cell conductances.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,9 +106,7 @@ class ColumnModel:
         if self.mem_cell_type == MemCellType.SRAM:
             g = 1.0 / (self.res_cell_access + self.wire_resistance_col)
             return np.full((rows, cols), g)
-        wire = (np.arange(1, cols + 1) * self.wire_resistance_row)[None, :] + (
-            (rows - np.arange(rows)) * self.wire_resistance_col
-        )[:, None]
+        wire = _wire_resistance(self.wire_resistance_row, self.wire_resistance_col, rows, cols)
         total = np.divide(1.0, np.asarray(memory, dtype=np.float64))  # in place from here
         total += wire
         if (
@@ -139,6 +138,16 @@ class ColumnModel:
         x = on.astype(np.float64)
         return self.resistance_from_sums(x.T @ self.effective_conductance(memory), x)
 
+    def resistance_scale(self, counts: np.ndarray) -> float | np.ndarray:
+        """``scale`` with ``R = scale / g`` for conductance sums ``g`` (as
+        :meth:`resistance_from_sums` divides them): ``numAdd`` in parallel eNVM reads, the
+        activated rows ``counts`` of each vector (float64) in sequential ones, else 1."""
+        if self.mem_cell_type in (MemCellType.RRAM, MemCellType.FeFET):
+            if self.parallel_read:
+                return float(self.num_add)
+            return np.asarray(counts, dtype=np.float64)
+        return 1.0
+
     def resistance_from_sums(self, g_col: np.ndarray, x: np.ndarray) -> np.ndarray:
         """eNVM column resistances (V, cols) from the conductance sums ``x^T @ G_eff`` of
         the 0/1 inputs ``x`` (rows x V): parallel reads divide by ``numAdd``, sequential
@@ -151,6 +160,15 @@ class ColumnModel:
                 else:
                     g_col /= x.sum(axis=0)[:, None]
             return np.divide(1.0, g_col, out=g_col)
+
+
+@functools.lru_cache(maxsize=64)
+def _wire_resistance(r_row: float, r_col: float, rows: int, cols: int) -> np.ndarray:
+    """``(j+1)*R_row + (rows-i)*R_col`` of cell (i, j), rows x cols (read-only, shared)."""
+    wire = (np.arange(1, cols + 1) * r_row)[None, :] + (
+        (rows - np.arange(rows)) * r_col)[:, None]
+    wire.flags.writeable = False
+    return wire
 
 
 def column_model_from_context(ctx, res_cell_access: float = 0.0) -> ColumnModel:

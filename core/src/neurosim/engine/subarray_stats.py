@@ -12,7 +12,9 @@ its config-independent statistics are kept in the workload's
   whose read model sees nothing else), one representative each and the map back;
 * ``column_resistance``: the column resistances of the distinct vectors (the conductance
   product ``inputs^T @ G_eff`` for eNVM), keyed by the :class:`ColumnModel` and the
-  memory's mapping parameters too.
+  memory's mapping parameters too; the fused eNVM ADC path keeps the (float32, scaled)
+  conductance sums instead (``conductance_buffer`` / ``cached_conductance``), from the
+  second configuration that asks for them on.
 
 Every circuit evaluated per input vector is a function of that vector's column resistances
 and activity only, so evaluating the distinct vectors and mapping back gives the same
@@ -152,6 +154,44 @@ class SubarrayStatistics:
         if key is not None:
             self.memo.put_large(key, value)
         return value
+
+    # -- conductance sums of the fused eNVM ADC path ----------------------------------------
+    def _conductance_key(self, model: ColumnModel, distinct: Distinct) -> Any:
+        if (self.key is None or self.key.cells is None
+                or model.mem_cell_type == MemCellType.SRAM):
+            return None
+        return ("colcond32", self.key.rows, self.key.cells, model, distinct.size)
+
+    def cached_conductance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray | None:
+        """The kept float32 conductance sums (scaled, see
+        :func:`~neurosim.engine.subarray_vectors.fused_adc_energies`), or None."""
+        key = self._conductance_key(model, distinct)
+        return None if key is None else self.memo.get_large(key)
+
+    def conductance_buffer(self, model: ColumnModel, distinct: Distinct) -> np.ndarray | None:
+        """A (distinct vectors x columns) float32 buffer to fill with the conductance sums
+        and hand to :meth:`keep_conductance`, or None when they are not to be kept.
+
+        They are kept from the second request on (the first configuration of a workload
+        does not pay for storing what only a later one would reuse), and only while they
+        fit the memo's free budget (a long network's sums would otherwise push each other
+        out before any reuse)."""
+        key = self._conductance_key(model, distinct)
+        if key is None:
+            return None
+        asked = self.memo.small(("colcond32-asked", key), lambda: [0])
+        asked[0] += 1
+        size = distinct.size * self.num_cols * 4
+        if asked[0] < 2 or self.memo.large_bytes + size > self.memo.budget_bytes:
+            return None
+        return np.empty((distinct.size, self.num_cols), dtype=np.float32)
+
+    def keep_conductance(self, model: ColumnModel, distinct: Distinct,
+                         value: np.ndarray) -> None:
+        """Keep ``value`` (a filled :meth:`conductance_buffer`)."""
+        key = self._conductance_key(model, distinct)
+        if key is not None:
+            self.memo.put_large(key, value)
 
     def column_resistance(self, model: ColumnModel, distinct: Distinct) -> np.ndarray:
         """Column resistances of the representatives of ``distinct``, (U, cols)."""

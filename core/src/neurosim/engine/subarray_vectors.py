@@ -28,6 +28,12 @@ from ..primitives.vectors import sequential_sum
 from .array_activity import ColumnModel
 from .subarray_stats import Distinct, SubarrayStatistics
 
+#: eNVM ADC energies straight from conductance sums (:func:`fused_adc_energies`); False:
+#: column resistances and the converter's elementwise formula (the reference path)
+FUSED_ENVM_ADC = True
+#: outputs (vectors x columns) per chunk of the fused path: 256 KiB of float32
+FUSED_CHUNK_ELEMENTS = 1 << 16
+
 ENERGY_FIGS = ("read_dynamic_energy", "read_dynamic_energy_adc", "read_dynamic_energy_accum",
                "read_dynamic_energy_other")
 LATENCY_PARTS = ("read_latency_adc", "read_latency_accum", "read_latency_other")
@@ -86,7 +92,8 @@ class SubArrayVectors:
         distinct = col_res = None
         if not calculate_clk_freq or needs_res:
             distinct = [s.distinct(by_bits) for s in items]
-            col_res = column_resistances(model, items, distinct)
+            if needs_res or not self._fused_adc_applies(model):
+                col_res = column_resistances(model, items, distinct)
         self.level_output = int(p.level_output if p.parallel_read else math.pow(2, p.cell_bit))
         back = self._latency(activity, counts, items, distinct, col_res, calculate_clk_freq)
 
@@ -141,10 +148,21 @@ class SubArrayVectors:
         self.calculate_latency(1e20, placeholder, calculate_clk_freq)
         return inverse.reshape(-1)
 
+    def _fused_adc_applies(self, model: ColumnModel) -> bool:
+        """Whether the ADC energies come from :func:`fused_adc_energies` (eNVM cells and a
+        converter with ``calculate_power_from_conductance``) rather than from column
+        resistances."""
+        if not FUSED_ENVM_ADC or model.mem_cell_type == MemCellType.SRAM or not self.has_adc():
+            return False
+        adc = self.sar_adc if self.saradc else self.multilevel_sense_amp
+        return callable(getattr(adc, "calculate_power_from_conductance", None))
+
     def _adc_many(self, items: list[SubarrayStatistics], distinct: list[Distinct],
-                  col_res: list[np.ndarray], activity: np.ndarray) -> np.ndarray:
+                  col_res: list[np.ndarray] | None, activity: np.ndarray) -> np.ndarray:
         """ADC energy of every vector: one converter call for the distinct vectors of all
-        subarrays with the same number of columns."""
+        subarrays with the same number of columns (``col_res`` None: the fused path)."""
+        if col_res is None:
+            return fused_adc_energies(self, self.column_model(), items, distinct, activity)
         nvec = items[0].num_vectors
         out = np.empty(len(items) * nvec)
         by_cols: dict[int, list[int]] = {}
@@ -178,6 +196,186 @@ class SubArrayVectors:
             self._combine_power(act, 0.0)
             out[c] = (float(self.leakage), float(self.leakage_sram_in_use))
         return out
+
+
+def fused_adc_energies(sub: Any, model: ColumnModel, items: list[SubarrayStatistics],
+                       distinct: list[Distinct], activity: np.ndarray) -> np.ndarray:
+    """ADC energy of every vector of ``items`` (eNVM subarrays of ``sub``'s design, all
+    with the same number of vectors), straight from the conductance sums.
+
+    The subarrays reading the same input rows (and with as many columns) form a block:
+    its distinct vectors ``x`` (0/1, float32) are multiplied with the block's effective
+    conductances ``[f_1 G_1 | f_2 G_2 | ...]`` (float32; ``f_k`` a power of two that brings
+    subarray k's typical sums near 1, an exact scaling) a few vectors at a time, into a
+    buffer of ``FUSED_CHUNK_ELEMENTS`` outputs laid out as rows (vector, subarray) of one
+    subarray's columns. A full buffer (rows of several blocks) goes to the converter's
+    ``calculate_power_from_conductance`` with ``R = f_k scale / g`` (``scale``: ``numAdd``
+    or the activated rows, :meth:`ColumnModel.resistance_scale`), which returns the energy
+    of every row from row sums of ``ln g``. Nothing of size vectors x all columns is
+    formed; the figures differ from the column-resistance path (``FUSED_ENVM_ADC =
+    False``) by the float32 product and logarithm only (docs/performance.md).
+
+    The buffer's composition depends only on the items' shapes and distinct vectors, and
+    kept conductance sums (:meth:`SubarrayStatistics.conductance_buffer`) take the place
+    of their product in it, so a reused workload gives fresh figures bit for bit.
+    """
+    adc = sub.sar_adc if sub.saradc else sub.multilevel_sense_amp
+    nvec = items[0].num_vectors
+    out = np.empty(len(items) * nvec)
+    blocks: dict[Any, list[int]] = {}
+    for k, s in enumerate(items):
+        blocks.setdefault((s.rows_identity(), s.num_cols), []).append(k)
+    batch = _FusedBatch(adc)
+    made: list[tuple[list[int], _FusedBlock]] = []
+    for ks in blocks.values():
+        first, d = items[ks[0]], distinct[ks[0]]
+        counts = np.asarray(first.counts)[d.index]
+        act = activity[ks[0] * nvec:(ks[0] + 1) * nvec][d.index]
+        reads = np.broadcast_to(np.asarray(sub.adc_num_read(act), dtype=np.float64),
+                                (d.size,))
+        block = _FusedBlock(model, [items[k] for k in ks], d, counts, reads)
+        batch.add(block)
+        made.append((ks, block))
+    batch.flush()
+    for ks, block in made:
+        block.keep_sums(model)
+        for k, energy in zip(ks, block.energy):
+            out[k * nvec:(k + 1) * nvec] = energy[distinct[k].inverse]
+    return out
+
+
+class _FusedBlock:
+    """Subarrays reading the same rows with as many columns: their distinct inputs, scaled
+    float32 conductances, kept sums and per-vector energies (see
+    :func:`fused_adc_energies`)."""
+
+    def __init__(self, model: ColumnModel, subs: list[SubarrayStatistics], d: Distinct,
+                 counts: np.ndarray, reads: np.ndarray) -> None:
+        self.subs, self.distinct, self.reads = subs, d, reads
+        self.num_cols = subs[0].num_cols
+        base = model.resistance_scale(counts)
+        mean_count = max(float(np.mean(counts)), 1.0) if counts.size else 1.0
+        self.cached = [s.cached_conductance(model, d) for s in subs]
+        self.keep = [None if c is not None else s.conductance_buffer(model, d)
+                     for s, c in zip(subs, self.cached)]
+        self.scales = []
+        parts = []
+        for s, c in zip(subs, self.cached):
+            memory = np.asarray(s.memory, dtype=np.float64)
+            typical = float(np.mean(memory)) * mean_count if memory.size else 0.0
+            shift = -round(math.log2(typical)) if typical > 0 and math.isfinite(typical) else 0
+            factor = math.ldexp(1.0, max(-600, min(600, shift)))
+            self.scales.append(base * factor)
+            if c is None:
+                parts.append(np.multiply(model.effective_conductance(memory), factor,
+                                         out=np.empty(memory.shape, dtype=np.float32),
+                                         casting="same_kind"))
+            else:  # not multiplied: its place in the product is taken by the kept sums
+                parts.append(np.zeros(memory.shape, dtype=np.float32))
+        self.all_cached = all(c is not None for c in self.cached)
+        self.g_eff = None if self.all_cached else (
+            parts[0] if len(parts) == 1 else np.concatenate(parts, axis=1))
+        self.first = subs[0]
+        self._x: np.ndarray | None = None
+        self.energy = [np.empty(d.size) for _ in subs]
+
+    def inputs(self) -> np.ndarray:
+        """The distinct input vectors, (U, rows) float32 0/1."""
+        if self._x is None:
+            bits = np.asarray(self.first.bits)
+            if self.distinct.size < self.first.num_vectors:
+                bits = bits[:, self.distinct.index]
+            self._x = np.ascontiguousarray((bits == 1).T, dtype=np.float32)
+        return self._x
+
+    def fill(self, i: int, j: int, buf: np.ndarray) -> None:
+        """Conductance sums of vectors i..j into ``buf`` ((j-i) x subarrays x columns)."""
+        flat = buf.reshape(j - i, -1)
+        if not self.all_cached:
+            x = self.inputs()[i:j]
+            if j - i == 1:  # one distinct vector: the two-row product of every path
+                flat[:] = (np.repeat(x, 2, axis=0) @ self.g_eff)[:1]
+            else:
+                np.matmul(x, self.g_eff, out=flat)
+        for k, c in enumerate(self.cached):
+            if c is not None:
+                buf[:, k, :] = c[i:j]
+            elif self.keep[k] is not None:
+                self.keep[k][i:j] = buf[:, k, :]
+
+    @property
+    def scalar_scale(self) -> float | None:
+        """The one ``scale`` of all rows, or None (per-vector or per-subarray scales)."""
+        first = self.scales[0]
+        if np.ndim(first) or any(np.ndim(sc) or sc != first for sc in self.scales):
+            return None
+        return float(first)
+
+    def scale_rows(self, i: int, j: int) -> np.ndarray:
+        """``scale`` of the rows (vector, subarray) of vectors i..j."""
+        cols = [np.broadcast_to(np.asarray(sc, dtype=np.float64), (self.distinct.size,))[i:j]
+                for sc in self.scales]
+        return np.stack(cols, axis=1).reshape(-1)
+
+    def keep_sums(self, model: ColumnModel) -> None:
+        """Hand the filled buffers to the memo."""
+        for s, kept in zip(self.subs, self.keep):
+            if kept is not None:
+                s.keep_conductance(model, self.distinct, kept)
+
+
+class _FusedBatch:
+    """Rows of conductance sums of several blocks gathered for one converter call."""
+
+    def __init__(self, adc: Any) -> None:
+        self.adc = adc
+        self.buf = np.empty(FUSED_CHUNK_ELEMENTS, dtype=np.float32)
+        self.used = 0
+        self.cols = 0
+        self.pending: list[tuple[_FusedBlock, int, int, int]] = []  # block, i, j, row0
+
+    def add(self, block: _FusedBlock) -> None:
+        n, c = len(block.subs), block.num_cols
+        per_vector = n * c
+        step = max(1, FUSED_CHUNK_ELEMENTS // per_vector)
+        num = block.distinct.size
+        bounds = list(range(0, num, step)) + [num]
+        if len(bounds) > 2 and bounds[-1] - bounds[-2] == 1:
+            del bounds[-2]  # no one-vector product (BLAS would take another kernel)
+        for i, j in zip(bounds[:-1], bounds[1:]):
+            size = (j - i) * per_vector
+            if self.pending and (self.cols != c or self.used + size > self.buf.size):
+                self.flush()
+            if size > self.buf.size:
+                self.buf = np.empty(size, dtype=np.float32)
+            self.cols = c
+            view = self.buf[self.used:self.used + size].reshape(j - i, n, c)
+            block.fill(i, j, view)
+            self.pending.append((block, i, j, self.used // c))
+            self.used += size
+
+    def flush(self) -> None:
+        """One converter call for the pending rows; their energies go to the blocks."""
+        if not self.pending:
+            return
+        c = self.cols
+        g = self.buf[:self.used].reshape(-1, c)
+        scalars = {b.scalar_scale for b, _, _, _ in self.pending}
+        if len(scalars) == 1 and None not in scalars:
+            scale: Any = scalars.pop()
+        else:
+            scale = np.concatenate([b.scale_rows(i, j) for b, i, j, _ in self.pending])
+        reads = np.concatenate([np.repeat(b.reads[i:j], len(b.subs))
+                                for b, i, j, _ in self.pending])
+        self.adc.calculate_power_from_conductance(g, scale, reads)
+        energy = np.asarray(self.adc.read_dynamic_energy_per_vector, dtype=np.float64)
+        for b, i, j, row0 in self.pending:
+            n = len(b.subs)
+            e = energy[row0:row0 + (j - i) * n].reshape(j - i, n)
+            for k in range(n):
+                b.energy[k][i:j] = e[:, k]
+        self.pending = []
+        self.used = 0
 
 
 def column_resistances(model: ColumnModel, items: list[SubarrayStatistics],

@@ -59,3 +59,151 @@ def is_hp(param: Any) -> bool:
     if isinstance(roadmap, DeviceRoadmap):
         return roadmap == DeviceRoadmap.HP
     return int(roadmap) == 1
+
+
+# -- column statistics straight from conductance sums (the fused eNVM ADC path) -------------
+#
+# An eNVM read converts, for every input vector v and column c, the column resistance
+# R_vc = scale_v / g_vc, where g_vc is the conductance sum of the activated cells
+# (``x^T @ G_eff``) and scale_v is ``numAdd`` (parallel read) or the activated rows
+# (sequential read). The converters' static power is a function of ln R (piecewise
+# ``a ln R + b``) or of R^-beta, and what an estimate keeps is its sum over the columns of
+# each vector. ``ln R_vc = ln scale_v - ln g_vc``, so these sums follow from row sums of
+# ``L = ln g`` (and of ``exp(beta L)``) without forming R: the helpers below give them,
+# split at thresholds of L where a fit changes piece. All sums are float64; ``g`` may be
+# float32 (the fused path's matrix product), which bounds the relative error of each L
+# by about 1e-7 (see docs/performance.md, "eNVM fast path").
+
+
+def row_sums(values: np.ndarray) -> np.ndarray:
+    """Sums of every row of a 2-D array as float64. ``einsum('ij->i')`` is about 3x
+    faster than ``sum(axis=1)`` on short rows and, unlike a BLAS matrix-vector product,
+    gives each row the same sum whatever the other rows and the row's alignment (so a
+    batched evaluation equals one subarray at a time, bit for bit)."""
+    return np.asarray(np.einsum("ij->i", values), dtype=np.float64)
+
+
+def row_counts(mask: np.ndarray) -> np.ndarray:
+    """Number of True entries in every row of a 2-D bool array (int64).
+
+    Rows whose length is a multiple of 8 are read as uint64 words of eight 0/1 bytes:
+    their word sums keep each byte below 256 (rows up to 2040 entries), and the bytes of
+    the sum add up to the count.
+    """
+    m, c = mask.shape
+    if c and c % 8 == 0 and c // 8 <= 255 and mask.flags.c_contiguous:
+        words = mask.view(np.uint64).sum(axis=1, dtype=np.uint64)
+        return words.view(np.uint8).reshape(m, 8).sum(axis=1, dtype=np.int64)
+    return np.count_nonzero(mask, axis=1).astype(np.int64)
+
+
+class Above:
+    """What lies above one threshold t of L in every row: ``count`` (int64 (m,)),
+    ``sum`` (float64 (m,), the sum of those L) and ``mask`` (bool (m, C) or None when
+    every row is all above or all below)."""
+
+    __slots__ = ("count", "sum", "mask")
+
+    def __init__(self, count: np.ndarray, total: np.ndarray, mask: np.ndarray | None) -> None:
+        self.count = count
+        self.sum = total
+        self.mask = mask
+
+
+class LogConductanceRows:
+    """``L = ln g`` of a block of conductance sums (m vectors x C columns) and its row
+    statistics (see the section comment above).
+
+    Rows with a zero, infinite or NaN conductance (a vector with no activated row) are
+    ``bad``: their L is replaced by a finite value and their sums are meaningless; the
+    caller evaluates them the straightforward way. ``lmin``/``lmax`` bound L over the
+    good rows.
+    """
+
+    def __init__(self, conductance: np.ndarray) -> None:
+        g = np.ascontiguousarray(conductance)
+        if g.dtype not in (np.float32, np.float64):
+            g = g.astype(np.float64)
+        self.g = g
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.log = np.log(g)
+        self.total = row_sums(self.log)
+        self.bad = ~np.isfinite(self.total)
+        self.num_cols = int(g.shape[1])
+        if self.bad.all():
+            self.lmin = self.lmax = 0.0
+            return
+        if self.bad.any():
+            fill = self.log[int(np.argmin(self.bad)), 0]
+            self.log[self.bad] = fill
+            self.total[self.bad] = float(fill) * self.num_cols
+        self.lmin = float(self.log.min())
+        self.lmax = float(self.log.max())
+
+    @property
+    def good(self) -> np.ndarray:
+        return ~self.bad
+
+    def above(self, threshold: Any) -> Above:
+        """Rows' count and sum of the L strictly greater than ``threshold`` (a scalar or
+        one value per row): ``sum = sum(max(L, t)) - t * (C - count)`` on the rows that
+        have L on both sides, the row total or 0 on the others."""
+        L, c = self.log, self.num_cols
+        m = L.shape[0]
+        t = np.asarray(threshold, dtype=np.float64)
+        if t.size and float(np.min(t)) >= self.lmax:  # no L above (as the masks would say)
+            return Above(np.zeros(m, dtype=np.int64), np.zeros(m), None)
+        if t.size and float(np.max(t)) < self.lmin:  # every L above
+            return Above(np.full(m, c, dtype=np.int64), self.total.copy(), None)
+        t_cmp = t.astype(L.dtype)
+        t_col = t_cmp if t.ndim == 0 else t_cmp[:, None]
+        mask = np.greater(L, t_col)
+        count = row_counts(mask)
+        total = np.where(count == c, self.total, 0.0)
+        mixed = np.flatnonzero((count > 0) & (count < c))
+        if mixed.size:
+            tm = t_col if t.ndim == 0 else t_col[mixed]
+            clipped = np.maximum(L[mixed], tm)
+            tv = t_cmp.astype(np.float64)  # the threshold as compared
+            tv = tv if t.ndim == 0 else tv[mixed]
+            total[mixed] = row_sums(clipped) - tv * (c - count[mixed])
+        return Above(count, total, mask)
+
+    def reciprocal_above(self, above: Above) -> np.ndarray:
+        """Rows' sums of ``1/g`` over the entries counted in ``above`` (float64 (m,))."""
+        out = np.zeros(self.g.shape[0])
+        if above.mask is None:
+            rows = np.flatnonzero(above.count == self.num_cols)
+        else:
+            rows = np.flatnonzero(above.count > 0)
+        if rows.size:
+            with np.errstate(divide="ignore"):
+                inv = np.reciprocal(self.g[rows])
+            if above.mask is not None:
+                inv[~above.mask[rows]] = 0
+            out[rows] = row_sums(inv)
+        return out
+
+    def exp_sums(self, beta: float) -> np.ndarray:
+        """Rows' sums of ``exp(beta * L)`` = ``g**beta`` (float64 (m,))."""
+        e = np.multiply(self.log, self.log.dtype.type(beta))
+        with np.errstate(over="ignore"):
+            np.exp(e, out=e)
+        return row_sums(e)
+
+
+def open_rows_first(res: np.ndarray, reads: np.ndarray, energy_of: Any) -> np.ndarray:
+    """``energy_of(res, reads)`` (a converter's per-row energy, ``sum_c e(R_c) * reads``)
+    with the rows whose columns are all open (R = inf: a vector with no activated row,
+    many of them after batching) evaluated once and scaled by their ``reads``; the same
+    numbers, row by row, as evaluating each."""
+    open_rows = np.isposinf(res).all(axis=1) if res.shape[1] else np.zeros(len(res), bool)
+    if open_rows.sum() < 2:
+        return energy_of(res, reads)
+    out = np.empty(res.shape[0])
+    one = energy_of(res[open_rows][:1], np.ones(1))[0]
+    out[open_rows] = one * reads[open_rows]
+    rest = ~open_rows
+    if rest.any():
+        out[rest] = energy_of(res[rest], reads[rest])
+    return out

@@ -18,7 +18,10 @@ from neurosim.primitives.function_unit import FunctionUnit
 
 from . import column_fits as fits
 from .bugs import MLSA_INTEGER_DIVISION_SWITCHING_ENERGY
-from neurosim.primitives.vectors import as_vectors, is_hp, per_vector, sequential_sum
+from neurosim.primitives.vectors import (
+    Above, LogConductanceRows, as_vectors, is_hp, open_rows_first, per_vector,
+    sequential_sum,
+)
 
 #: Latency of one voltage-mode conversion, and the per-conversion time of VSA static power (s).
 VSA_CONVERSION_S = 1e-9
@@ -405,8 +408,16 @@ class MultilevelSenseAmp(FunctionUnit):
         if not self.initialized:
             raise RuntimeError("MultilevelSenseAmp.calculate_power: call initialize() first")
         res = as_vectors(column_resistance)
-        num_vectors, num_cols = res.shape
         self.leakage = 0.0
+        per_vec = self._energy_of_resistances(res, per_vector(num_read, res.shape[0]))
+        self.read_dynamic_energy_per_vector = per_vec
+        self.read_dynamic_energy = float(sequential_sum(per_vec))
+
+    def _energy_of_resistances(self, res: np.ndarray, reads: np.ndarray) -> np.ndarray:
+        """Energy (J) of every row of ``res`` (vectors x columns, ohm), ``reads`` per row:
+        the C++ column loop, element by element (the reference the fused path is checked
+        against)."""
+        num_vectors, num_cols = res.shape
         latency_col, refpower, switching = self._power_constants()
         power = self.get_column_power(res)
         static = np.asarray(power, dtype=float)
@@ -422,6 +433,168 @@ class MultilevelSenseAmp(FunctionUnit):
         terms = np.empty((2 * num_cols, num_vectors))
         terms[0::2] = switching
         terms[1::2] = static.T
-        per_vec = sequential_sum(terms, axis=0) * per_vector(num_read, num_vectors)
+        return sequential_sum(terms, axis=0) * reads
+
+    # -- power from conductance sums (the engine's fused eNVM path) -----------------------------
+    def calculate_power_from_conductance(self, conductance: Any, resistance_scale: Any,
+                                         num_read: Any) -> None:
+        """:meth:`calculate_power` of column resistances ``R_vc = scale_v / g_vc`` given as
+        conductance sums ``g`` (vectors x columns, float32 or float64) and ``scale`` (a
+        scalar or one value per vector), without forming R.
+
+        With ``L = ln g`` and ``ln R = ln scale - L``, the columns' static-power sum of a
+        vector is, piece by piece of the fit, ``a (n ln scale - sum L) + n b`` (``a ln R +
+        b`` pieces over their n columns), ``a scale sum(1/g) + n b`` (``a R + b`` pieces),
+        ``a scale^-beta sum(g^beta)`` (the HP fit ``a exp(-b log10 R)``, beta = b/ln 10)
+        or a constant (voltage mode), from the row sums of
+        :class:`~neurosim.primitives.vectors.LogConductanceRows`. Then, per vector,
+        ``E = (C * E_switch + lat * (tf * (L-1) * sum fit + C * P_ref)) * num_read`` as the
+        C++ sum ``sum_c (E_switch + max(lat * (P_c + P_ref), 0))``. Vectors with a zero,
+        infinite or NaN resistance, and blocks where the clipping at 0 could act, take
+        :meth:`calculate_power`'s elementwise formula. The result differs from it only by
+        rounding (relative 1e-12 in float64; about 1e-7 per column's static power in
+        float32, see docs/performance.md).
+        """
+        if not self.initialized:
+            raise RuntimeError("MultilevelSenseAmp.calculate_power_from_conductance: call "
+                               "initialize() first")
+        g = np.asarray(conductance)
+        if g.ndim != 2:
+            g = as_vectors(g)
+        m = g.shape[0]
+        scale = np.asarray(resistance_scale, dtype=np.float64)
+        if scale.ndim:
+            scale = np.broadcast_to(scale, (m,))
+        reads = per_vector(num_read, m)
+        self.leakage = 0.0
+        per_vec = self._energy_of_conductance(g, scale, reads)
         self.read_dynamic_energy_per_vector = per_vec
         self.read_dynamic_energy = float(sequential_sum(per_vec))
+
+    def _energy_of_conductance(self, g: np.ndarray, scale: np.ndarray,
+                               reads: np.ndarray) -> np.ndarray:
+        """Per-vector energies of :meth:`calculate_power_from_conductance` (``scale`` a
+        0-d array or one value per vector)."""
+        param = self.ctx.param
+        m, c = g.shape
+        latency_col, refpower, switching = self._power_constants()
+        lat = latency_col if self.current_mode else VSA_CONVERSION_S
+        tf = 1 + 1.3e-3 * (param.temp - 300)
+        levels_1 = self.level_output - 1
+        rows = LogConductanceRows(g)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ln_r0 = np.log(scale) + math.log(0.5 / param.read_voltage)  # ln r = ln_r0 - L
+        if np.ndim(ln_r0) == 0:
+            ln_r0 = float(ln_r0)  # one scale for all vectors: scalar thresholds
+            if not math.isfinite(ln_r0):
+                rows.bad[:] = True
+        else:
+            rows.bad |= ~np.isfinite(ln_r0)
+        good = ~rows.bad
+        fit_sum = None
+        if good.any():
+            if not self.current_mode:  # no column power in voltage mode
+                fit_sum, lowest = np.zeros(m), (lambda lo, hi: np.zeros(np.shape(lo)))
+            elif is_hp(param):
+                fit_sum, lowest = self._hp_fit_sums(rows, ln_r0, levels_1)
+            else:
+                fit_sum, lowest = self._lstp_fit_sums(rows, ln_r0, levels_1)
+        if fit_sum is not None:
+            # static = lat*(P*tf + P_ref) per column: the fused sum holds while none is
+            # clipped at 0. Checked on the range of ln r of the whole block, else row by row
+            # (so a row's path never depends on the other rows of the call).
+            r0 = np.asarray(ln_r0) if np.ndim(ln_r0) == 0 else ln_r0[good]
+            ln_lo = float(np.min(r0)) - rows.lmax
+            ln_hi = float(np.max(r0)) - rows.lmin
+            if not float((lowest(ln_lo, ln_hi) * tf + refpower) * lat) > 0:
+                with np.errstate(invalid="ignore"):
+                    row_lo = ln_r0 - np.max(rows.log, axis=1)
+                    row_hi = ln_r0 - np.min(rows.log, axis=1)
+                    good &= (lowest(row_lo, row_hi) * tf + refpower) * lat > 0
+        out = np.empty(m)
+        fast = good if fit_sum is not None else np.zeros(m, dtype=bool)
+        if fast.any():
+            static = (fit_sum[fast] * tf + c * refpower) * lat
+            out[fast] = (c * switching + static) * reads[fast]
+        slow = np.flatnonzero(~fast)
+        if slow.size:
+            s_col = scale if scale.ndim == 0 else scale[slow, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res = s_col / np.asarray(g[slow], dtype=np.float64)
+            out[slow] = open_rows_first(res, reads[slow], self._energy_of_resistances)
+        return out
+
+    def _hp_fit_sums(self, rows: LogConductanceRows, ln_r0: Any,
+                     levels_1: int) -> tuple[np.ndarray, Any]:
+        """Rows' sums of the HP fit ``c (L-1) 1e-6 + a exp(-b log10 r)``, and the lowest
+        column value over ``ln r`` in [lo, hi] (scalars or one range per row)."""
+        fit = self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_hp_power")
+        c_w, a, b = fit["c_uw"] * levels_1 * 1e-6, fit["a"], fit["b"]
+        beta = b / math.log(10.0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            sums = a * np.exp(-beta * np.asarray(ln_r0)) * rows.exp_sums(beta) \
+                + rows.num_cols * c_w
+
+        def lowest(lo: Any, hi: Any) -> np.ndarray:
+            with np.errstate(over="ignore", invalid="ignore"):
+                return np.minimum(a * np.exp(-beta * np.asarray(lo)) + c_w,
+                                  a * np.exp(-beta * np.asarray(hi)) + c_w)
+        return sums, lowest
+
+    def _lstp_fit_sums(self, rows: LogConductanceRows, ln_r0: Any,
+                       levels_1: int) -> tuple[np.ndarray | None, Any]:
+        """Rows' sums of the piecewise LSTP fit times ``levelOutput-1``, and the lowest
+        column value over ``ln r`` in [lo, hi] (scalars or one range per row) among the
+        pieces a row has columns in (None: pieces not in ascending order, left to the
+        elementwise formula)."""
+        pieces = fits.pieces_from_data(
+            self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_lstp_power")["pieces"])
+        uppers = [p.upper for p in pieces[:-1]]
+        if any(u is None or not u > 0 for u in uppers) or uppers != sorted(uppers):
+            return None, None
+        with np.errstate(invalid="ignore", over="ignore"):  # bad rows: replaced later
+            return self._lstp_pieces(rows, pieces, uppers, ln_r0, levels_1)
+
+    @staticmethod
+    def _lstp_pieces(rows: LogConductanceRows, pieces: tuple[fits.Piece, ...],
+                     uppers: list[float], ln_r0: Any, levels_1: int) -> tuple[np.ndarray, Any]:
+        m, c = rows.g.shape
+        sums = np.zeros(m)
+        used: list[tuple[fits.Piece, float, float, np.ndarray]] = []  # piece, ln r range, n
+        prev_count, prev_sum = np.zeros(m, dtype=np.int64), np.zeros(m)
+        prev: Above | None = None
+        lower = -math.inf
+        for j, piece in enumerate(pieces):
+            upper = math.log(uppers[j]) if j < len(uppers) else math.inf
+            if j < len(uppers):  # r < upper  <=>  L > ln_r0 - ln(upper)
+                cur = rows.above(ln_r0 - upper)
+            else:
+                cur = Above(np.full(m, c, dtype=np.int64), rows.total, None)
+            count = cur.count - prev_count
+            if count.any():
+                if piece.kind == fits.LOG:
+                    sums += piece.a * (ln_r0 * count - (cur.sum - prev_sum)) + piece.b * count
+                else:
+                    inv = rows.reciprocal_above(cur)
+                    if prev is not None:
+                        inv -= rows.reciprocal_above(prev)
+                    sums += piece.a * np.exp(ln_r0) * inv + piece.b * count
+                used.append((piece, lower, upper, count))
+            prev_count, prev_sum, prev = cur.count, cur.sum, cur
+            lower = upper
+
+        def lowest(lo: Any, hi: Any) -> np.ndarray:
+            out = np.full(np.shape(lo), np.inf)
+            for piece, p_lo, p_hi, count in used:
+                a_end = np.maximum(lo, p_lo)
+                b_end = np.minimum(hi, p_hi)
+                # a column counted in the piece by L of the other precision at a boundary
+                # can lie just outside [lo, hi]: the ends are then swapped
+                ends = np.stack([np.minimum(a_end, b_end), np.maximum(a_end, b_end)])
+                f = np.exp(ends) if piece.kind == fits.LIN else ends
+                value = np.min(piece.a * f + piece.b, axis=0) * levels_1
+                if np.ndim(lo):
+                    value = np.where(count > 0, value, np.inf)
+                out = np.minimum(out, value)
+            return out
+        return sums * levels_1, lowest
