@@ -291,7 +291,12 @@ class ProcessingUnit:
         else:
             in_at, mem_at = ("origin",), ("origin",) if self._weights_matter else None
 
+        located: dict[tuple[int, int, int, int], tuple] = {}
+
         def locate(i: int, j: int, rows: int, cols: int):
+            at = located.get((i, j, rows, cols))
+            if at is not None:
+                return at
             r0, c0 = i * nrs, j * ncs
             sub = None if origin is None else origin.shifted(r0, c0)
             # where the subarray's data lives (SRAM: the stored values do not matter)
@@ -300,7 +305,8 @@ class ProcessingUnit:
                          rows, cols)
             else:
                 where = sub.block(rows, cols)
-            return r0, c0, where, sub
+            at = located[(i, j, rows, cols)] = (r0, c0, where, sub)
+            return at
 
         # every subarray of the PE evaluated in one batch, then read back below
         self._prefetch(memory, inputs, calculate_clk_freq, locate,
@@ -308,21 +314,26 @@ class ProcessingUnit:
                                num_sub_array_col, weight_matrix_row, weight_matrix_col, nrs,
                                ncs))
 
+        results, clk_key = self._results, (calculate_clk_freq, self.sub_array.clk_freq)
+
         def run(i: int, j: int, rows: int, cols: int):
             nonlocal last
             r0, c0, where, sub = locate(i, j, rows, cols)
-            res = self._subarray(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
-                                 calculate_clk_freq, where, sub)
+            res = results.get(clk_key + (where,))
+            if res is None:
+                res = self._subarray(memory[r0:r0 + rows, c0:c0 + cols], inputs[r0:r0 + rows],
+                                     calculate_clk_freq, where, sub)
             if calculate_clk_freq:
                 perf.clk_period = max(perf.clk_period, res.clk_period)
             else:
                 last = res
-                perf.add("read_dynamic_energy", "", _sa_node(res, "read_dynamic_energy", i, j))
-                perf.add("core_energy_adc", "", _sa_node(res, "read_dynamic_energy_adc", i, j))
+                label = f"subarray[{i},{j}]"
+                perf.add("read_dynamic_energy", "", _sa_node(res, "read_dynamic_energy", label))
+                perf.add("core_energy_adc", "", _sa_node(res, "read_dynamic_energy_adc", label))
                 perf.add("core_energy_accum", "",
-                         _sa_node(res, "read_dynamic_energy_accum", i, j))
+                         _sa_node(res, "read_dynamic_energy_accum", label))
                 perf.add("core_energy_other", "",
-                         _sa_node(res, "read_dynamic_energy_other", i, j))
+                         _sa_node(res, "read_dynamic_energy_other", label))
             return res
 
         tree_name = "adder tree"
@@ -381,11 +392,9 @@ class ProcessingUnit:
                         res = run(i, j, rows, cols)
                         if calculate_clk_freq:
                             continue
-                        for f, g in (("read_latency", "read_latency"),
-                                     ("core_latency_adc", "read_latency_adc"),
-                                     ("core_latency_accum", "read_latency_accum"),
-                                     ("core_latency_other", "read_latency_other")):
-                            perf.keep_max(f, "slowest subarray", _sa_node(res, g, i, j))
+                        label = f"subarray[{i},{j}]"
+                        for f, g in _LATENCY_PARTS:
+                            perf.keep_max(f, "slowest subarray", _sa_node(res, g, label))
             # evaluated in the clock pass too (its leakage is kept)
             n_add = int(ceil(weight_matrix_row / nrs))
             adder_tree.calculate_latency(num_read_tree, n_add, 0)
@@ -451,6 +460,12 @@ class ProcessingUnit:
         return perf
 
 
+#: PE latency figure <- the subarray result's latency it takes the slowest of
+_LATENCY_PARTS = (("read_latency", "read_latency"), ("core_latency_adc", "read_latency_adc"),
+                  ("core_latency_accum", "read_latency_accum"),
+                  ("core_latency_other", "read_latency_other"))
+
+
 def _blocks(array_dup_row: int, array_dup_col: int, num_sub_array_row: int,
             num_sub_array_col: int, weight_matrix_row: int, weight_matrix_col: int, nrs: int,
             ncs: int) -> list[tuple[int, int, int, int]]:
@@ -477,6 +492,8 @@ def _where(a: np.ndarray) -> tuple:
     return (id(base), offset, a.shape, a.strides, a.dtype.str)
 
 
-def _sa_node(res: Any, fig: str, i: int, j: int) -> Contribution:
-    """The contribution of subarray (i, j) to ``fig`` (its summed input vectors)."""
-    return Contribution(f"subarray[{i},{j}]", getattr(res, fig), [], "leaf")
+def _sa_node(res: Any, fig: str, i: int | str, j: int | None = None) -> Contribution:
+    """The contribution of subarray (i, j) to ``fig`` (its summed input vectors); ``i``
+    may be the node's name itself (``"subarray[i,j]"``)."""
+    name = i if j is None else f"subarray[{i},{j}]"
+    return Contribution(name, getattr(res, fig), [], "leaf")

@@ -115,9 +115,26 @@ class Adder(FunctionUnit):
         return formula.horowitz(tr, beta, ramp_in)
 
     def calculate_latency(self, ramp_input: float, cap_load: float, num_read: float) -> None:
+        """Ripple-carry delay of one add (seven Horowitz stages, the middle two once per
+        middle bit) times ``num_read``. The delay of one add depends only on the arguments
+        and the gate sizes, so it is kept per instance (an adder tree asks for the same few
+        widths over and over) and multiplied by ``num_read`` as before."""
         require_initialized(self, "calculate_latency")
         self.ramp_input = ramp_input
         self.cap_load = cap_load
+        key = (ramp_input, cap_load, self.num_bit, self.width_nand_n, self.width_nand_p,
+               self.cap_nand_input, self.cap_nand_output)
+        memo = self.__dict__.setdefault("_latency_memo", {})
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = self._one_add_latency(ramp_input, cap_load)
+        latency, ramp = hit
+        latency *= num_read
+        self.read_latency = latency
+        self.ramp_output = ramp
+
+    def _one_add_latency(self, ramp_input: float, cap_load: float) -> tuple[float, float]:
+        """(delay of one add, output ramp) of :meth:`calculate_latency`."""
         cin, cout = self.cap_nand_input, self.cap_nand_output
         wn, wp = self.width_nand_n, self.width_nand_p
         latency = 0.0
@@ -138,9 +155,7 @@ class Adder(FunctionUnit):
         latency += d
         d, ramp = self._stage(wn, NMOS, cout + cap_load, ramp)  # 7th: drives the load
         latency += d
-        latency *= num_read
-        self.read_latency = latency
-        self.ramp_output = ramp
+        return latency, ramp
 
     def calculate_power(self, num_read: float, num_adder_per_operation: int) -> None:
         require_initialized(self, "calculate_power")
