@@ -149,3 +149,23 @@ def test_renamed_perf_rebuilds_only_its_own_nodes() -> None:
     # the PE node below is shared, not copied; the original is untouched
     assert any(n is pe_node for _, n in q.node("a").walk())
     assert "tile[0,3]" not in json.dumps(p.node("a").to_dict())
+
+
+def test_adder_keeps_the_delay_of_one_add() -> None:
+    """``Adder.calculate_latency``: the kept delay of one add times ``num_read`` is the
+    fresh computation's figure, bit for bit, for every width and read count asked."""
+    from neurosim.engine.context import build_context
+    from neurosim_peripheral_digital.adder import Adder
+
+    ctx = build_context(_config("micro_sram_t22"))
+    kept, fresh = Adder(ctx), None
+    for num_bit, ramp, load, reads in [(8, 1e20, 0.0, 1), (2, 1e20, 0.0, 3), (8, 1e20, 0.0, 7),
+                                       (8, 1e-10, 1e-15, 2), (2, 1e20, 0.0, 1)]:
+        for adder in (kept, fresh := Adder(ctx)):
+            adder.initialize(num_bit, 4, 1e9)
+            adder.calculate_area(0, 1e-5, 0)
+            adder.calculate_latency(ramp, load, reads)
+        assert (kept.read_latency, kept.ramp_output) == (fresh.read_latency,
+                                                         fresh.ramp_output)
+        assert kept.read_latency == fresh._one_add_latency(ramp, load)[0] * reads
+    assert len(kept._latency_memo) == 3  # (8, 1e20, 0), (2, 1e20, 0), (8, 1e-10, 1e-15)
