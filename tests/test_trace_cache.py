@@ -328,3 +328,11 @@ def test_prune_keeps_the_folder_under_its_limit(tmp_path, monkeypatch):
     monkeypatch.setenv(trace_cache.ENV_MAX_MB, "1.3")
     trace_cache.prune(folder, keep=folder / "a.npz")
     assert sorted(p.name for p in folder.iterdir()) == ["a.npz", "c.npz"]
+
+
+@pytest.mark.parametrize("dist", ["torch", "numpy", "scikit-learn", "neurosim-core"])
+def test_versions_in_the_key_are_those_of_importlib_metadata(dist):
+    from importlib import metadata
+
+    assert trace_cache._version(dist) == metadata.version(dist)
+    assert trace_cache._version("no-such-distribution-here") is None
