@@ -221,3 +221,42 @@ def test_a_dead_worker_is_replaced_and_its_row_retried(tmp_path, monkeypatch):
     # the level-16 rows ran twice: once in a worker that died, then in a fresh one
     assert {p.name for p in tmp_path.iterdir()} == {t.config_id for t in tasks
                                                     if t.options["level_output"] == 16}
+
+
+# -- the shared inputs' compact pickle ---------------------------------------------------
+def test_shared_inputs_pickle_compactly_and_exactly():
+    import pickle
+
+    import numpy as np
+
+    from neurosim.engine.traces import LayerSpec
+    from neurosim.engine.workload import Workload
+    from neurosim.sweep.inputs import SharedInputs
+
+    rng = np.random.default_rng(3)
+    codes = rng.integers(-128, 128, size=(72, 16))
+    w8 = codes / 128.0
+    w8[0, :3] = -0.0  # negative zeros survive (integer codes have none)
+    bits = (rng.random((72, 400)) < 0.3).astype(np.uint8)
+    weights = [w8, np.asfortranarray(w8), rng.standard_normal((72, 16)),  # not 8-bit codes
+               np.float64(rng.integers(-4, 4, (72, 16))) / 4, w8[:, ::2]]  # ..., a view
+    inputs = [bits, np.asfortranarray(bits), bits * 3, np.ascontiguousarray(bits[:, :397]),
+              bits[:, ::2]]
+    layer = LayerSpec(8, 8, 8, 3, 3, 16, False, 1)
+    work = Workload.from_arrays([layer] * 5, weights, inputs)
+    shared = SharedInputs("k", work, ["a", "b", "c", "d", "e"], 8)
+    data = pickle.dumps(shared, protocol=5)
+    back = pickle.loads(data)
+    assert back.key == "k" and back.layer_names == shared.layer_names
+    for a, b in zip(work.weights + work.inputs, back.workload.weights + back.workload.inputs):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        if a.flags.c_contiguous or a.flags.f_contiguous:  # (a view pickles as a C copy)
+            assert a.flags.c_contiguous == b.flags.c_contiguous
+            assert a.flags.f_contiguous == b.flags.f_contiguous
+        assert np.array_equal(a, b) and np.array_equal(np.signbit(a), np.signbit(b))
+    # 8-bit codes travel as int8, 0/1 bits eight to a byte; the rest as they are
+    raw = sum(a.nbytes for a in work.weights + work.inputs)
+    small = 2 * w8.size + weights[2].nbytes + weights[3].size + w8[:, ::2].nbytes + \
+        2 * bits.size / 8 + bits.nbytes + bits[:, :397].size / 8 + bits[:, ::2].nbytes
+    assert len(data) < small + 4096 < raw
+    assert back.workload.memo.hits == back.workload.memo.misses == 0

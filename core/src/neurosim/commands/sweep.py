@@ -1,7 +1,7 @@
 """``neurosim sweep``: design-space sweeps (see ``docs/sweeps.md``).
 
     neurosim sweep run SPEC.toml --out DIR [--workers N] [--scheduler local|tcp://HOST:PORT]
-        [--with-accuracy] [--device cpu|cuda] [--no-plots] [--quiet]
+        [--with-accuracy] [--device cpu|cuda] [--no-plots] [--no-cache] [--quiet]
     neurosim sweep show DIR [--where EXPR] [--sort KEY] [--limit N] [--plot FILE]
 """
 
@@ -33,9 +33,13 @@ def sweep_group() -> None:
 @click.option("--device", default="cpu", show_default=True,
               help="torch device of the accuracy runs (cpu, cuda, ...).")
 @click.option("--no-plots", is_flag=True, help="Write no pareto.png / sensitivity.png.")
+@click.option("--no-cache", is_flag=True,
+              help="Capture the network's traces afresh: neither read nor write the trace "
+                   "cache (as estimate --no-cache).")
 @click.option("--quiet", is_flag=True, help="No progress bar or progress lines.")
 def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
-              with_accuracy: bool, device: str, no_plots: bool, quiet: bool) -> None:
+              with_accuracy: bool, device: str, no_plots: bool, no_cache: bool,
+              quiet: bool) -> None:
     """Run (or resume) the sweep of SPEC into --out DIR."""
     from ..sweep.report import write_report
     from ..sweep.runner import RunSettings, run_sweep
@@ -61,17 +65,12 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
             click.echo(f"[neurosim] {msg}", err=True)
 
     settings = RunSettings(workers=workers, scheduler=scheduler, with_accuracy=with_accuracy,
-                           device=device, quiet=quiet)
+                           device=device, quiet=quiet, use_cache=not no_cache)
     try:
         summary = run_sweep(spec, out_dir, settings, echo=say)
     except KeyboardInterrupt:
         raise NeuroSimError(f"interrupted; every finished row is in {out_dir}/results.sqlite: "
                             "run the same command again to resume") from None
-    if summary.evaluated:
-        looked = summary.memo_hits + summary.memo_misses
-        say(f"statistics memo of the {summary.evaluated} estimated rows: "
-            f"{summary.memo_hits} lookups reused, {summary.memo_misses} computed"
-            + (f" ({summary.memo_hits / looked:.1%} reused)" if looked else ""))
     with Store(out_dir, create=False) as store:
         rep = write_report(store, plots=not no_plots)
     c = summary.counts
@@ -79,6 +78,10 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
                f"({summary.evaluated} estimated, {summary.skipped} already finished): "
                f"{c.get('done', 0)} done, {c.get('rejected', 0)} rejected, "
                f"{c.get('failed', 0)} failed")
+    looked = summary.memo_hits + summary.memo_misses
+    if looked:
+        click.echo(f"statistics memo: {summary.memo_hits} lookups reused, "
+                   f"{summary.memo_misses} computed ({summary.memo_hits / looked:.1%} reused)")
     click.echo(rep.text())
     click.echo("wrote " + ", ".join(str(p) for p in rep.files))
     sys.stdout.flush()

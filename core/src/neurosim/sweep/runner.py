@@ -37,6 +37,7 @@ class RunSettings:
     device: str = "cpu"
     quiet: bool = False
     dask_processes: bool = True
+    use_cache: bool = True  # captures through the trace cache (neurosim.trace_cache)
 
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
@@ -117,7 +118,7 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
                 continue
             key = trace_key(row.options, spec.source)
             groups.setdefault(key, []).append(row)
-        shared = _shared_inputs(groups, spec, record, bar)
+        shared = _shared_inputs(groups, spec, record, bar, settings.use_cache)
         tasks: list[Task] = []
         for key, group in groups.items():
             if key not in shared:
@@ -138,14 +139,16 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
 
 
 def _shared_inputs(groups: dict[str, list[Row]], spec: SweepSpec,
-                   record: Callable[[Outcome], None], bar: Any) -> dict[str, SharedInputs]:
+                   record: Callable[[Outcome], None], bar: Any,
+                   use_cache: bool = True) -> dict[str, SharedInputs]:
     """One capture per trace key; a key whose capture NeuroSim rejects rejects its rows."""
     shared: dict[str, SharedInputs] = {}
     spec_dir = Path(spec.path).parent
     for key, group in groups.items():
         bar.status(f"capturing traces ({len(shared) + 1}/{len(groups)})")
         try:
-            shared[key] = build_inputs(make_config(group[0].options), spec.source, spec_dir)
+            shared[key] = build_inputs(make_config(group[0].options), spec.source, spec_dir,
+                                       use_cache)
         except NeuroSimError as exc:
             for r in group:
                 record(Outcome(r.config_id, "rejected", str(exc)))
