@@ -336,3 +336,11 @@ def test_versions_in_the_key_are_those_of_importlib_metadata(dist):
 
     assert trace_cache._version(dist) == metadata.version(dist)
     assert trace_cache._version("no-such-distribution-here") is None
+
+
+def test_unreadable_folder_is_a_notice(tmp_path, monkeypatch):
+    """A cache folder that cannot even be looked into: one notice, the estimate runs."""
+    monkeypatch.setattr(trace_cache.Path, "is_file",
+                        lambda self: (_ for _ in ()).throw(PermissionError(13, "denied")))
+    out, err, _ = estimate("--network", "lenet")
+    assert err.startswith("Notice: the trace cache is not usable") and "Throughput" in out

@@ -391,8 +391,13 @@ def prepare_cached(network: str | None, model_ref: str | None, checkpoint: str |
     notice = notice or (lambda msg: print(msg, file=sys.stderr))
     key = capture_key(cfg, network, model_ref, checkpoint, data, batch, input_shape,
                       net_options) if use_cache else None
-    path = key_path(key) if key is not None else None
-    if path is not None and path.is_file():
+    try:
+        path = key_path(key) if key is not None else None
+        found = path is not None and path.is_file()
+    except (OSError, RuntimeError) as exc:  # no home folder, a folder we may not read
+        notice(f"Notice: the trace cache is not usable ({exc}); continuing without it")
+        path, found = None, False
+    if found:
         try:
             run = load(path, key)
         except Exception as exc:  # any unreadable file: notice, trace afresh, rewrite
@@ -413,7 +418,8 @@ def prepare_cached(network: str | None, model_ref: str | None, checkpoint: str |
         try:
             store(path, key, run)
             prune(path.parent, keep=path)
-        except OSError as exc:
-            notice(f"Notice: cannot write the trace cache file {path} ({exc.strerror or exc}); "
-                   "continuing without it")
+        except Exception as exc:  # never fail an estimate over its cache
+            why = getattr(exc, "strerror", None) or f"{type(exc).__name__}: {exc}"
+            notice(f"Notice: cannot write the trace cache file {path} ({why}); continuing "
+                   "without it")
     return run
