@@ -62,6 +62,11 @@ PATHS = ("auto", "full", "simplified")
 FIXES = ("channels", "adc_range", "digits", "flinear", "saturate", "sums")
 KERNELS = ("auto", "torch", "fused")
 ARITHMETICS = ("exact", "wrapper-float32")
+COMPILES = ("auto", "on", "off")
+#: compile="auto": the fused ADC is compiled for layer calls with at least this many partial
+#: sums (VGG8's largest layers from batch 4 on; a compilation takes seconds with a warm disk
+#: cache, ~30 s on a fresh machine)
+COMPILE_MIN_PARTIAL_SUMS = 1 << 28
 
 
 @dataclass(frozen=True)
@@ -136,7 +141,7 @@ class CrossbarModel:
     def __init__(self, mode: str = "default", path: str = "auto", seed: int = 0,
                  max_elements: int = 1 << 26, ties: tuple[str, str] = ("exact", "exact"),
                  fixes: Any = None, kernel: str = "auto", arithmetic: str = "exact",
-                 nonideal: NonIdealities | None = None) -> None:
+                 nonideal: NonIdealities | None = None, compile: str = "auto") -> None:
         if mode not in MODES:
             raise NeuroSimError(f"accuracy mode {mode!r}: expected one of {', '.join(MODES)}")
         if path not in PATHS:
@@ -193,6 +198,17 @@ class CrossbarModel:
         #: V1.5 non-idealities (:mod:`.nonideal`); all off = V1.4's model, bit for bit
         self.nonideal = nonideal if nonideal is not None else NonIdealities()
         self._nonideal_cache: dict[tuple, Any] = {}  # programmed arrays per layer
+        if compile not in COMPILES:
+            raise NeuroSimError(f"compile {compile!r}: expected one of {', '.join(COMPILES)}")
+        #: the fused ADC of exact integer partial sums on the CPU
+        #: (:func:`.quant.adc_shift_add_kernel`, torch.compile): "auto" (for layer calls of
+        #: at least ``COMPILE_MIN_PARTIAL_SUMS`` partial sums, where it pays for its
+        #: compilation), "on" (every such call; errors raised) or "off" (torch operations);
+        #: the results are the same, bit for bit
+        self.compile = compile
+        #: why the compiled ADC failed here ("auto" then keeps the torch operations)
+        self.compile_error: str | None = None
+        self._buffers: dict[tuple, torch.Tensor] = {}  # scratch reused across calls
 
     @property
     def parity(self) -> bool:
@@ -589,6 +605,136 @@ class CrossbarModel:
             return False
         return exact_bound_ok(g_all, nbits, kd, p.cell_bits, p.adc_bits, bound)
 
+    def _buffer(self, name: str, shape: tuple[int, ...], dtype: torch.dtype,
+                device: torch.device) -> torch.Tensor:
+        """A scratch tensor of ``shape`` (uninitialized), a view of a buffer kept across
+        chunks, layers and batches: large temporaries are not reallocated (each fresh
+        allocation costs the kernel a page fault and a zeroed page per 4 KiB)."""
+        n = math.prod(shape)
+        key = (name, dtype, str(device))
+        buf = self._buffers.get(key)
+        if buf is None or buf.numel() < n:
+            buf = torch.empty(n, dtype=dtype, device=device)
+            self._buffers[key] = buf
+        return buf[:n].view(shape)
+
+    def release_buffers(self) -> None:
+        """Free the scratch buffers (they are otherwise kept for the next forward pass)."""
+        self._buffers.clear()
+
+    def _bit_planes(self, mag: torch.Tensor, sgn: torch.Tensor | None, z0: int, z1: int,
+                    dt: torch.dtype) -> torch.Tensor:
+        """Input bits ``z0 .. z1-1`` of the magnitudes ``mag`` ``(G, M, nn)`` (times the
+        input signs ``sgn`` when signed): ``(G, z1-z0, M, nn)`` in ``dt``, in a reused
+        buffer (valid until the next call)."""
+        g, m, nn_ = mag.shape
+        shape = (g, z1 - z0, m, nn_)
+        shifts = torch.arange(z0, z1, device=mag.device, dtype=torch.int32)
+        ib = self._buffer("bits_int", shape, torch.int32, mag.device)
+        torch.bitwise_right_shift(mag[:, None], shifts.view(1, -1, 1, 1), out=ib)
+        ib.bitwise_and_(1)
+        bits = self._buffer("bits", shape, dt, mag.device)
+        bits.copy_(ib)
+        if sgn is not None:
+            bits.mul_(sgn[:, None])
+        return bits
+
+    def _adc_kernel(self, partial_sums: int, dev: torch.device) -> Any:
+        """The compiled fused ADC (:func:`.quant.adc_shift_add_kernel`) for a layer call of
+        ``partial_sums`` exact integer partial sums, or None (torch operations)."""
+        if self.compile == "off" or dev.type != "cpu" or self.compile_error:
+            return None
+        if self.compile == "auto" and partial_sums < COMPILE_MIN_PARTIAL_SUMS:
+            return None
+        try:
+            from .quant import adc_shift_add_kernel
+            return adc_shift_add_kernel()
+        except Exception as exc:  # no torch.compile here
+            return self._compile_failed(exc)
+
+    def _compile_failed(self, exc: Exception) -> None:
+        if self.compile == "on":
+            raise exc
+        self.compile_error = f"{type(exc).__name__}: {exc}"
+        warnings.warn(f"the compiled ADC failed ({self.compile_error}); the torch "
+                      "operations compute the same result", RuntimeWarning, stacklevel=3)
+        return None
+
+    def _crossbar_compiled(self, p: LayerParams, kernel: Any, mag: torch.Tensor,
+                           signed: torch.Tensor | None, cell: torch.Tensor,
+                           ckey: tuple | None, bsz: int, coef_k: torch.Tensor,
+                           parity: bool) -> torch.Tensor:
+        """The exact integer case of :meth:`_crossbar` with the compiled fused ADC
+        (:func:`.quant.adc_shift_add`): the same result, bit for bit.
+
+        The matrix product gives ``P = bits @ digits`` (digits ``0..R-1`` instead of cells;
+        the partial sum is ``a P + b n`` with ``a = 2(r-1)``, ``b = 2(R-1)`` and ``n`` the
+        rows read, formed in the kernel). With ``|P| <= nn (R-1) <= 256`` (cellBit 1 up to
+        256 rows) the product runs in bfloat16: 0/1 (or -1/0/1) times 0/1 digits,
+        accumulated in float32 and rounded to bfloat16, whose 8-bit significands hold every
+        integer up to 256: exact, at about 2.4x the float32 rate here; otherwise float32
+        (exact below 2**24). ``mag``: input magnitudes ``(G, M, nn)`` int32, ``signed``: the
+        signed inputs when negative ones occur."""
+        g_all, m, nn_ = mag.shape
+        cout = cell.shape[-1]
+        kd = cell.shape[-2]
+        nl = m // bsz
+        nbits = p.bits_in
+        dev = mag.device
+        radix = 2 ** p.cell_bits
+        a, b = 2 * (int(p.ratio) - 1), 2 * (radix - 1)
+        _, levels = self._digits_layout(p)
+        gdt = torch.bfloat16 if nn_ * (max(levels) - 1) <= 256 else torch.float32
+        dkey = None if ckey is None else ckey + ("digits", gdt)
+        digits = self._cells.get(dkey) if dkey is not None else None
+        if digits is None:  # (G, nn, K, cout), exact small integers
+            digits = ((cell.double() - b) / a).to(gdt)
+            if dkey is not None:
+                self._cells[dkey] = digits
+        sgn = torch.sign(signed).to(gdt) if signed is not None else None
+        amp = float(2 ** p.adc_bits)
+        eps = -2.0 ** -14 if self.ties[0] == "down" else 2.0 ** -14
+        dims = (1, 2, 4) if parity else (2, 4)
+
+        unit = max(m * cout, 1)
+        budget = max(self.max_elements // unit, 1)
+        kc = min(kd, budget)
+        zc = min(nbits, max(budget // kc, 1))
+        gc = min(g_all, max(budget // (kc * zc), 1))
+        acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
+        acc_c = torch.zeros(bsz, dtype=torch.float64, device=dev)
+        acc_d = torch.zeros(bsz, nl, dtype=torch.float64, device=dev)
+        for g0 in range(0, g_all, gc):
+            g1 = min(g0 + gc, g_all)
+            ng = g1 - g0
+            for z0 in range(0, nbits, zc):
+                z1 = min(z0 + zc, nbits)
+                nz = z1 - z0
+                bits = self._bit_planes(mag[g0:g1], sgn[g0:g1] if sgn is not None else None,
+                                        z0, z1, gdt)
+                count = bits.sum(-1, dtype=torch.float32)  # (ng, nz, M), exact
+                coef_z = torch.tensor([float(2 ** z) for z in range(z0, z1)],
+                                      dtype=torch.float64, device=dev)
+                acc_d += self._dummy_sum(p, count.double().reshape(ng, nz, bsz, nl), coef_z,
+                                         coef_k, parity)
+                for k0 in range(0, kd, kc):
+                    k1 = min(k0 + kc, kd)
+                    nk = k1 - k0
+                    prod = self._buffer("prod", (ng, nz * m, nk * cout), gdt, dev)
+                    torch.bmm(bits.view(ng, nz * m, nn_),
+                              digits[g0:g1, :, k0:k1, :].reshape(ng, nn_, nk * cout), out=prod)
+                    self.stats["partial_sums"] += prod.numel()
+                    wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
+                    part, lo = kernel(prod.view(ng * nz, bsz, nl, nk, cout),
+                                      count.view(ng * nz, bsz, nl, 1, 1),
+                                      wz.expand(ng, nz, 1, 1, nk, 1).reshape(ng * nz, 1, 1, nk, 1),
+                                      float(a), float(b), amp, amp - 1, eps, dims)
+                    acc += part
+                    acc_c += lo
+        self.stats["adc_ranges"] += g_all * nbits * (kd + 1) * (1 if parity else bsz)
+        total = acc + (acc_c[:, None] - acc_d)[..., None]
+        return total / (p.ratio - 1) / 2 ** nbits / 2 ** p.bits_w
+
     def _dummy_sum(self, p: LayerParams, cnt: torch.Tensor, coef_z: torch.Tensor,
                    coef_k: torch.Tensor, parity: bool) -> torch.Tensor:
         """Shift-added ADC outputs of the dummy columns, ``(B, L)``. ``cnt``: rows read
@@ -726,6 +872,14 @@ class CrossbarModel:
                               "the torch path computes the same result", RuntimeWarning,
                               stacklevel=2)
         mag = cols.abs().to(torch.int32)
+        if fast and not per_unit:  # exact integer partial sums: the fused ADC, compiled
+            kernel = self._adc_kernel(g_all * nbits * kd * m * cout, dev)
+            if kernel is not None:
+                try:
+                    return self._crossbar_compiled(p, kernel, mag, cols if neg else None,
+                                                   cell, ckey, bsz, coef_k, parity)
+                except Exception as exc:  # e.g. no C++ compiler for inductor
+                    self._compile_failed(exc)
         sgn = torch.sign(cols).to(dt) if neg else None
 
         # one (read, bit, digit) unit holds M x cout partial sums, and with per-unit
@@ -736,6 +890,7 @@ class CrossbarModel:
         zc = min(nbits, max(budget // kc, 1))
         gc = min(g_all, max(budget // (kc * zc), 1))
         adc_dims = (2, 3, 5) if parity else (3, 5)
+        down = self.ties[0] == "down"
 
         acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
         acc_c = torch.zeros(bsz, dtype=torch.float64, device=dev)  # per-item constants
@@ -746,10 +901,8 @@ class CrossbarModel:
             for z0 in range(0, nbits, zc):
                 z1 = min(z0 + zc, nbits)
                 nz = z1 - z0
-                shifts = torch.arange(z0, z1, device=dev, dtype=torch.int32)
-                bits = ((mag[g0:g1, None] >> shifts[None, :, None, None]) & 1).to(dt)
-                if sgn is not None:
-                    bits = bits * sgn[g0:g1, None]
+                bits = self._bit_planes(mag[g0:g1], sgn[g0:g1] if sgn is not None else None,
+                                        z0, z1, dt)  # (ng, nz, M, nn), a reused buffer
                 count = bits.sum(-1).double()  # (ng, nz, M): rows read per bit (exact)
                 coef_z = torch.tensor([float(2 ** z) for z in range(z0, z1)],
                                       dtype=torch.float64, device=dev)
@@ -765,19 +918,21 @@ class CrossbarModel:
                 for k0 in range(0, kd, kc):
                     k1 = min(k0 + kc, kd)
                     nk = k1 - k0
+                    shape = (ng, nz, bsz, nl, nk, cout)
+                    ps = self._buffer("ps", shape, dt, dev)
                     if per_unit:
                         w = cell_u[..., k0:k1, :].reshape(ng * nz, nn_, nk * cout)
-                        ps = torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(dt))
+                        torch.bmm(bits.reshape(ng * nz, m, nn_), w.to(dt),
+                                  out=ps.view(ng * nz, m, nk * cout))
                     else:
                         w = cell[g0:g1, :, k0:k1, :].reshape(ng, nn_, nk * cout)
-                        ps = torch.bmm(bits.reshape(ng, nz * m, nn_), w)
-                    ps = ps.reshape(ng, nz, bsz, nl, nk, cout)
+                        torch.bmm(bits.reshape(ng, nz * m, nn_), w,
+                                  out=ps.view(ng, nz * m, nk * cout))
                     self.stats["partial_sums"] += ps.numel()
                     lo = torch.amin(ps, dim=adc_dims, keepdim=True)
                     delta = torch.amax(ps, dim=adc_dims, keepdim=True) - lo
                     delta = torch.where(delta > 0, delta, torch.ones_like(delta))
                     ps.sub_(lo)
-                    down = self.ties[0] == "down"
                     if fast:
                         ps.mul_(amp / delta).add_(-2.0 ** -14 if down else 2.0 ** -14)
                         idx = ps.floor_()
@@ -792,10 +947,14 @@ class CrossbarModel:
                     wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
                     lo64 = (wz * lo.double()).sum(dim=(0, 1, 4, 5))  # (1|B, 1)
                     acc_c += lo64.reshape(-1)
-                    # step*idx (exact), summed over reads (exact in float32: below
-                    # 2**13 * reads), then shifted by 2**z * R**k and summed over bits and
-                    # digits in float64 (exact)
-                    part = idx.mul_(delta / amp).sum(dim=0).double()  # (nz, B, L, nk, cout)
+                    # step*idx (exact), summed over reads (exact in float32 while below
+                    # 2**(24-ADC) in units of the step: float64 beyond), then shifted by
+                    # 2**z * R**k and summed over bits and digits in float64 (exact)
+                    idx.mul_(delta / amp)
+                    if fast and ng * span >= 2.0 ** (24 - p.adc_bits):
+                        part = idx.double().sum(dim=0)
+                    else:
+                        part = idx.sum(dim=0).double()  # (nz, B, L, nk, cout)
                     part.mul_(wz[0])
                     acc += part.sum(dim=(0, 3))
                     del ps, idx

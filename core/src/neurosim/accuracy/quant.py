@@ -94,3 +94,49 @@ def retention(x: torch.Tensor, t: float, v: float, detect: int, target: float,
 def retention_active(t: float, v: float) -> bool:
     """False where Retention is the identity: ``t**(v*sign) == 1`` for every sign."""
     return not (v == 0 or t == 1)
+
+
+def adc_shift_add(prod: torch.Tensor, count: torch.Tensor, weight: torch.Tensor, a: float,
+                  b: float, amp: float, top: float, eps: float,
+                  range_dims: tuple[int, ...]) -> tuple[torch.Tensor, torch.Tensor]:
+    """ADC and shift-and-add of a chunk of exact integer partial sums, in one expression
+    (what :func:`adc_shift_add_kernel` compiles into two passes over ``prod``).
+
+    The partial sums are ``y = a * prod + b * count`` (float32, exact integers): ``prod``
+    ``(R, B, L, K, C)`` -- R = reads x input bits, K digits, C columns -- the products
+    ``bits @ digits`` (bfloat16 or float32, exact integers), ``count`` ``(R, B, L, 1, 1)``
+    float32 the rows read (the constant ``b`` of every cell), with ADC ranges
+    (``max - min`` over ``range_dims``: (2, 4) one range per item, (1, 2, 4) per batch)
+    below 2**13. ``weight``: float64 ``(R, 1, 1, K, 1)``, the shift ``2**z * R**k`` of each
+    (read, bit, digit); ``amp = 2**ADC``, ``top = amp - 1``, ``eps = +-2**-14``. Per range,
+    ``delta = max - min`` (1 when 0) and ``idx = min(floor((y - min) * fl32(amp / delta)
+    + eps), top)`` -- the true floor of the bin quotient (``+2**-14``; ``-2**-14``: an exact
+    bin edge read in the lower bin), see ``CrossbarModel._crossbar`` -- the float32
+    operations of the step-by-step torch path. Returns ``sum_{R,K} weight * idx * delta /
+    amp`` ``(B, L, C)`` and ``sum weight * min`` ``(B | 1,)``, both float64 and exact (dyadic
+    terms far below 2**53), so equal to the step-by-step path's sums in any order.
+    """
+    y = prod.float() * a + count * b
+    lo = torch.amin(y, dim=range_dims, keepdim=True)
+    delta = torch.amax(y, dim=range_dims, keepdim=True) - lo
+    delta = torch.where(delta > 0, delta, torch.ones_like(delta))
+    idx = torch.floor((y - lo) * (amp / delta) + eps).clamp(0, top)
+    acc = (idx.double() * (weight * (delta.double() / amp))).sum(dim=(0, 3))
+    lo_sum = (weight * lo.double()).sum(dim=(0, 2, 3, 4)).reshape(-1)
+    return acc, lo_sum
+
+
+_KERNELS: dict[str, object] = {}
+
+
+def adc_shift_add_kernel() -> object:
+    """:func:`adc_shift_add` compiled by ``torch.compile`` (inductor, dynamic shapes; a
+    C++ compiler is needed, the compiled code is cached on disk by torch): one pass for
+    the ranges, one for the ADC and the weighted sums, instead of ~10 passes of separate
+    torch operations. Raises what the compiler raises; callers fall back to the torch
+    operations."""
+    fn = _KERNELS.get("adc")
+    if fn is None:
+        fn = torch.compile(adc_shift_add, dynamic=True, fullgraph=True)
+        _KERNELS["adc"] = fn
+    return fn
