@@ -129,3 +129,24 @@ def test_non_dominated_equals_brute_force(seed):
     assert mask.tolist() == brute
     for i, j in itertools.combinations(np.flatnonzero(mask), 2):
         assert not dominates(vals[i], vals[j]) and not dominates(vals[j], vals[i])
+
+
+def test_pareto_plot_shapes_points_by_a_categorical_axis(tmp_path):
+    """The device (names, 2-6 values) gets marker shapes; the node (numbers, the most
+    values) the colour; the legend keys of the shapes are grey."""
+    pytest.importorskip("matplotlib")
+    from neurosim.sweep.plots import color_axis, marker_axis, pareto_figure
+    from neurosim.sweep.table import Table
+
+    recs = [{"config_id": f"c{i}", "status": "done", "technode": f"{n}nm", "device": d,
+             "a": float(i + 1), "b": float(30 - i)}
+            for i, (n, d) in enumerate((n, d) for n in (22, 14, 7, 5, 3)
+                                       for d in ("sram", "rram"))]
+    table = Table(["config_id", "status", "technode", "device", "a", "b"], recs,
+                  ["technode", "device"])
+    assert color_axis(table) == "technode"  # 5 values against 2
+    assert marker_axis(table, "technode") == "device"
+    assert marker_axis(table, "device") is None  # nodes are numbers ("22nm" reads as 22)
+    out = tmp_path / "p.png"
+    pareto_figure(table, [0, 9], [("a", "max"), ("b", "min")], out)
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

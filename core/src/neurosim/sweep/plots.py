@@ -1,7 +1,8 @@
 """Sweep figures (matplotlib, Agg, written atomically).
 
 * :func:`pareto_figure`: one scatter panel per pair of objectives, every done row coloured
-  by an axis, the Pareto front drawn over them (black-edged markers joined in order);
+  by an axis (and shaped by a second, categorical one: the device), the Pareto front drawn
+  over them (red-edged markers joined in order);
 * :func:`sensitivity_figure`: per axis (columns) and objective (rows), the median and the
   range of the objective over the rows at each axis value.
 """
@@ -65,6 +66,22 @@ def color_axis(table: Table) -> str | None:
     return best
 
 
+_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def marker_axis(table: Table, color_by: str | None) -> str | None:
+    """A categorical axis (names, not numbers) with 2-6 values other than ``color_by``:
+    its values get marker shapes (the first such axis)."""
+    for a in table.axes:
+        if a == color_by:
+            continue
+        vals = {str(v) for v in table.column(a)}
+        if 2 <= len(vals) <= len(_MARKERS) and \
+                not all(math.isfinite(number(v)) for v in table.column(a)):
+            return a
+    return None
+
+
 def pareto_figure(table: Table, front: Sequence[int], objectives: Sequence[tuple[str, str]],
                   path: str | Path, color_by: str | None = None, title: str = "") -> None:
     plt = _pyplot()
@@ -78,21 +95,38 @@ def pareto_figure(table: Table, front: Sequence[int], objectives: Sequence[tuple
                     dtype=int)
     color_by = color_by or color_axis(table)
     cval, cats = _color_values(table, color_by, done)
+    shape_by = marker_axis(table, color_by)
+    shapes = [str(table.column(shape_by)[i]) for i in done] if shape_by else []
+    kinds = sorted(set(shapes)) if shape_by else [None]
     ncol = min(3, len(pairs))
     nrow = math.ceil(len(pairs) / ncol)
-    fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol, 4.4 * nrow), squeeze=False)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(5.2 * ncol + 1.2, 4.4 * nrow),
+                             squeeze=False, constrained_layout=True)
+    lo, hi = (float(np.nanmin(cval)), float(np.nanmax(cval))) if cval.size else (0.0, 1.0)
     try:
         front_set = np.array(list(front), dtype=int)
         for ax, (x, y) in zip(axes.flat, pairs):
             xs, ys = _values(table, x, done), _values(table, y, done)
-            sc = ax.scatter(xs, ys, c=cval, cmap="viridis", s=14, alpha=0.75, linewidths=0)
+            for k, kind in enumerate(kinds):
+                sel = np.array([s == kind for s in shapes], bool) if shape_by else \
+                    np.ones(len(done), bool)
+                sc = ax.scatter(xs[sel], ys[sel], c=cval[sel], cmap="viridis", vmin=lo,
+                                vmax=hi, s=16, alpha=0.8, linewidths=0,
+                                marker=_MARKERS[k % len(_MARKERS)],
+                                label=f"{shape_by} = {kind}" if shape_by else None)
             if front_set.size:
                 fx, fy = _values(table, x, front_set), _values(table, y, front_set)
                 order = np.argsort(fx)
                 ax.plot(fx[order], fy[order], "-", color="0.3", lw=0.8, zorder=2)
                 ax.scatter(fx, fy, s=40, facecolors="none", edgecolors="crimson",
                            linewidths=1.3, zorder=3, label=f"Pareto front ({len(front_set)})")
-                ax.legend(fontsize=8, loc="best")
+            if front_set.size or shape_by:
+                leg = ax.legend(fontsize=8, loc="best")
+                handles = getattr(leg, "legend_handles", None) or leg.legendHandles
+                for h, text in zip(handles, leg.get_texts()):
+                    if shape_by and text.get_text().startswith(f"{shape_by} = "):
+                        h.set_array(None)  # shape keys in grey: colour is the colour axis
+                        h.set_color("0.35")
             for setter, name, vals in ((ax.set_xscale, x, xs), (ax.set_yscale, y, ys)):
                 finite = vals[np.isfinite(vals)]
                 if finite.size and finite.min() > 0 and finite.max() / finite.min() > 100:
@@ -110,7 +144,7 @@ def pareto_figure(table: Table, front: Sequence[int], objectives: Sequence[tuple
                 cb.set_ticklabels(cats)
         fig.suptitle(title or f"{len(done)} configurations, Pareto front highlighted",
                      fontsize=12)
-        _save(fig, path, fmt)
+        write_atomic(path, figure_bytes(fig, fmt, dpi=110))  # (constrained layout)
     finally:
         plt.close(fig)
 
