@@ -335,6 +335,7 @@ def test_versions_in_the_key_are_those_of_importlib_metadata(dist):
     from importlib import metadata
 
     assert trace_cache._version(dist) == metadata.version(dist)
+    assert trace_cache._versions((dist, "numpy"))[dist] == metadata.version(dist)
     assert trace_cache._version("no-such-distribution-here") is None
 
 

@@ -15,8 +15,9 @@ The file name holds the SHA-256 of everything the capture depends on
 (:func:`capture_key`): the network's canonical name and its plugin's distribution and
 version; a SHA-256 of the plugin package's ``.py`` files and of the core capture code
 (``neurosim.nn``, ``neurosim.networks``, ``neurosim.datasets``, this module), so an edited
-checkout never reuses stale traces; the core, torch and numpy versions and the machine
-type; the checkpoint file's SHA-256 and size (or none: the seed makes the weights);
+checkout never reuses stale traces; the core version, the versions of the libraries in
+:data:`LIBRARIES` (torch, numpy, torchvision, transformers, peft, scikit-learn) and the
+machine type; the checkpoint file's SHA-256 and size (or none: the seed makes the weights);
 ``seed``, ``quant_mode``, ``synapse_bits``, ``input_bits``; the data spec (kind, path,
 ``--batch`` count, split, fields) with the size and modification time of every file of a
 data-set path; ``--input-shape`` and ``--net-option`` values (a value naming a file:
@@ -109,14 +110,23 @@ def _package_sources(obj: Any) -> list[Path]:
     file = getattr(module, "__file__", None)
     if not file:
         return []
-    return sorted(Path(file).resolve().parent.glob("*.py"))
+    return sorted(Path(file).resolve().parent.rglob("*.py"))
 
 
-def _version(dist: str) -> str | None:
-    """The installed version of distribution ``dist``, from the first
-    ``<name>-<version>.dist-info`` folder on ``sys.path`` (what ``importlib.metadata``
-    finds first, without importing it: start-up cost); else ``importlib.metadata``."""
-    want = dist.lower().replace("-", "_").replace(".", "_")
+#: libraries whose version can change a capture (random init, data loading, HF models)
+LIBRARIES = ("torch", "numpy", "torchvision", "transformers", "peft", "scikit-learn")
+
+
+def _norm(name: str) -> str:
+    return name.lower().replace("-", "_").replace(".", "_")
+
+
+def _versions(dists: tuple[str, ...]) -> dict[str, str | None]:
+    """Installed versions of ``dists``, each from the first ``<name>-<version>.dist-info``
+    folder on ``sys.path`` (what ``importlib.metadata`` finds first, without importing
+    it: start-up cost); None where not installed."""
+    want = {_norm(d): d for d in dists}
+    found: dict[str, str | None] = {}
     for path in sys.path:
         try:
             entries = os.listdir(path or ".")
@@ -125,14 +135,15 @@ def _version(dist: str) -> str | None:
         for entry in entries:
             if entry.endswith(".dist-info"):
                 name, _, version = entry[:-len(".dist-info")].partition("-")
-                if name.lower().replace("-", "_").replace(".", "_") == want and version:
-                    return version
-    from importlib import metadata
+                dist = want.get(_norm(name))
+                if dist is not None and version and dist not in found:
+                    found[dist] = version
+    return {d: found.get(d) for d in dists}
 
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
+
+def _version(dist: str) -> str | None:
+    """The installed version of ``dist`` (:func:`_versions`)."""
+    return _versions((dist,))[dist]
 
 
 def _data_fingerprint(data: Any) -> list | None:
@@ -140,8 +151,8 @@ def _data_fingerprint(data: Any) -> list | None:
     or not a path: not cacheable)."""
     if data.kind == "random":
         return []
-    if data.kind == "digits":
-        return [["scikit-learn", _version("scikit-learn")]]
+    if data.kind == "digits":  # bundled with scikit-learn (its version is in the key)
+        return []
     root = Path(data.path)
     if root.is_file():
         st = root.stat()
@@ -200,8 +211,7 @@ def capture_key(cfg: Any, network: str | None, model_ref: str | None,
             "network": spec.name,
             "plugin": [entry.distribution, entry.version],
             "plugin_sources": _sources_sha256(_package_sources(spec.factory)),
-            "torch": _version("torch"),
-            "numpy": np.__version__,
+            "libraries": _versions(LIBRARIES),
             "machine": platform.machine(),
             "checkpoint": ckpt,
             "seed": int(cfg.seed),
