@@ -14,6 +14,7 @@ import numpy as np
 
 from ..primitives import formula
 from ..primitives.constants import INV
+from ..primitives.vectors import unique_counts
 
 
 class SubArrayPower:
@@ -209,7 +210,7 @@ class SubArrayPower:
         as per-vector arrays, which is the same arithmetic, element by element, as one
         call per vector. Leakage is the last vector's, as in the C++.
         """
-        uniq, inverse = np.unique(counts, return_inverse=True)
+        uniq, inverse = unique_counts(counts)
         acts = uniq / float(self.ctx.param.num_row_sub_array)
         last = int(inverse.reshape(-1)[-1])
         order = [k for k in range(uniq.size) if k != last] + [last]

@@ -46,6 +46,22 @@ def sequential_sum(values: Any, axis: int = -1) -> np.ndarray:
     return np.add.reduce(np.ascontiguousarray(moved), axis=0)
 
 
+def unique_counts(counts: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(counts, return_inverse=True)`` (inverse flattened) for small
+    non-negative integers (activated-row counts) in O(n) by a presence table instead of a
+    sort; the same two arrays. Other values take ``np.unique``."""
+    arr = np.asarray(counts)
+    flat = arr.reshape(-1)
+    if (flat.size and arr.dtype.kind in "iu" and int(flat.min()) >= 0
+            and int(flat.max()) <= 4 * flat.size + 65536):
+        present = np.bincount(flat) > 0
+        uniq = np.flatnonzero(present).astype(arr.dtype, copy=False)
+        rank = np.cumsum(present) - 1
+        return uniq, rank[flat]
+    uniq, inverse = np.unique(arr, return_inverse=True)
+    return uniq, inverse.reshape(-1)
+
+
 def per_vector(num_read: Any, num_vectors: int) -> np.ndarray:
     """``num_read`` (scalar or one value per vector) as an array of length ``num_vectors``."""
     return np.broadcast_to(np.asarray(num_read, dtype=float), (num_vectors,)).astype(float)
