@@ -95,3 +95,27 @@ def test_compat_runs_through_the_lazy_table(tmp_path: Path) -> None:
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert "Energy Efficiency TOPS/W" in out.stdout and (tmp_path / "o.json").exists()
+
+
+def test_collector_paused_only_while_plugins_load(monkeypatch) -> None:
+    """``main`` pauses the cyclic garbage collector while the plugins load (and freezes what
+    they built); the command itself runs with the collector as it was."""
+    import gc
+
+    import neurosim.cli as cli_module
+
+    seen = {}
+
+    def fake_main(*args, **kwargs):
+        seen["enabled"] = gc.isenabled()
+
+    def fake_host():
+        seen["loading"] = gc.isenabled()
+        return type("Host", (), {"add_commands": staticmethod(lambda cli: None)})()
+
+    monkeypatch.setattr(cli_module.cli, "main", fake_main)
+    monkeypatch.setattr(cli_module, "get_host", fake_host)
+    assert gc.isenabled()
+    cli_module.main([])
+    assert seen == {"loading": False, "enabled": True} and gc.isenabled()
+    gc.unfreeze()
