@@ -115,15 +115,16 @@ def row_counts(mask: np.ndarray) -> np.ndarray:
 
 class Above:
     """What lies above one threshold t of L in every row: ``count`` (int64 (m,)),
-    ``sum`` (float64 (m,), the sum of those L) and ``mask`` (bool (m, C) or None when
-    every row is all above or all below)."""
+    ``sum`` (float64 (m,), the sum of those L) and ``weights`` (the 0/1 indicator, same
+    shape and dtype as L, or None when no row has L on both sides)."""
 
-    __slots__ = ("count", "sum", "mask")
+    __slots__ = ("count", "sum", "weights")
 
-    def __init__(self, count: np.ndarray, total: np.ndarray, mask: np.ndarray | None) -> None:
+    def __init__(self, count: np.ndarray, total: np.ndarray,
+                 weights: np.ndarray | None) -> None:
         self.count = count
         self.sum = total
-        self.mask = mask
+        self.weights = weights
 
 
 class LogConductanceRows:
@@ -162,42 +163,31 @@ class LogConductanceRows:
 
     def above(self, threshold: Any) -> Above:
         """Rows' count and sum of the L strictly greater than ``threshold`` (a scalar or
-        one value per row): ``sum = sum(max(L, t)) - t * (C - count)`` on the rows that
-        have L on both sides, the row total or 0 on the others."""
+        one value per row, compared in L's precision): row sums of the 0/1 indicator and
+        of L times it."""
         L, c = self.log, self.num_cols
         m = L.shape[0]
         t = np.asarray(threshold, dtype=np.float64)
         if t.size and float(np.min(t)) >= self.lmax:  # no L above (as the masks would say)
             return Above(np.zeros(m, dtype=np.int64), np.zeros(m), None)
-        if t.size and float(np.max(t)) < self.lmin:  # every L above
-            return Above(np.full(m, c, dtype=np.int64), self.total.copy(), None)
         t_cmp = t.astype(L.dtype)
-        t_col = t_cmp if t.ndim == 0 else t_cmp[:, None]
-        mask = np.greater(L, t_col)
-        count = row_counts(mask)
-        total = np.where(count == c, self.total, 0.0)
-        mixed = np.flatnonzero((count > 0) & (count < c))
-        if mixed.size:
-            tm = t_col if t.ndim == 0 else t_col[mixed]
-            clipped = np.maximum(L[mixed], tm)
-            tv = t_cmp.astype(np.float64)  # the threshold as compared
-            tv = tv if t.ndim == 0 else tv[mixed]
-            total[mixed] = row_sums(clipped) - tv * (c - count[mixed])
-        return Above(count, total, mask)
+        weights = np.empty(L.shape, dtype=L.dtype)
+        np.copyto(weights, np.greater(L, t_cmp if t.ndim == 0 else t_cmp[:, None]))
+        count = np.einsum("ij->i", weights).astype(np.int64)  # exact: at most 2**24
+        total = np.asarray(np.einsum("ij,ij->i", L, weights), dtype=np.float64)
+        return Above(count, total, weights)
 
     def reciprocal_above(self, above: Above) -> np.ndarray:
         """Rows' sums of ``1/g`` over the entries counted in ``above`` (float64 (m,))."""
         out = np.zeros(self.g.shape[0])
-        if above.mask is None:
-            rows = np.flatnonzero(above.count == self.num_cols)
-        else:
-            rows = np.flatnonzero(above.count > 0)
+        rows = np.flatnonzero(above.count > 0)
         if rows.size:
             with np.errstate(divide="ignore"):
                 inv = np.reciprocal(self.g[rows])
-            if above.mask is not None:
-                inv[~above.mask[rows]] = 0
-            out[rows] = row_sums(inv)
+            if above.weights is None:  # every entry
+                out[rows] = row_sums(inv)
+            else:
+                out[rows] = np.einsum("ij,ij->i", inv, above.weights[rows])
         return out
 
     def exp_sums(self, beta: float) -> np.ndarray:
