@@ -256,7 +256,8 @@ def test_key_of_a_checkpoint_is_its_content(tmp_path):
     assert k1["checkpoint"]["size"] == ckpt.stat().st_size
     copy = tmp_path / "copy.pth"
     copy.write_bytes(ckpt.read_bytes())
-    assert key_of(checkpoint=str(copy)) == k1  # the path does not matter, the bytes do
+    k2 = key_of(checkpoint=str(copy))  # same bytes, another path (printed in the report)
+    assert k2 != k1 and k2["checkpoint"]["sha256"] == k1["checkpoint"]["sha256"]
     with torch.no_grad():
         next(model.parameters()).mul_(0.5)
     torch.save(model.state_dict(), ckpt)
@@ -345,3 +346,29 @@ def test_unreadable_folder_is_a_notice(tmp_path, monkeypatch):
                         lambda self: (_ for _ in ()).throw(PermissionError(13, "denied")))
     out, err, _ = estimate("--network", "lenet")
     assert err.startswith("Notice: the trace cache is not usable") and "Throughput" in out
+
+
+def test_checkpoint_runs_hit_and_miss_by_content(tmp_path):
+    """Same checkpoint file: a hit with the cold run's figures; the file rewritten with
+    other weights (same path): a miss, traced afresh (a second cache file)."""
+    import torch
+
+    from neurosim.networks import get_network
+
+    ckpt = tmp_path / "lenet.pth"
+    torch.manual_seed(1)
+    model = get_network("lenet").build()
+    torch.save(model.state_dict(), ckpt)
+    args = ("--network", "lenet", "--checkpoint", str(ckpt))
+    cold_out, _, cold = estimate(*args, out=tmp_path / "a.json")
+    hit_out, _, hit = estimate(*args, out=tmp_path / "b.json")
+    assert hit_out == cold_out and hit == cold and len(cache_files()) == 1
+    assert f"Weights: checkpoint {ckpt}" in hit_out
+    with torch.no_grad():
+        for p in model.parameters():
+            p.mul_(-1.0)
+    torch.save(model.state_dict(), ckpt)
+    _, _, other = estimate(*args, out=tmp_path / "c.json")
+    assert len(cache_files()) == 2
+    _, _, ref = estimate(*args, "--no-cache", out=tmp_path / "d.json")
+    assert other == ref

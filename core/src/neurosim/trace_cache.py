@@ -17,8 +17,8 @@ version; a SHA-256 of the plugin package's ``.py`` files and of the core capture
 (``neurosim.nn``, ``neurosim.networks``, ``neurosim.datasets``, this module), so an edited
 checkout never reuses stale traces; the core version, the versions of the libraries in
 :data:`LIBRARIES` (torch, numpy, torchvision, transformers, peft, scikit-learn) and the
-machine type; the checkpoint file's SHA-256 and size (or none: the seed makes the weights);
-``seed``, ``quant_mode``, ``synapse_bits``, ``input_bits``; the data spec (kind, path,
+machine type; the checkpoint's path as given (the report prints it) and the file's SHA-256
+and size (or none: the seed makes the weights); ``seed``, ``quant_mode``, ``synapse_bits``, ``input_bits``; the data spec (kind, path,
 ``--batch`` count, split, fields) with the size and modification time of every file of a
 data-set path; ``--input-shape`` and ``--net-option`` values (a value naming a file:
 its SHA-256). The key is also stored inside the file and compared on load.
@@ -201,7 +201,10 @@ def capture_key(cfg: Any, network: str | None, model_ref: str | None,
         if checkpoint:
             if not os.path.isfile(checkpoint):
                 return None
-            ckpt = {"sha256": _file_sha256(checkpoint), "size": os.path.getsize(checkpoint)}
+            # the path as given is in the report's provenance line ("Weights: checkpoint
+            # PATH"), so it is part of the key next to the content
+            ckpt = {"path": checkpoint, "sha256": _file_sha256(checkpoint),
+                    "size": os.path.getsize(checkpoint)}
         from . import __version__
 
         return {
