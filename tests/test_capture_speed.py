@@ -31,7 +31,7 @@ def edge_values(shape: tuple[int, ...], dtype: type, seed: int) -> np.ndarray:
     return x
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 16, 24, 25, 26, 32])
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 9, 16, 24, 25, 26, 32, 53, 54, 64])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_codes_are_the_bit_planes(n, dtype):
     x = edge_values((3, 17, 19), dtype, n)
@@ -46,7 +46,7 @@ GEOMETRIES = [((3, 3), (1, 1), (1, 1)), ((7, 7), (3, 3), (2, 2)), ((1, 1), (0, 0
               ((3, 3), (0, 0), (1, 1)), ((3, 3), (2, 2), (3, 3)), ((1, 3), (0, 1), (1, 2))]
 
 
-@pytest.mark.parametrize("n", [1, 4, 8, 9, 16])
+@pytest.mark.parametrize("n", [1, 4, 8, 9, 16, 70])
 @pytest.mark.parametrize("geometry", GEOMETRIES)
 def test_conv_bits_equal_the_reference(n, geometry):
     kernel, padding, stride = geometry
@@ -57,7 +57,7 @@ def test_conv_bits_equal_the_reference(n, geometry):
     assert np.array_equal(fast, slow)
 
 
-@pytest.mark.parametrize("n", [1, 5, 8, 12])
+@pytest.mark.parametrize("n", [1, 5, 8, 12, 70])
 @pytest.mark.parametrize("shape", [(37,), (6, 37), (2, 3, 37)])
 def test_linear_bits_equal_the_reference(n, shape):
     x = torch.from_numpy(edge_values(shape, np.float32, 3))

@@ -118,12 +118,16 @@ def dec2bin_planes(x: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+#: the widest input precision held as one integer code per element (wider: bit planes)
+MAX_CODE_BITS = 64
+
+
 def _pattern_dtype(n: int) -> type:
     """The smallest unsigned integer type that holds an ``n``-bit pattern."""
     for dtype in (np.uint8, np.uint16, np.uint32, np.uint64):
         if n <= 8 * np.dtype(dtype).itemsize:
             return dtype
-    raise NeuroSimError(f"input bits = {n}: at most 64 are supported")
+    raise NeuroSimError(f"input bits = {n}: at most {MAX_CODE_BITS} fit one integer code")
 
 
 def dec2bin_codes(x: np.ndarray, n: int) -> np.ndarray:
@@ -200,6 +204,8 @@ def conv_input_bits(x0: torch.Tensor, kernel: tuple[int, int], padding: tuple[in
     so each pixel is converted once, in float64 as there (:func:`dec2bin_codes`), and
     the integer codes are unfolded and expanded to bits (:func:`unfold_codes`,
     :func:`expand_codes`): the same bits as :func:`conv_input_bits_reference`."""
+    if n > MAX_CODE_BITS:
+        return conv_input_bits_reference(x0, kernel, padding, stride, n)
     pixels = x0.detach().cpu().numpy().astype(np.float64)  # (C, H, W)
     codes = unfold_codes(dec2bin_codes(pixels, n), kernel, padding, stride)
     return expand_codes(codes, n)
@@ -226,6 +232,8 @@ def linear_input_bits(x0: torch.Tensor, n: int) -> np.ndarray:
     if x.ndim == 1:
         x = x[None]
     x = x.reshape(-1, x.shape[-1])  # (T, in)
+    if n > MAX_CODE_BITS:
+        return linear_input_bits_reference(x0, n)
     return expand_codes(np.ascontiguousarray(dec2bin_codes(x, n).T), n)
 
 
