@@ -11,7 +11,6 @@ still work).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -103,6 +102,8 @@ class Registry:
             return self.entries[(kind, role, self._aliases[key])]
         known = self.names(kind, role)
         what = f"{kind} {role + ' ' if role else ''}{name!r}"
+        import difflib  # only for the message (start-up: not imported otherwise)
+
         hint = difflib.get_close_matches(str(name), known, n=3, cutoff=0.5)
         msg = f"no {what} is installed."
         if hint:
