@@ -11,6 +11,7 @@ not grow with the number of rows. Every outcome carries the memo hits and misses
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 from contextlib import contextmanager
@@ -20,13 +21,16 @@ from typing import Any, Callable, Iterator, Sequence
 from ..errors import NeuroSimError
 from .evaluate import Outcome, evaluate_row
 from .inputs import SharedInputs
-from .schedule import AffinityQueue, Task, plan_batches
+from .schedule import AffinityQueue, Task
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
-#: rows handed to a local worker ahead of the one it runs (hides the round trip)
+#: rows handed to a local worker ahead of the one it runs (0: the next row is sent as the
+#: outcome arrives, before it is recorded; a pipe round trip is well under a millisecond)
 AHEAD = 0
+#: Dask tasks queued on a worker behind the one it runs (hides the scheduler round trip)
+DASK_AHEAD = 1
 
 RowFunction = Callable[[str, dict, "SharedInputs | None"], Outcome]
 
@@ -207,16 +211,26 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
 
 
 # ----------------------------------------------------------------------------- dask
-_DASK_RUNNERS: dict[int, RowRunner] = {}
+_DASK_SHARED: dict[str, SharedInputs] = {}  # this worker's shared inputs, by trace key
+_DASK_RUNNER: list[RowRunner] = []
 
 
 def _dask_batch(shared: SharedInputs, rows: list[tuple], reset: bool) -> list[Outcome]:
-    """Several rows of one trace key in one task, on the worker's one runner (so its memo
-    carries over between this worker's tasks and is cleared at group changes)."""
-    runner = _DASK_RUNNERS.get(id(shared))
-    if runner is None or runner.shared[shared.key] is not shared:
-        runner = _DASK_RUNNERS[id(shared)] = RowRunner({shared.key: shared}, reset=reset)
+    """Several rows of one trace key in one task, on the worker's one runner (its memos
+    carry over between this worker's tasks and are all cleared at group changes)."""
+    if _DASK_SHARED.get(shared.key) is not shared:
+        _DASK_SHARED[shared.key] = shared
+    if not _DASK_RUNNER:
+        _DASK_RUNNER.append(RowRunner(_DASK_SHARED, reset=reset))
+    runner = _DASK_RUNNER[0]
+    runner.reset = reset
     return [runner.run(cid, options, shared.key, group) for cid, options, group in rows]
+
+
+def dask_batch_rows(rows: int, workers: int) -> int:
+    """Rows per Dask task: about 16 tasks per worker, 1 to 16 rows each (the per-task
+    overhead, a few ms, is then well below 1 % of an SRAM row's 0.2 s)."""
+    return max(1, min(16, math.ceil(rows / (16 * max(1, workers)))))
 
 
 def _threads_env() -> None:
@@ -225,24 +239,40 @@ def _threads_env() -> None:
     os.environ.update({k: "1" for k in THREAD_VARS})
 
 
+#: Dask settings of the LocalCluster (its workers get the configuration from their nannies):
+#: no statistical profiler sampling the rows' stacks every 10 ms, no GIL sampling, system
+#: and memory monitors at a slower pace (no memory limit: rows are not spilled or paused)
+DASK_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.worker.memory.monitor-interval": "2s",
+}
+
+
 def run_dask(tasks: Sequence[Task], shared: dict[str, SharedInputs], scheduler: str,
              workers: int, processes: bool = True) -> Iterator[Outcome]:
     """``scheduler = "local"``: a LocalCluster of ``workers`` single-threaded worker
     processes (threads of this process when ``processes`` is false), no dashboard; else
     the address of a running scheduler (``tcp://HOST:PORT``). The shared inputs are
-    scattered to every worker once; the rows go as batches (:func:`plan_batches`), whose
-    outcomes are yielded as each batch finishes."""
+    scattered to every worker once. The rows go as tasks of :func:`dask_batch_rows` rows
+    each, drawn for each worker from an :class:`AffinityQueue` (as the local processes
+    draw them) and submitted with that worker as its (loose) place, one task running and
+    :data:`DASK_AHEAD` waiting per worker; a task's outcomes are yielded when it finishes."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
         raise NeuroSimError("--scheduler needs dask.distributed: pip install "
                             "'neurosim-core[sweep]'") from None
+    import dask
+
     cluster = None
-    with one_blas_thread():
+    with one_blas_thread(), dask.config.set(DASK_CONFIG if scheduler == "local" else {}):
         if scheduler == "local":
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1,
                                    processes=processes, dashboard_address=None,
-                                   silence_logs=40)
+                                   silence_logs=40, memory_limit=0)
             client = Client(cluster)
         else:
             try:
@@ -253,24 +283,50 @@ def run_dask(tasks: Sequence[Task], shared: dict[str, SharedInputs], scheduler: 
     try:
         if scheduler != "local":
             client.run(_threads_env)
-        n = workers if scheduler == "local" else max(1, len(client.nthreads()))
+        addresses = sorted(client.scheduler_info()["workers"]) or [None]
         scattered = client.scatter(shared, broadcast=True) if shared else {}
         # in-process workers share one memo: clearing it under another thread is unsafe
         reset = processes or scheduler != "local"
-        futures = {}
-        for i, batch in enumerate(plan_batches(tasks, n)):
+        queue = AffinityQueue(tasks)
+        size = dask_batch_rows(len(tasks), len(addresses))
+        pending = as_completed()
+        owner: dict[str, tuple[Any, list[str]]] = {}
+        serial = 0
+
+        def submit(addr: Any) -> None:
+            nonlocal serial
+            batch: list[Task] = []
+            while len(batch) < size:
+                t = queue.next_for(addr)
+                if t is None:
+                    break
+                if batch and t.trace_key != batch[0].trace_key:
+                    queue.give_back(t)  # one trace key per task
+                    break
+                batch.append(t)
+            if not batch:
+                return
             rows = [(t.config_id, t.options, t.group) for t in batch]
             fut = client.submit(_dask_batch, scattered[batch[0].trace_key], rows, reset,
-                                pure=False, key=f"neurosim-rows-{i}-{batch[0].config_id}")
-            futures[fut.key] = (fut, [t.config_id for t in batch])
-        for fut in as_completed([f for f, _ in futures.values()]):
+                                pure=False, key=f"neurosim-rows-{serial}-{batch[0].config_id}",
+                                workers=None if addr is None else [addr],
+                                allow_other_workers=True)
+            serial += 1
+            owner[fut.key] = (addr, [t.config_id for t in batch])
+            pending.add(fut)
+
+        for _ in range(DASK_AHEAD + 1):  # each worker: one task running, others queued
+            for addr in addresses:
+                submit(addr)
+        for fut in pending:
+            addr, ids = owner.pop(fut.key)
+            submit(addr)  # before this one's outcomes are recorded
             try:
                 outs = fut.result()
             except Exception as exc:  # worker lost / task error outside evaluate_row
-                outs = [Outcome(cid, "failed", f"{type(exc).__name__}: {exc}")
-                        for cid in futures[fut.key][1]]
-            yield from outs
+                outs = [Outcome(cid, "failed", f"{type(exc).__name__}: {exc}") for cid in ids]
             fut.release()
+            yield from outs
     finally:
         client.close()
         if cluster is not None:

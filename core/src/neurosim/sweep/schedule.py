@@ -21,9 +21,8 @@ one group's statistics plus the memo's budget, whatever the number of rows.
 :class:`AffinityQueue` hands rows to local worker processes: a worker keeps drawing from
 the group it is on; a free worker takes the heaviest group nobody is on, and when every
 remaining group is taken it helps with the heaviest one from its far end (so the two
-workers still draw neighbouring rows). :func:`plan_batches` cuts the rows into batches for
-Dask (one task each, several rows per task so the per-task overhead is amortised): whole
-groups or pieces of one, about four batches per worker, heaviest first.
+workers still draw neighbouring rows). Dask workers draw from the same queue, several rows
+per task (``neurosim.sweep.executors.run_dask``).
 
 The weight of a row (for balancing only; it changes no figure) is its predicted subarray
 reads (:func:`neurosim.cost.predict`), times :data:`ENVM_WEIGHT` for eNVM cells, whose rows
@@ -33,7 +32,6 @@ the same geometry on VGG8).
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -149,48 +147,3 @@ class AffinityQueue:
         g = self._groups.setdefault(task.group, _Group(deque(), 0.0))
         g.tasks.appendleft(task)
         g.weight += task.weight
-
-
-def plan_batches(tasks: Sequence[Task], workers: int, per_worker: int = 4,
-                 max_rows: int = 64) -> list[list[Task]]:
-    """Batches of rows for Dask: each the rows of one reuse group (or a run of one group's
-    rows in order), about ``per_worker`` batches per worker by weight, at most
-    ``max_rows`` rows each; small groups of one trace key are merged up to the target
-    weight. Heaviest batch first (longest-processing-time order)."""
-    if not tasks:
-        return []
-    total = sum(t.weight for t in tasks)
-    target = total / max(1, workers * per_worker)
-    batches: list[list[Task]] = []
-    open_batch: list[Task] = []
-    open_weight = 0.0
-
-    def close() -> None:
-        nonlocal open_batch, open_weight
-        if open_batch:
-            batches.append(open_batch)
-        open_batch, open_weight = [], 0.0
-
-    groups = grouped(tasks)
-    for key in sorted(groups, key=lambda k: (k[0], -sum(t.weight for t in groups[k]))):
-        g = groups[key]
-        if open_batch and open_batch[0].trace_key != g[0].trace_key:
-            close()
-        g_weight = sum(t.weight for t in g)
-        if open_batch and open_weight + g_weight <= target and \
-                len(open_batch) + len(g) <= max_rows:
-            open_batch += g  # a small group joins the open batch
-            open_weight += g_weight
-            continue
-        close()
-        pieces = max(1, math.ceil(g_weight / target - 1e-9), math.ceil(len(g) / max_rows))
-        size = math.ceil(len(g) / pieces)
-        for i in range(0, len(g), size):
-            part = g[i:i + size]
-            if len(part) == size or i == 0:
-                batches.append(part)
-            else:  # the short last piece stays open: a small group may join it
-                open_batch, open_weight = part, sum(t.weight for t in part)
-    close()
-    batches.sort(key=lambda b: -sum(t.weight for t in b))
-    return batches
