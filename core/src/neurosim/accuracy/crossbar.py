@@ -838,8 +838,19 @@ class CrossbarModel:
         # float64 with random cells: CPU and CUDA then round the continuous sums alike
         dt = torch.float32 if fast else torch.float64
         xcode = cell = None
+        cell0 = None  # with variation alone: the cells without it, mapped once
         if per_unit:
             xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
+            if not (ret and p.detect != 1):  # the digits draw nothing: the same every read
+                vkey = None if key is None else key + (dt, has_outside, "variation")
+                cell0 = self._cells.get(vkey) if vkey is not None else None
+                if cell0 is None:
+                    cell0 = self._cell(p, self._digits(p, xcode[:, None], valid[:, None],
+                                                       has_outside, None)).to(dt)
+                    if vkey is not None:
+                        self._cells = {k: v for k, v in self._cells.items()
+                                       if k[0] != vkey[0]}
+                        self._cells[vkey] = cell0
         else:  # mapped once per weight tensor (inference: weights do not change)
             ckey = None if key is None else key + (dt, has_outside)
             hit = self._cells.get(ckey) if ckey is not None else None
@@ -908,7 +919,15 @@ class CrossbarModel:
                                       dtype=torch.float64, device=dev)
                 acc_d += self._dummy_sum(p, count.reshape(ng, nz, bsz, nl), coef_z, coef_k,
                                          parity)
-                if per_unit:
+                if per_unit and cell0 is not None:
+                    # cell * (1 + vari * N(0, 1)), the draws of shape (ng, nz, nn, K, cout)
+                    # into a reused buffer: the same numbers and roundings as a fresh tensor
+                    shape = (ng, nz) + tuple(cell0.shape[2:])
+                    cpu = torch.device("cpu")
+                    noise = torch.randn(shape, generator=gen, dtype=dt,
+                                        out=self._buffer("noise", shape, dt, cpu)).to(dev)
+                    cell_u = noise.mul_(p.vari).add_(1).mul_(cell0[g0:g1])
+                elif per_unit:
                     xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
                     cell_u = self._cell(p, self._digits(p, xu, valid[g0:g1, None],
                                                         has_outside, gen)).to(dt)
