@@ -18,10 +18,11 @@ version; a SHA-256 of the plugin package's ``.py`` files and of the core capture
 checkout never reuses stale traces; the core version, the versions of the libraries in
 :data:`LIBRARIES` (torch, numpy, torchvision, transformers, peft, scikit-learn) and the
 machine type; the checkpoint's path as given (the report prints it) and the file's SHA-256
-and size (or none: the seed makes the weights); ``seed``, ``quant_mode``, ``synapse_bits``, ``input_bits``; the data spec (kind, path,
-``--batch`` count, split, fields) with the size and modification time of every file of a
-data-set path; ``--input-shape`` and ``--net-option`` values (a value naming a file:
-its SHA-256). The key is also stored inside the file and compared on load.
+and size (or none: the seed makes the weights); ``seed``, ``quant_mode``,
+``synapse_bits``, ``input_bits``; the data spec (kind, path, ``--batch`` count, split,
+fields) with the size and modification time of every file of a data-set path;
+``--input-shape`` and ``--net-option`` values (a value naming a file: its SHA-256). The
+key is also stored inside the file and compared on load.
 
 Not cached (always traced afresh): ``--model module:function`` (user code), a checkpoint
 that is not a regular file (a model folder or hub id), a ``--net-option`` string that is
@@ -34,8 +35,8 @@ Uncompressed ``.npz`` (``numpy.load(allow_pickle=False)``; each member's CRC-32 
 as it is read): ``meta`` (UTF-8 JSON: format, key, run provenance, layer records),
 ``w{i}`` the weights of layer ``i`` (int8/int16 codes ``w * 2**(bits-1)`` where that is
 exact, with ``z{i}`` the positions of its -0.0 values, else float32 where exact, else
-float64; decoded as ``codes / 2**(bits-1)`` in float64, equal bit for bit), ``x{i}`` its input bits packed along the
-columns with ``numpy.packbits``. Writes go to a temporary file in the same folder and are
+float64; decoded as ``codes / 2**(bits-1)`` in float64, equal bit for bit), ``x{i}`` its
+input bits packed along the columns with ``numpy.packbits``. Writes go to a temporary file in the same folder and are
 moved in place with ``os.replace`` (readers see a whole file or none). A file that cannot
 be read (truncated, corrupt, another format) is ignored with a notice on stderr, traced
 afresh and rewritten. Files are pruned oldest-first (by last use) when the folder exceeds
