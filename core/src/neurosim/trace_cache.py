@@ -38,9 +38,9 @@ exact, with ``z{i}`` the positions of its -0.0 values, else float32 where exact,
 float64; decoded as ``codes / 2**(bits-1)`` in float64, equal bit for bit), ``x{i}`` its
 input bits packed along the columns with ``numpy.packbits``. Writes go to a temporary
 file in the same folder and are moved in place with ``os.replace`` (readers see a whole
-file or none). A file that cannot be read (truncated, corrupt, another format) is ignored with a notice on stderr, traced
-afresh and rewritten. Files are pruned oldest-first (by last use) when the folder exceeds
-``$NEUROSIM_CACHE_MAX_MB`` (default 2048 MB).
+file or none). A file that cannot be read (truncated, corrupt, another format) is ignored
+with a notice on stderr, traced afresh and rewritten. Files are pruned oldest-first (by
+last use) when the folder exceeds ``$NEUROSIM_CACHE_MAX_MB`` (default 2048 MB).
 """
 
 from __future__ import annotations
