@@ -372,3 +372,25 @@ def test_checkpoint_runs_hit_and_miss_by_content(tmp_path):
     assert len(cache_files()) == 2
     _, _, ref = estimate(*args, "--no-cache", out=tmp_path / "d.json")
     assert other == ref
+
+
+def test_concurrent_writers_leave_one_whole_file(tmp_path):
+    """Four threads storing the same capture at once: one readable file, no temporaries."""
+    import threading
+
+    from neurosim.commands.common import build_config, prepare_from_options
+
+    cfg = build_config((), ())
+    key = trace_cache.capture_key(cfg, "lenet", None, None, None, 1, None, ())
+    run = prepare_from_options("lenet", None, None, None, 1, None, cfg)
+    path = trace_cache.key_path(key)
+    threads = [threading.Thread(target=trace_cache.store, args=(path, key, run))
+               for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert cache_files() == [path]
+    back = trace_cache.load(path, key)
+    for a, b in zip(run.capture.layers, back.capture.layers, strict=True):
+        assert same_bits(a.weights, b.weights) and same_bits(a.input_bits, b.input_bits)
