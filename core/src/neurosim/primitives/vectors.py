@@ -198,16 +198,23 @@ class LogConductanceRows:
         return row_sums(e)
 
 
-def open_rows_first(res: np.ndarray, reads: np.ndarray, energy_of: Any) -> np.ndarray:
+def open_rows_first(res: np.ndarray, reads: np.ndarray, energy_of: Any,
+                    cache: dict | None = None, key: Any = None) -> np.ndarray:
     """``energy_of(res, reads)`` (a converter's per-row energy, ``sum_c e(R_c) * reads``)
     with the rows whose columns are all open (R = inf: a vector with no activated row,
-    many of them after batching) evaluated once and scaled by their ``reads``; the same
-    numbers, row by row, as evaluating each."""
+    one per block of rows) evaluated once and scaled by their ``reads``; the same numbers,
+    row by row, as evaluating each. ``cache[key]`` (``key`` naming everything the
+    converter's formula reads) keeps that one row's energy between calls."""
     open_rows = np.isposinf(res).all(axis=1) if res.shape[1] else np.zeros(len(res), bool)
-    if open_rows.sum() < 2:
+    if not open_rows.any():
         return energy_of(res, reads)
     out = np.empty(res.shape[0])
-    one = energy_of(res[open_rows][:1], np.ones(1))[0]
+    full_key = (key, res.shape[1])
+    one = None if cache is None else cache.get(full_key)
+    if one is None:
+        one = float(energy_of(res[open_rows][:1], np.ones(1))[0])
+        if cache is not None:
+            cache[full_key] = one
     out[open_rows] = one * reads[open_rows]
     rest = ~open_rows
     if rest.any():

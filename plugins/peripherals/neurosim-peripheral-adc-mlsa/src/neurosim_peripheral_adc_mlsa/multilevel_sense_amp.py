@@ -521,7 +521,9 @@ class MultilevelSenseAmp(FunctionUnit):
             s_col = scale if scale.ndim == 0 else scale[slow, None]
             with np.errstate(divide="ignore", invalid="ignore"):
                 res = s_col / np.asarray(g[slow], dtype=np.float64)
-            out[slow] = open_rows_first(res, reads[slow], self._energy_of_resistances)
+            out[slow] = open_rows_first(res, reads[slow], self._energy_of_resistances,
+                                        self.__dict__.setdefault("_open_rows", {}),
+                                        (self._power_key, self.current_mode))
         return out
 
     def _hp_fit_sums(self, rows: LogConductanceRows, ln_r0: Any,
@@ -547,8 +549,11 @@ class MultilevelSenseAmp(FunctionUnit):
         column value over ``ln r`` in [lo, hi] (scalars or one range per row) among the
         pieces a row has columns in (None: pieces not in ascending order, left to the
         elementwise formula)."""
-        pieces = fits.pieces_from_data(
-            self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_lstp_power")["pieces"])
+        data = self.ctx.tech.circuit_fit(fits.CIRCUIT, "csa_lstp_power")["pieces"]
+        cached = self.__dict__.get("_lstp_fit")
+        if cached is None or cached[0] is not data:
+            cached = self._lstp_fit = (data, fits.pieces_from_data(data))
+        pieces = cached[1]
         uppers = [p.upper for p in pieces[:-1]]
         if any(u is None or not u > 0 for u in uppers) or uppers != sorted(uppers):
             return None, None

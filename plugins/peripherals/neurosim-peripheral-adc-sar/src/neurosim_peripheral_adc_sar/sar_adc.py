@@ -207,7 +207,9 @@ class SarADC(FunctionUnit):
             s_col = scale if scale.ndim == 0 else scale[slow, None]
             with np.errstate(divide="ignore", invalid="ignore"):
                 res = s_col / np.asarray(g[slow], dtype=np.float64)
-            out[slow] = open_rows_first(res, reads[slow], self._energy_of_resistances)
+            key = (param.technode, param.deviceroadmap, param.read_voltage, param.temp)
+            out[slow] = open_rows_first(res, reads[slow], self._energy_of_resistances,
+                                        self.__dict__.setdefault("_open_rows", {}), key)
         self.leakage = 0.0
         self.read_dynamic_energy_per_vector = out
         self.read_dynamic_energy = float(sequential_sum(out))
