@@ -394,3 +394,13 @@ def test_concurrent_writers_leave_one_whole_file(tmp_path):
     back = trace_cache.load(path, key)
     for a, b in zip(run.capture.layers, back.capture.layers, strict=True):
         assert same_bits(a.weights, b.weights) and same_bits(a.input_bits, b.input_bits)
+
+
+def test_plugin_sources_are_its_package_only():
+    import neurosim_network_vgg8.model as vgg8_model
+
+    files = trace_cache._package_sources(vgg8_model.build_vgg8)
+    assert {p.name for p in files} >= {"model.py", "plugin.py", "__init__.py"}
+    assert {p.parent for p in files} == {Path(vgg8_model.__file__).resolve().parent}
+    top_level = trace_cache._package_sources(trace_cache._file_sha256.__class__)  # builtins
+    assert top_level == []

@@ -107,12 +107,17 @@ def _core_sources() -> list[Path]:
 
 
 def _package_sources(obj: Any) -> list[Path]:
-    """The ``.py`` files of the package that defines ``obj`` (a network factory)."""
-    module = sys.modules.get(getattr(obj, "__module__", "") or "")
-    file = getattr(module, "__file__", None)
-    if not file:
+    """The ``.py`` files of the top-level package that defines ``obj`` (a network
+    factory); only its own file for a top-level module (never a whole site-packages)."""
+    name = getattr(obj, "__module__", "") or ""
+    top = sys.modules.get(name.partition(".")[0])
+    if top is None:
         return []
-    return sorted(Path(file).resolve().parent.rglob("*.py"))
+    folders = list(getattr(top, "__path__", None) or [])
+    if folders:
+        return sorted(p for folder in folders for p in Path(folder).resolve().rglob("*.py"))
+    file = getattr(top, "__file__", None)
+    return [Path(file).resolve()] if file else []
 
 
 #: libraries whose version can change a capture (random init, data loading, HF models)
