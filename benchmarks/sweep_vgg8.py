@@ -150,7 +150,7 @@ def main() -> int:
         at_target = per * TARGET_CONFIGS
         est = "" if n >= TARGET_CONFIGS else " (extrapolated)"
         print(f"sweep [{name}, {workers} workers]: {n} configurations ({c}) in "
-              f"{m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, peak "
+              f"{m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, main process peak "
               f"{m['peak_rss_mb']:.0f} MB; {n / m['wall_s']:.3g} configurations/s; "
               f"per configuration {per:.3g} s = {single['wall_s'] / per:.3g}x faster than "
               f"one estimate command; {TARGET_CONFIGS} configurations: {at_target:.0f} s"

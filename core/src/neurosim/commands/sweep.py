@@ -81,7 +81,9 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     looked = summary.memo_hits + summary.memo_misses
     if looked:
         click.echo(f"statistics memo: {summary.memo_hits} lookups reused, "
-                   f"{summary.memo_misses} computed ({summary.memo_hits / looked:.1%} reused)")
+                   f"{summary.memo_misses} computed ({summary.memo_hits / looked:.1%} reused); "
+                   f"{summary.workers_seen} worker process(es), largest peak RSS "
+                   f"{summary.worker_peak_rss_mb:.0f} MB")
     click.echo(rep.text())
     click.echo("wrote " + ", ".join(str(p) for p in rep.files))
     sys.stdout.flush()

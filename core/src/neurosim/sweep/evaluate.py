@@ -30,6 +30,7 @@ class Outcome:
     memo_hits: int = 0  # statistics memo lookups of this row that were reused
     memo_misses: int = 0  # ... and computed
     worker: int = 0  # process id of the worker that ran it (0: not run)
+    peak_rss_mb: float = 0.0  # that process's peak resident memory after the row (MB)
 
 
 def make_config(options: Mapping[str, Any]) -> Config:

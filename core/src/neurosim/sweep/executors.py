@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Sequence
@@ -73,7 +74,27 @@ class RowRunner:
         out.memo_hits = sum(a[0] - b[0] for a, b in zip(after, before))
         out.memo_misses = sum(a[1] - b[1] for a, b in zip(after, before))
         out.worker = os.getpid()
+        out.peak_rss_mb = peak_rss_mb()
         return out
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set size in MB: Linux's ``VmHWM`` (the high-water
+    mark of this process image; ``ru_maxrss`` of a spawned worker also counts the parent
+    it was forked from before the exec), else ``ru_maxrss``; 0 where neither exists."""
+    try:
+        with open("/proc/self/status", "rb") as f:
+            for line in f:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 1024  # bytes / KiB
 
 
 def run_inline(tasks: Sequence[Task], shared: dict[str, SharedInputs],
@@ -85,10 +106,17 @@ def run_inline(tasks: Sequence[Task], shared: dict[str, SharedInputs],
 
 
 # ----------------------------------------------------------------------------- processes
-def _worker_main(conn: Any, shared: dict[str, SharedInputs], evaluate: RowFunction) -> None:
-    """A local worker: rows in, outcomes out, until ``None`` or the pipe closes. Ctrl-C
-    is the parent's to handle (it stops the workers)."""
+def _worker_main(conn: Any, evaluate: RowFunction) -> None:
+    """A local worker: the shared inputs (one pickle), then rows in and outcomes out,
+    until ``None`` or the pipe closes. Ctrl-C is the parent's to handle (it stops the
+    workers)."""
+    import pickle
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        shared = pickle.loads(conn.recv_bytes())
+    except (EOFError, OSError):
+        return
     runner = RowRunner(shared, evaluate)
     while True:
         try:
@@ -118,22 +146,35 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
     import multiprocessing as mp
     from multiprocessing.connection import wait
 
+    import pickle
+
     ctx = mp.get_context("spawn")
     queue = AffinityQueue(tasks)
     tries: dict[str, int] = {}
     pool: dict[int, _Worker] = {}
     serial = 0
+    payload = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)  # pickled once
 
-    def start() -> None:
+    def start(count: int = 1) -> None:
+        """Start ``count`` workers, then send each the shared inputs (so they boot, import
+        and read in parallel)."""
         nonlocal serial
-        parent, child = ctx.Pipe()
+        started = []
         with one_blas_thread():
-            proc = ctx.Process(target=_worker_main, args=(child, shared, evaluate),
-                               daemon=True, name=f"neurosim-sweep-{serial}")
-            proc.start()
-        child.close()
-        pool[serial] = _Worker(proc, parent)
-        serial += 1
+            for _ in range(count):
+                parent, child = ctx.Pipe()
+                proc = ctx.Process(target=_worker_main, args=(child, evaluate),
+                                   daemon=True, name=f"neurosim-sweep-{serial}")
+                proc.start()
+                child.close()
+                pool[serial] = _Worker(proc, parent)
+                started.append(serial)
+                serial += 1
+        for wid in started:
+            try:
+                pool[wid].conn.send_bytes(payload)
+            except OSError:  # died at start: noticed (and replaced) by the main loop
+                pass
 
     def feed(wid: int) -> None:
         w = pool[wid]
@@ -142,7 +183,10 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
             if t is None:
                 return
             w.sent.append(t)
-            w.conn.send((t.config_id, t.options, t.trace_key, t.group))
+            try:
+                w.conn.send((t.config_id, t.options, t.trace_key, t.group))
+            except OSError:  # it died: the main loop sees it and gives its rows back
+                return
 
     def bury(wid: int) -> list[Outcome]:
         """Forget a dead worker; its rows go back to the queue (or fail)."""
@@ -162,8 +206,7 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
                         f"this configuration ({restarts + 1} tries)")]
 
     try:
-        for _ in range(min(workers, len(queue))):
-            start()
+        start(min(workers, len(queue)))
         for wid in list(pool):
             feed(wid)
         while pool:

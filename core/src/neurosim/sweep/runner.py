@@ -53,6 +53,8 @@ class SweepSummary:
     evaluated: int = 0
     memo_hits: int = 0  # statistics memo lookups reused by the evaluated rows
     memo_misses: int = 0  # ... and computed
+    worker_peak_rss_mb: float = 0.0  # the largest peak RSS a worker reported
+    workers_seen: int = 0  # distinct worker processes that ran rows
 
 
 def accuracy_key(options: dict[str, Any], spec: SweepSpec) -> str:
@@ -131,11 +133,15 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
                     record(rejected)
                     continue
                 tasks.append(make_task(r.config_id, r.options, key, row_weight(cfg, layers)))
+        pids: set[int] = set()
         for out in _execute(tasks, shared, settings):
             summary.memo_hits += out.memo_hits
             summary.memo_misses += out.memo_misses
+            summary.worker_peak_rss_mb = max(summary.worker_peak_rss_mb, out.peak_rss_mb)
+            pids.add(out.worker)
             record(out)
         summary.evaluated = len(tasks)
+        summary.workers_seen = len(pids - {0})
 
 
 def _shared_inputs(groups: dict[str, list[Row]], spec: SweepSpec,
