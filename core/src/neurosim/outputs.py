@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .engine.contributions import Contribution
-from .engine.results import CHIP_AREA_KEYS, CHIP_KEYS, LAYER_KEYS, EstimateResult
+from .engine.results import CHIP_AREA_KEYS, CHIP_KEYS, LAYER_KEYS, EstimateResult, dumps_json
 from .errors import NeuroSimError
 from .output_group import OutputGroup, write_group
 
@@ -448,13 +448,11 @@ def write_outputs(res: EstimateResult, cfg: Any, json_out: str | None = None,
     outs = group.outputs
     if "--json" in outs:
         if json_text is None:  # the result, plus what produced it (neurosim.provenance)
-            import json
-
             from .provenance import provenance_json
 
             out = res.to_json(contributions=True)
             out["provenance"] = provenance_json(cfg)
-            json_text = json.dumps(out, indent=2)
+            json_text = dumps_json(out)  # json.dumps(out, indent=2), faster
         group.set("--json", json_text + "\n")
     if "--csv" in outs:
         group.set("--csv", csv_text(res))

@@ -4,9 +4,9 @@ every figure, and their JSON form (the schema of the golden cases and of
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _json_text
 from typing import Any
 
 from .contributions import Contribution
@@ -52,6 +52,80 @@ CHIP_KEYS: tuple[tuple[str, str], ...] = (
     ("accum_energy_j", "core_energy_accum"),
     ("other_energy_j", "core_energy_other"),
 )
+
+
+def dumps_json(obj: Any) -> str:
+    """The text of ``json.dumps(obj, indent=2)``, character for character, four to five times
+    faster: json's encoder runs in pure Python whenever ``indent`` is given, and a result with
+    its contribution trees is tens of thousands of values (VGG8: 0.5 MB of text, 45 -> 9 ms).
+    Strings go through json's own (C) ``encode_basestring_ascii``; floats are
+    ``float.__repr__`` (NaN / Infinity / -Infinity as json writes them); keys may be str, int,
+    float, bool or None as json allows; anything else raises ``TypeError`` as json does."""
+
+    out: list[str] = []
+    append = out.append
+
+    def number(o: float) -> str:
+        if o != o:
+            return "NaN"
+        if o == math.inf:
+            return "Infinity"
+        if o == -math.inf:
+            return "-Infinity"
+        return float.__repr__(o)
+
+    def key(k: Any) -> str:
+        if isinstance(k, str):
+            return k
+        if isinstance(k, float):
+            return number(k)
+        if k is True or k is False or k is None:
+            return {True: "true", False: "false", None: "null"}[k]
+        if isinstance(k, int):
+            return int.__repr__(k)
+        raise TypeError(f"keys must be str, int, float, bool or None, not "
+                        f"{k.__class__.__name__}")
+
+    def encode(o: Any, level: int) -> None:
+        if isinstance(o, str):
+            append(_json_text(o))
+        elif o is None:
+            append("null")
+        elif o is True:
+            append("true")
+        elif o is False:
+            append("false")
+        elif isinstance(o, int):
+            append(int.__repr__(o))
+        elif isinstance(o, float):
+            append(number(o))
+        elif isinstance(o, dict):
+            if not o:
+                append("{}")
+                return
+            inner = "\n" + "  " * (level + 1)
+            sep = "{" + inner
+            for k, v in o.items():
+                append(sep + _json_text(key(k)) + ": ")
+                sep = "," + inner
+                encode(v, level + 1)
+            append("\n" + "  " * level + "}")
+        elif isinstance(o, (list, tuple)):
+            if not o:
+                append("[]")
+                return
+            inner = "\n" + "  " * (level + 1)
+            sep = "[" + inner
+            for v in o:
+                append(sep)
+                sep = "," + inner
+                encode(v, level + 1)
+            append("\n" + "  " * level + "]")
+        else:
+            raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")
+
+    encode(obj, 0)
+    return "".join(out)
 
 
 def json_number(x: float) -> float | str:
@@ -163,7 +237,7 @@ class EstimateResult:
         return out
 
     def dumps(self, contributions: bool = False) -> str:
-        return json.dumps(self.to_json(contributions), indent=2)
+        return dumps_json(self.to_json(contributions))
 
     def explain(self, path: str) -> Contribution:
         """The contribution tree of one figure: ``"chip.read_energy_j"``,
