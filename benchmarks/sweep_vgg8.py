@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -48,20 +47,23 @@ def spec_text(n: int, devices: list[str]) -> str:
 
 
 def timed(cmd: list[str], env: dict[str, str]) -> dict[str, Any]:
-    """Wall and CPU seconds and peak RSS (MB, largest child) of one command, and the
-    statistics-memo line of a sweep's stderr."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if r.returncode != 0:
-        sys.exit(f"Error: {' '.join(cmd)} failed:\n{r.stderr[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    memo = next((ln for ln in r.stdout.splitlines() if ln.startswith("statistics memo")),
-                "")
-    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": after.ru_maxrss / 1024,
-            "memo": memo}
+    """Wall and CPU seconds (user+sys of the command and its waited-for children) and peak
+    RSS (MB, its largest process) of one command, and the statistics-memo line a sweep
+    prints."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, text=True, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        sys.exit(f"Error: {' '.join(cmd)} failed:\n{stderr[-2000:]}")
+    memo = next((ln for ln in stdout.splitlines() if ln.startswith("statistics memo")), "")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mb": usage.ru_maxrss / 1024, "memo": memo}
 
 
 def profile_rows(spec: Path, n: int, top: int = 25) -> None:
@@ -150,7 +152,7 @@ def main() -> int:
         at_target = per * TARGET_CONFIGS
         est = "" if n >= TARGET_CONFIGS else " (extrapolated)"
         print(f"sweep [{name}, {workers} workers]: {n} configurations ({c}) in "
-              f"{m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, main process peak "
+              f"{m['wall_s']:.2f} s wall, {m['cpu_s']:.2f} s CPU, peak RSS "
               f"{m['peak_rss_mb']:.0f} MB; {n / m['wall_s']:.3g} configurations/s; "
               f"per configuration {per:.3g} s = {single['wall_s'] / per:.3g}x faster than "
               f"one estimate command; {TARGET_CONFIGS} configurations: {at_target:.0f} s"
