@@ -64,9 +64,9 @@ KERNELS = ("auto", "torch", "fused")
 ARITHMETICS = ("exact", "wrapper-float32")
 COMPILES = ("auto", "on", "off")
 #: compile="auto": the fused ADC is compiled for layer calls with at least this many partial
-#: sums (VGG8's largest layers from batch 4 on; a compilation takes seconds with a warm disk
-#: cache, ~30 s on a fresh machine)
-COMPILE_MIN_PARTIAL_SUMS = 1 << 28
+#: sums (one default chunk: VGG8's and ResNet18's conv layers from batch 1 or 2 on; a
+#: compilation takes a few seconds with torch's warm disk cache, ~10-30 s on a fresh machine)
+COMPILE_MIN_PARTIAL_SUMS = 1 << 26
 
 
 @dataclass(frozen=True)
@@ -629,8 +629,8 @@ class CrossbarModel:
         buffer (valid until the next call)."""
         g, m, nn_ = mag.shape
         shape = (g, z1 - z0, m, nn_)
-        shifts = torch.arange(z0, z1, device=mag.device, dtype=torch.int32)
-        ib = self._buffer("bits_int", shape, torch.int32, mag.device)
+        shifts = torch.arange(z0, z1, device=mag.device, dtype=mag.dtype)
+        ib = self._buffer("bits_int", shape, mag.dtype, mag.device)
         torch.bitwise_right_shift(mag[:, None], shifts.view(1, -1, 1, 1), out=ib)
         ib.bitwise_and_(1)
         bits = self._buffer("bits", shape, dt, mag.device)
@@ -673,8 +673,8 @@ class CrossbarModel:
         256 rows) the product runs in bfloat16: 0/1 (or -1/0/1) times 0/1 digits,
         accumulated in float32 and rounded to bfloat16, whose 8-bit significands hold every
         integer up to 256: exact, at about 2.4x the float32 rate here; otherwise float32
-        (exact below 2**24). ``mag``: input magnitudes ``(G, M, nn)`` int32, ``signed``: the
-        signed inputs when negative ones occur."""
+        (exact below 2**24). ``mag``: input magnitudes ``(G, M, nn)`` (uint8 or int32),
+        ``signed``: the signed inputs when negative ones occur."""
         g_all, m, nn_ = mag.shape
         cout = cell.shape[-1]
         kd = cell.shape[-2]
@@ -882,7 +882,8 @@ class CrossbarModel:
                 warnings.warn(f"the fused GPU kernels failed ({self.fused_error}); "
                               "the torch path computes the same result", RuntimeWarning,
                               stacklevel=2)
-        mag = cols.abs().to(torch.int32)
+        # input magnitudes: bytes when below 256 (the bit planes are cut from them)
+        mag = cols.abs().to(torch.uint8 if max(cmax, -cmin) < 256 else torch.int32)
         if fast and not per_unit:  # exact integer partial sums: the fused ADC, compiled
             kernel = self._adc_kernel(g_all * nbits * kd * m * cout, dev)
             if kernel is not None:
