@@ -119,6 +119,8 @@ class MultilevelSenseAmp(FunctionUnit):
     """
 
     needs_encoder = True
+    #: a shallow copy may run calculate_power_from_conductance in another thread
+    conductance_power_copyable = True
     #: the latency is a table value per conversion: callers may pass placeholder resistances
     latency_uses_column_resistance = False
 
