@@ -125,7 +125,11 @@ def _worker_main(conn: Any, evaluate: RowFunction) -> None:
             return
         if msg is None:
             return
-        conn.send(runner.run(*msg))
+        out = runner.run(*msg)
+        try:
+            conn.send(out)
+        except OSError:  # the main process is gone (killed): nobody to tell
+            return
 
 
 @dataclass
