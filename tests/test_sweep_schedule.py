@@ -67,6 +67,12 @@ def test_affinity_queue_shares_the_last_group_from_its_far_end():
     assert rest == order[3:7] and len(q) == 0
     q.give_back(a[0])
     assert q.next_for("c") is a[0] and q.next_for("c") is None
+    # a worker that is gone leaves its group free: a new one takes it from the front
+    q = AffinityQueue(tasks)
+    first = q.next_for("a")
+    q.release("a")
+    q.give_back(first)
+    assert [q.next_for("n").config_id for _ in range(2)] == order[:2]
 
 
 def test_dask_tasks_are_a_few_rows():

@@ -148,9 +148,8 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
     ``restarts`` more times, then recorded as ``failed``; the rows handed to it but not
     started go back to the queue."""
     import multiprocessing as mp
-    from multiprocessing.connection import wait
-
     import pickle
+    from multiprocessing.connection import wait
 
     ctx = mp.get_context("spawn")
     queue = AffinityQueue(tasks)
@@ -197,6 +196,7 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
         w = pool.pop(wid)
         w.conn.close()
         w.proc.join(1)
+        queue.release(wid)
         if not w.sent:
             return []
         running, rest = w.sent[0], w.sent[1:]

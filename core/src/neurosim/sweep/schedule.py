@@ -109,7 +109,8 @@ class AffinityQueue:
     """Rows for local worker processes, handed out group by group (see the module doc).
 
     ``next_for(worker)`` gives the worker's next task (None when nothing is left);
-    ``give_back(task)`` returns a task that was handed out but not run (its worker died)."""
+    ``give_back(task)`` returns a task that was handed out but not run (its worker died),
+    ``release(worker)`` frees the group of a worker that is gone."""
 
     def __init__(self, tasks: Iterable[Task]) -> None:
         self._groups = {k: _Group(deque(v), sum(t.weight for t in v))
@@ -142,6 +143,12 @@ class AffinityQueue:
         t = g.tasks.pop() if far else g.tasks.popleft()
         g.weight -= t.weight
         return t
+
+    def release(self, worker: Any) -> None:
+        """``worker`` is gone: its group is free for others to take whole."""
+        here = self._on.pop(worker, None)
+        if here is not None and here[0] in self._groups:
+            self._groups[here[0]].workers.discard(worker)
 
     def give_back(self, task: Task) -> None:
         g = self._groups.setdefault(task.group, _Group(deque(), 0.0))
