@@ -277,3 +277,32 @@ def test_fused_threads_give_the_same_figures(micro, monkeypatch) -> None:
 
     with pytest.raises(ConfigError, match="NEUROSIM_FUSED_THREADS"):
         subarray_vectors.fused_threads()
+
+
+@pytest.mark.parametrize("cols", [1, 2, 3, 5])
+def test_narrow_subarrays_batched_equal_one_at_a_time(micro, cols) -> None:
+    """Subarrays of a few columns sharing rows: the batched evaluation equals one subarray
+    at a time bit for bit (one product per subarray: BLAS's narrow kernels make a
+    product's columns depend on its width, so blocks are not multiplied side by side),
+    and the ADC energy is the column-resistance path's within 1e-7."""
+    ctx, items = _subarrays(micro, DESIGNS["rram22_cb1"])
+    items = [SubarrayStatistics(it.bits, it.memory[:, :cols]) for it in items]
+    sa = SubArray(ctx)
+    sa.initialize_for_pe()
+    batched = [vars(r) for r in sa.evaluate_many(items, False)]
+    single = []
+    for it in items:
+        one = SubArray(ctx)
+        one.initialize_for_pe()
+        single.append(vars(one.evaluate_vectors(it.bits, it.memory, False)))
+    assert batched == single
+    subarray_vectors.FUSED_ENVM_ADC = False
+    try:
+        sa = SubArray(ctx)
+        sa.initialize_for_pe()
+        ref = [vars(r) for r in sa.evaluate_many(items, False)]
+    finally:
+        subarray_vectors.FUSED_ENVM_ADC = True
+    for b, r in zip(batched, ref):
+        assert b["read_dynamic_energy_adc_j"] == pytest.approx(r["read_dynamic_energy_adc_j"],
+                                                               rel=1e-7)

@@ -37,6 +37,8 @@ FUSED_ENVM_ADC = True
 #: outputs (vectors x columns) per chunk of the fused path (2 MiB of float32: fewer
 #: converter calls mattered more than L2 residence, measured 64k..2M)
 FUSED_CHUNK_ELEMENTS = 1 << 19
+#: outputs of one subarray's product (vectors x its columns) per fill of the buffer
+FUSED_PRODUCT_ELEMENTS = 1 << 16
 
 ENERGY_FIGS = ("read_dynamic_energy", "read_dynamic_energy_adc", "read_dynamic_energy_accum",
                "read_dynamic_energy_other")
@@ -208,11 +210,11 @@ def fused_adc_energies(sub: Any, model: ColumnModel, items: list[SubarrayStatist
     with the same number of vectors), straight from the conductance sums.
 
     The subarrays reading the same input rows (and with as many columns) form a block:
-    its distinct vectors ``x`` (0/1, float32) are multiplied with the block's effective
-    conductances ``[f_1 G_1 | f_2 G_2 | ...]`` (float32; ``f_k`` a power of two that brings
-    subarray k's typical sums near 1, an exact scaling) a few vectors at a time, into a
-    buffer of ``FUSED_CHUNK_ELEMENTS`` outputs laid out as rows (vector, subarray) of one
-    subarray's columns. A full buffer (rows of several blocks) goes to the converter's
+    its distinct vectors ``x`` (0/1, float32) are multiplied with each subarray's effective
+    conductances ``f_k G_k`` (float32; ``f_k`` a power of two that brings subarray k's
+    typical sums near 1, an exact scaling), ``FUSED_PRODUCT_ELEMENTS`` outputs at a time,
+    into a buffer of ``FUSED_CHUNK_ELEMENTS`` outputs laid out as rows (vector, subarray)
+    of one subarray's columns. A full buffer (rows of several blocks) goes to the converter's
     ``calculate_power_from_conductance`` with ``R = f_k scale / g`` (``scale``: ``numAdd``
     or the activated rows, :meth:`ColumnModel.resistance_scale`), which returns the energy
     of every row from row sums of ``ln g``. Nothing of size vectors x all columns is
@@ -310,10 +312,7 @@ class _FusedBlock:
                      for s, c in zip(subs, self.cached)]
         self.scales = []
         self.all_cached = all(c is not None for c in self.cached)
-        cols = self.num_cols
-        self.g_eff = None
-        if not self.all_cached:
-            self.g_eff = np.zeros((subs[0].memory.shape[0], len(subs) * cols), np.float32)
+        self.g_eff: list[np.ndarray | None] = []
         for k, (s, c) in enumerate(zip(subs, self.cached)):
             memory = s.memory
             # a typical cell: the mean of a sample (only the float32 range is at stake)
@@ -322,9 +321,8 @@ class _FusedBlock:
             shift = -round(math.log2(typical)) if typical > 0 and math.isfinite(typical) else 0
             factor = math.ldexp(1.0, max(-600, min(600, shift)))
             self.scales.append(base * factor)
-            if c is None:  # (a kept one's place in the product is taken by its sums)
-                model.scaled_conductance(memory, factor,
-                                         self.g_eff[:, k * cols:(k + 1) * cols])
+            self.g_eff.append(None if c is not None else model.scaled_conductance(
+                memory, factor, np.empty(memory.shape, dtype=np.float32)))
         self.first = subs[0]
         self._x: np.ndarray | None = None
         self.energy = [np.empty(d.size) for _ in subs]
@@ -339,18 +337,19 @@ class _FusedBlock:
         return self._x
 
     def fill(self, i: int, j: int, buf: np.ndarray) -> None:
-        """Conductance sums of vectors i..j into ``buf`` ((j-i) x subarrays x columns)."""
-        flat = buf.reshape(j - i, -1)
-        if not self.all_cached:
-            x = self.inputs()[i:j]
-            if j - i == 1:  # one distinct vector: the two-row product of every path
-                flat[:] = (np.repeat(x, 2, axis=0) @ self.g_eff)[:1]
-            else:
-                np.matmul(x, self.g_eff, out=flat)
-        for k, c in enumerate(self.cached):
+        """Conductance sums of vectors i..j into ``buf`` ((j-i) x subarrays x columns):
+        one product per subarray, whose shape depends only on (i, j) and the subarray
+        (so the sums do not depend on the batching, whatever the BLAS kernels)."""
+        x = None if self.all_cached else self.inputs()[i:j]
+        for k, (c, g_eff) in enumerate(zip(self.cached, self.g_eff)):
             if c is not None:
                 buf[:, k, :] = c[i:j]
-            elif self.keep[k] is not None:
+                continue
+            if j - i == 1:  # one distinct vector: the two-row product of every path
+                buf[:, k, :] = (np.repeat(x, 2, axis=0) @ g_eff)[:1]
+            else:
+                np.matmul(x, g_eff, out=buf[:, k, :])
+            if self.keep[k] is not None:
                 self.keep[k][i:j] = buf[:, k, :]
 
     @property
@@ -386,8 +385,12 @@ class _FusedBatch:
 
     def add(self, block: _FusedBlock) -> None:
         n, c = len(block.subs), block.num_cols
+        if c == 0:  # no column: no conversion energy (the empty C++ column loop)
+            for e in block.energy:
+                e[:] = 0.0
+            return
         per_vector = n * c
-        step = max(1, FUSED_CHUNK_ELEMENTS // per_vector)
+        step = max(2, FUSED_PRODUCT_ELEMENTS // c)  # vectors per product: by columns only
         num = block.distinct.size
         bounds = list(range(0, num, step)) + [num]
         if len(bounds) > 2 and bounds[-1] - bounds[-2] == 1:
