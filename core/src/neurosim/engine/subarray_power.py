@@ -94,6 +94,17 @@ class SubArrayPower:
             name: (getattr(self, name).read_dynamic_energy, getattr(self, name).leakage)
             for name in self.POWER_CIRCUITS
         }
+        self._energy_rows(cache)[act] = tuple(
+            float(cache[act][name][0]) for name in self.POWER_CIRCUITS)
+
+    def _energy_rows(self, cache: dict) -> dict:
+        """The energies of ``cache`` (``_power_cache``) per activity, in POWER_CIRCUITS
+        order (the per-vector tables); emptied with it when the subarray is set up
+        again."""
+        rows = self.__dict__.get("_energy_rows_of")
+        if rows is None or rows[0] is not cache:
+            rows = self._energy_rows_of = (cache, {})
+        return rows[1]
 
     def _run_circuit_power(self, act: float) -> None:
         p = self.ctx.param
@@ -220,10 +231,10 @@ class SubArrayPower:
                 self._circuit_power(float(acts[k]))
         snaps = [cache[float(a)] for a in acts]
         inverse = inverse.reshape(-1)
-        for name in self.POWER_CIRCUITS:
-            circuit = getattr(self, name)
-            values = np.array([snap[name][0] for snap in snaps], dtype=float)
-            circuit.read_dynamic_energy = values[inverse]
+        rows = self._energy_rows(cache)
+        table = np.array([rows[float(a)] for a in acts], dtype=float)  # activities x circuits
+        for k, name in enumerate(self.POWER_CIRCUITS):
+            getattr(self, name).read_dynamic_energy = table[:, k][inverse]
         self.read_dynamic_energy = 0.0
         self.write_dynamic_energy = 0.0
         self.read_dynamic_energy_array = 0.0
