@@ -238,7 +238,8 @@ def fused_adc_energies(sub: Any, model: ColumnModel, items: list[SubarrayStatist
         act = activity[ks[0] * nvec:(ks[0] + 1) * nvec][d.index]
         reads = np.broadcast_to(np.asarray(sub.adc_num_read(act), dtype=np.float64),
                                 (d.size,))
-        made.append((ks, _FusedBlock(model, [items[k] for k in ks], d, counts, reads)))
+        made.append((ks, _FusedBlock(model, [items[k] for k in ks], d, counts, reads,
+                                     bool(getattr(adc, "energy_reads_conductance", True)))))
     _run_blocks(adc, [b for _, b in made])
     for ks, block in made:
         block.keep_sums(model)
@@ -296,14 +297,25 @@ def _run_blocks(adc: Any, blocks: list[_FusedBlock]) -> None:
     adc.leakage = 0.0  # as the converter's own call leaves it
 
 
+#: stands for the conductances of a subarray whose converter reads none (see _FusedBlock)
+_PLACEHOLDER = np.ones((1, 1), dtype=np.float32)
+
+
+def _all_conducting(memory: np.ndarray) -> bool:
+    """Whether every cell has a finite positive conductance (so ``G_eff > 0``)."""
+    m = np.asarray(memory)
+    return bool(m.size) and bool(np.min(m) > 0) and bool(np.isfinite(np.max(m)))
+
+
 class _FusedBlock:
     """Subarrays reading the same rows with as many columns: their distinct inputs, scaled
     float32 conductances, kept sums and per-vector energies (see
     :func:`fused_adc_energies`)."""
 
     def __init__(self, model: ColumnModel, subs: list[SubarrayStatistics], d: Distinct,
-                 counts: np.ndarray, reads: np.ndarray) -> None:
+                 counts: np.ndarray, reads: np.ndarray, reads_conductance: bool = True) -> None:
         self.subs, self.distinct, self.reads = subs, d, reads
+        self.counts = counts
         self.num_cols = subs[0].num_cols
         base = model.resistance_scale(counts)
         mean_count = max(float(np.mean(counts)), 1.0) if counts.size else 1.0
@@ -321,6 +333,12 @@ class _FusedBlock:
             shift = -round(math.log2(typical)) if typical > 0 and math.isfinite(typical) else 0
             factor = math.ldexp(1.0, max(-600, min(600, shift)))
             self.scales.append(base * factor)
+            if c is None and not reads_conductance and _all_conducting(memory):
+                # the converter reads only whether a column conducts (voltage-mode MLSA):
+                # every cell does, so a column does iff the vector activates a row
+                self.g_eff.append(_PLACEHOLDER)
+                self.keep[k] = None
+                continue
             self.g_eff.append(None if c is not None else model.scaled_conductance(
                 memory, factor, np.empty(memory.shape, dtype=np.float32)))
         self.first = subs[0]
@@ -340,11 +358,16 @@ class _FusedBlock:
         """Conductance sums of vectors i..j into ``buf`` ((j-i) x subarrays x columns):
         one product per subarray, whose shape depends only on (i, j) and the subarray
         (so the sums do not depend on the batching, whatever the BLAS kernels)."""
-        x = None if self.all_cached else self.inputs()[i:j]
+        x = None
         for k, (c, g_eff) in enumerate(zip(self.cached, self.g_eff)):
             if c is not None:
                 buf[:, k, :] = c[i:j]
                 continue
+            if g_eff is _PLACEHOLDER:  # 1 where the vector activates a row, else 0
+                buf[:, k, :] = (self.counts[i:j] > 0)[:, None]
+                continue
+            if x is None:
+                x = self.inputs()[i:j]
             if j - i == 1:  # one distinct vector: the two-row product of every path
                 buf[:, k, :] = (np.repeat(x, 2, axis=0) @ g_eff)[:1]
             else:

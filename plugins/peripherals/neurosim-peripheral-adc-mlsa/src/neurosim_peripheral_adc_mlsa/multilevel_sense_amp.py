@@ -121,6 +121,13 @@ class MultilevelSenseAmp(FunctionUnit):
     needs_encoder = True
     #: a shallow copy may run calculate_power_from_conductance in another thread
     conductance_power_copyable = True
+
+    @property
+    def energy_reads_conductance(self) -> bool:
+        """False in voltage mode: the energy then depends only on whether a column
+        conducts (an open column's power), not on its resistance; the engine may pass
+        placeholder conductances (1 for a conducting column, 0 for an open one)."""
+        return bool(self.current_mode)
     #: the latency is a table value per conversion: callers may pass placeholder resistances
     latency_uses_column_resistance = False
 
