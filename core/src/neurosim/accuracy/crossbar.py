@@ -967,14 +967,10 @@ class CrossbarModel:
                     wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
                     lo64 = (wz * lo.double()).sum(dim=(0, 1, 4, 5))  # (1|B, 1)
                     acc_c += lo64.reshape(-1)
-                    # step*idx (exact), summed over reads (exact in float32 while below
-                    # 2**(24-ADC) in units of the step: float64 beyond), then shifted by
-                    # 2**z * R**k and summed over bits and digits in float64 (exact)
-                    idx.mul_(delta / amp)
-                    if fast and ng * span >= 2.0 ** (24 - p.adc_bits):
-                        part = idx.double().sum(dim=0)
-                    else:
-                        part = idx.sum(dim=0).double()  # (nz, B, L, nk, cout)
+                    # step*idx (exact), summed over reads (exact in float32: below
+                    # 2**13 * reads), then shifted by 2**z * R**k and summed over bits and
+                    # digits in float64 (exact)
+                    part = idx.mul_(delta / amp).sum(dim=0).double()  # (nz, B, L, nk, cout)
                     part.mul_(wz[0])
                     acc += part.sum(dim=(0, 3))
                     del ps, idx
