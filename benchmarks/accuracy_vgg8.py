@@ -10,14 +10,25 @@
    network is extrapolated from the number of convolutions each layer needs times the
    measured time of one convolution of that layer.
 
-    python benchmarks/accuracy_vgg8.py [--device cpu|cuda] [--images 2] [--loop-layer 1]
-        [--json OUT]
+3. CPU figures of issue 14: after one untimed pass over the same batch (it compiles the
+   fused ADC, ``CrossbarModel(compile=...)``), ``--passes`` timed forward passes; reported
+   per image: wall seconds, process CPU seconds (user + system, all threads) and minor page
+   faults (``resource.getrusage``), with the thread count and the load average.
+   ``--network resnet18`` (full path on every layer, 224x224 inputs) and ``--variation``
+   time those cases; the loop re-run (2.) is VGG8's and is skipped for ResNet18.
+
+    python benchmarks/accuracy_vgg8.py [--device cpu|cuda] [--images 8] [--loop-layer 1]
+        [--network vgg8|resnet18] [--variation 0.05] [--compile auto|on|off]
+        [--passes 1] [--threads 2] [--json OUT]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
+import sys
 import time
 from pathlib import Path
 
@@ -90,17 +101,34 @@ def main() -> None:
     ap.add_argument("--cell-bits", type=int, default=1)
     ap.add_argument("--subarray", type=int, default=128)
     ap.add_argument("--adc-bits", type=int, default=5)
+    ap.add_argument("--network", default="vgg8", choices=("vgg8", "resnet18"))
+    ap.add_argument("--variation", type=float, default=0.0,
+                    help="device variation sigma (cells redrawn per read and input bit)")
+    ap.add_argument("--compile", default="auto", choices=("auto", "on", "off"),
+                    help="CrossbarModel(compile=...): the fused ADC on the CPU")
+    ap.add_argument("--passes", type=int, default=1, help="timed forward passes")
+    ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's)")
+    ap.add_argument("--skip-loop", action="store_true",
+                    help="time neurosim.accuracy only (no loop re-run or extrapolation)")
     ap.add_argument("--json")
     a = ap.parse_args()
+    if a.images < 1 or a.passes < 1 or a.threads < 0:
+        print("Error: --images and --passes must be >= 1, --threads >= 0", file=sys.stderr)
+        raise SystemExit(2)
+    if a.threads:
+        torch.set_num_threads(a.threads)
     dev = a.device
     settings = dict(inference=1, cell_bit=a.cell_bits, sub_array=a.subarray,
-                    parallel_read=a.subarray, adc_precision=a.adc_bits, onoffratio=10.0)
-    spec = get_network("vgg8")
+                    parallel_read=a.subarray, adc_precision=a.adc_bits, onoffratio=10.0,
+                    vari=a.variation)
+    spec = get_network(a.network)
     torch.manual_seed(0)
     model = spec.build(**settings).to(dev)
-    hw = CrossbarModel(mode="default")
+    hw = CrossbarModel(mode="default", path="full", compile=a.compile)
     attach(model, hw, {})
     x = spec.random_inputs(a.images, 0).to(dev)
+    if a.network != "vgg8" or a.skip_loop:
+        a.loop_layer = -2  # the loop re-run and its extrapolation are VGG8's
 
     # per-layer inputs (software forward) for the loop extrapolation
     convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
@@ -109,23 +137,48 @@ def main() -> None:
         layer_in.setdefault(mod, args[0][:1])
 
     hooks = [m.register_forward_hook(keep) for m in convs]
-    with torch.no_grad():
-        model(x[:1])
+    if a.loop_layer > -2:
+        with torch.no_grad():
+            model(x[:1])
     for h in hooks:
         h.remove()
 
+    def usage() -> tuple[float, float, int]:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return time.perf_counter(), r.ru_utime + r.ru_stime, r.ru_minflt
+
+    load0 = os.getloadavg()
     with torch.no_grad():
-        model(x[:1])  # warm-up
+        t0 = usage()
+        model(x)  # warm-up on the same batch: compiles the fused ADC (cached on disk)
         sync(dev)
-        t = time.perf_counter()
-        model(x)
+        t1 = usage()
+        for _ in range(a.passes):
+            model(x)
         sync(dev)
-    ours = time.perf_counter() - t
+        t2 = usage()
+    n = a.images * a.passes
+    ours = (t2[0] - t1[0]) / a.passes
     res = {"device": str(torch.cuda.get_device_name(0)) if dev.startswith("cuda") else "cpu",
-           "threads": torch.get_num_threads(), "settings": settings, "images": a.images,
-           "neurosim_s_per_image": ours / a.images, "neurosim_images_per_s": a.images / ours}
-    print(f"neurosim.accuracy: {ours / a.images:.3f} s/image ({a.images / ours:.3f} images/s) "
-          f"on {res['device']}")
+           "network": a.network, "threads": torch.get_num_threads(), "settings": settings,
+           "images": a.images, "passes": a.passes, "compile": a.compile,
+           "compile_error": hw.compile_error,
+           "neurosim_s_per_image": ours / a.images, "neurosim_images_per_s": a.images / ours,
+           "wall_s_per_image": (t2[0] - t1[0]) / n, "cpu_s_per_image": (t2[1] - t1[1]) / n,
+           "minor_faults_per_image": (t2[2] - t1[2]) / n,
+           "first_pass_wall_s_per_image": (t1[0] - t0[0]) / a.images,
+           "first_pass_cpu_s_per_image": (t1[1] - t0[1]) / a.images,
+           "load_average_1m": [load0[0], os.getloadavg()[0]]}
+    print(f"neurosim.accuracy {a.network}{' variation %g' % a.variation if a.variation else ''}"
+          f", batch {a.images}, {res['threads']} threads: {res['wall_s_per_image']:.3f} wall "
+          f"s/image ({a.images / ours:.3f} images/s), {res['cpu_s_per_image']:.3f} CPU "
+          f"s/image, {res['minor_faults_per_image']:.0f} minor faults/image on {res['device']} "
+          f"(first pass {res['first_pass_wall_s_per_image']:.3f} wall s/image; load average "
+          f"{res['load_average_1m'][0]:.2f} -> {res['load_average_1m'][1]:.2f})")
+    if a.loop_layer == -2:
+        if a.json:
+            Path(a.json).write_text(json.dumps(res, indent=2))
+        return
 
     # loop structure: number of convolutions x time of one convolution, per layer
     est = 0.0
