@@ -306,3 +306,34 @@ def test_narrow_subarrays_batched_equal_one_at_a_time(micro, cols) -> None:
     for b, r in zip(batched, ref):
         assert b["read_dynamic_energy_adc_j"] == pytest.approx(r["read_dynamic_energy_adc_j"],
                                                                rel=1e-7)
+
+
+def test_voltage_mode_needs_no_product(micro, monkeypatch) -> None:
+    """A voltage-mode MLSA reads only whether a column conducts: no conductance product is
+    made (the inputs are never gathered) and the figures are the column-resistance
+    path's (checked for this design in test_fused_subarrays_equal_column_resistance_path);
+    a cell of zero conductance brings the product back."""
+    ctx, items = _subarrays(micro, DESIGNS["rram22_vsa"])
+    made = []
+    real = subarray_vectors._FusedBlock.inputs
+    monkeypatch.setattr(subarray_vectors._FusedBlock, "inputs",
+                        lambda self: made.append(1) or real(self))
+    sa = SubArray(ctx)
+    sa.initialize_for_pe()
+    fast = [vars(r) for r in sa.evaluate_many(items, False)]
+    assert not made
+    memory = np.array(items[0].memory)
+    memory[0, 0] = 0.0
+    items[0] = SubarrayStatistics(items[0].bits, memory)
+    sa = SubArray(ctx)
+    sa.initialize_for_pe()
+    sa.evaluate_many(items, False)
+    assert made
+    monkeypatch.setattr(subarray_vectors, "FUSED_ENVM_ADC", False)
+    sa = SubArray(ctx)
+    sa.initialize_for_pe()
+    ref = [vars(r) for r in sa.evaluate_many(_subarrays(micro, DESIGNS["rram22_vsa"])[1],
+                                             False)]
+    for f, r in zip(fast, ref):
+        assert f["read_dynamic_energy_adc_j"] == pytest.approx(r["read_dynamic_energy_adc_j"],
+                                                               rel=1e-12)
