@@ -131,7 +131,8 @@ class ColumnModel:
         if (self.mem_cell_type == MemCellType.RRAM
                 and self.access_type == CellAccessType.CMOS_ACCESS):
             access = self.resistance_access
-        total = np.divide(1.0, np.asarray(memory, dtype=np.float64))
+        with np.errstate(divide="ignore"):  # a cell of no conductance: G_eff = 0
+            total = np.divide(1.0, np.asarray(memory, dtype=np.float64))
         total += _wire_resistance(self.wire_resistance_row, self.wire_resistance_col, rows,
                                   cols, access)
         return np.divide(factor, total, out=out, casting="same_kind")
