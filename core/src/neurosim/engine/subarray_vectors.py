@@ -323,7 +323,6 @@ class _FusedBlock:
         self.keep = [None if c is not None else s.conductance_buffer(model, d)
                      for s, c in zip(subs, self.cached)]
         self.scales = []
-        self.all_cached = all(c is not None for c in self.cached)
         self.g_eff: list[np.ndarray | None] = []
         for k, (s, c) in enumerate(zip(subs, self.cached)):
             memory = s.memory
