@@ -12,6 +12,7 @@ cell conductances.
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,11 +132,17 @@ class ColumnModel:
         if (self.mem_cell_type == MemCellType.RRAM
                 and self.access_type == CellAccessType.CMOS_ACCESS):
             access = self.resistance_access
+        # the float64 sum in a per-thread scratch buffer (no allocation per subarray: a
+        # 128 x 128 block is glibc's mmap threshold, so a fresh one costs page faults); the
+        # quotient in float64 rounded once to ``out``'s dtype, as a mixed-type divide does
+        total = _scratch(memory.shape)
         with np.errstate(divide="ignore"):  # a cell of no conductance: G_eff = 0
-            total = np.divide(1.0, np.asarray(memory, dtype=np.float64))
-        total += _wire_resistance(self.wire_resistance_row, self.wire_resistance_col, rows,
-                                  cols, access)
-        return np.divide(factor, total, out=out, casting="same_kind")
+            np.divide(1.0, np.asarray(memory, dtype=np.float64), out=total)
+        np.add(total, _wire_resistance(self.wire_resistance_row, self.wire_resistance_col,
+                                       rows, cols, access), out=total)
+        np.divide(factor, total, out=total)
+        np.copyto(out, total, casting="same_kind")
+        return out
 
     def column_resistance_from_counts(self, counts: np.ndarray, num_cols: int) -> np.ndarray:
         """SRAM: every activated cell adds the same conductance ``1/(R_access + R_col)``, so a
@@ -181,6 +188,23 @@ class ColumnModel:
                 else:
                     g_col /= x.sum(axis=0)[:, None]
             return np.divide(1.0, g_col, out=g_col)
+
+
+_SCRATCH = threading.local()
+
+
+def _scratch(shape: tuple[int, int]) -> np.ndarray:
+    """A float64 work array of ``shape``, one per thread and shape (its contents are
+    overwritten by every user; never returned to callers)."""
+    cache = getattr(_SCRATCH, "arrays", None)
+    if cache is None:
+        cache = _SCRATCH.arrays = {}
+    buf = cache.get(shape)
+    if buf is None:
+        if len(cache) >= 16:
+            cache.clear()
+        buf = cache[shape] = np.empty(shape, dtype=np.float64)
+    return buf
 
 
 @functools.lru_cache(maxsize=64)
