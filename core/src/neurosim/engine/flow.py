@@ -88,7 +88,8 @@ def _prepare_memory(weights: np.ndarray, layer: LayerSpec, p: Any, index: int,
         # built tile by tile from a table of the weight levels
         from .weight_mapping import weight_levels
 
-        levels = weight_levels(w, p.synapse_bit, p.algo_weight_max, p.algo_weight_min)
+        levels = weight_levels(w, p.synapse_bit, p.algo_weight_max, p.algo_weight_min,
+                               dtype=np.int32)  # values as int64, half the bytes
         return LayerMemory(w, levels, cells_of, p.num_col_per_synapse)
     return _load(w, p)  # XNOR: complement rows, the whole array
 

@@ -24,17 +24,23 @@ class LayerMemory:
         """``levels``: the integer level of every weight; ``cells_of(values)`` maps a column
         vector of weights (n x 1) to their cells (n x ``cells_per_synapse``)."""
         w = np.asarray(weights, dtype=np.float64)
-        lv = np.asarray(levels, dtype=np.int64)
+        lv = np.asarray(levels)
+        if lv.dtype.kind not in "iu":
+            lv = lv.astype(np.int64)
         lo = int(lv.min())
-        index = lv - lo
+        num_levels = int(lv.max()) - lo + 1
+        # level - lowest level straight into the stored dtype (no full-size int64 temporary:
+        # fresh large arrays cost page faults)
+        dtype = np.int16 if num_levels < 2 ** 15 else np.int64
+        index = np.empty(lv.shape, dtype=dtype)
+        np.subtract(lv, lo, out=index, casting="unsafe")  # exact: 0 <= value < num_levels
         # one weight of each level stands for all of them
-        rep = np.full(int(index.max()) + 1, w.flat[0])
+        rep = np.full(num_levels, w.flat[0])
         rep[index.ravel()] = w.ravel()
         self._table = np.asarray(cells_of(rep.reshape(-1, 1)), dtype=np.float64)
         if self._table.shape != (rep.size, cells_per_synapse):
             raise ValueError("cells_of must map n weights to n x cells_per_synapse cells")
-        dtype = np.int16 if rep.size < 2 ** 15 else np.int64
-        self._index = index.astype(dtype)
+        self._index = index
         self._ncol = int(cells_per_synapse)
         self.shape = (w.shape[0], w.shape[1] * self._ncol)
 

@@ -38,24 +38,33 @@ def weight_levels(
     synapse_bit: int,
     algo_weight_max: float = 1.0,
     algo_weight_min: float = -1.0,
+    dtype: Any = np.int64,
 ) -> np.ndarray:
-    """Integer level of every weight (int64), NeuroSim's normalisation to [0, 2^synapseBit].
+    """Integer level of every weight, NeuroSim's normalisation to [0, 2^synapseBit].
 
     Computed in cache-sized blocks, each with the C++ operations in the C++ order:
     ``scale * (f - max) + 2^synapseBit``, then +/- 0.5 (half away from zero) and a
-    truncating conversion.
+    truncating conversion. ``dtype`` (default int64) may be a narrower signed integer
+    (int32: half the memory to write for a large layer); the values are the int64 ones,
+    and the result is int64 after all when some value (or NaN) does not fit it.
     """
     f = np.asarray(weights, dtype=np.float64)
     normalized_max = math.pow(2, synapse_bit)
     normalized_min = 0.0
     scale = (normalized_max - normalized_min) / (algo_weight_max - algo_weight_min)
     flat = f.reshape(-1)
-    out = np.empty(flat.size, dtype=np.int64)
+    dtype = np.dtype(dtype)
+    narrow = dtype != np.int64
+    # |value| below this converts to ``dtype`` as to int64 (truncation toward zero)
+    bound = float(np.iinfo(dtype).max) if narrow else 0.0
+    out = np.empty(flat.size, dtype=dtype)
     for start in range(0, flat.size, _LEVEL_CHUNK):
         block = flat[start:start + _LEVEL_CHUNK] - algo_weight_max
         block *= scale
         block += normalized_max
         block += np.where(block >= 0, 0.5, -0.5)
+        if narrow and block.size and not float(np.max(np.abs(block))) < bound:
+            return weight_levels(weights, synapse_bit, algo_weight_max, algo_weight_min)
         out[start:start + _LEVEL_CHUNK] = block  # float -> int truncates toward zero
     return out.reshape(f.shape)
 
