@@ -243,17 +243,12 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
                         w.proc.join(5)
                         w.conn.close()
                 yield from outs
-    finally:
+    finally:  # normally nobody is left; after Ctrl-C or an error, stop the rest now
         for w in pool.values():
-            try:
-                w.conn.send(None)
-            except (OSError, ValueError):
-                pass
-        for w in pool.values():
-            w.proc.join(2)
             if w.proc.is_alive():
                 w.proc.terminate()
-                w.proc.join(2)
+        for w in pool.values():
+            w.proc.join(2)
             w.conn.close()
 
 
