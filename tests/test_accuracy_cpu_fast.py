@@ -129,3 +129,22 @@ def test_auto_threshold_and_failure_fallback(monkeypatch):
         CrossbarModel(compile="on").conv2d(ly, x, w)
     with pytest.raises(Exception, match="compile 'yes'"):
         CrossbarModel(compile="yes")
+
+
+@pytest.mark.parametrize("mode", ["default", "parity"])
+def test_variation_cells_mapped_once_equal_per_chunk_mapping(mode):
+    """With variation the cells are mapped once per layer and the per-read draws land in a
+    reused buffer: the same numbers as mapping the digits per chunk and multiplying by a
+    fresh draw (the slow path), for conv and linear layers, several chunks and calls."""
+    conv = layer(vari=0.05, sub_array=16)
+    lin = layer(vari=0.1, sub_array=16, padding=(0, 0), name="fc")
+    x, w = activations(2, 24, 4, 4), grid_weights(8, 24, 3, 3)
+    xl, wl = activations(3, 40, seed=8), grid_weights(6, 40, seed=9)
+    out = []
+    for once in (False, True):
+        hw = CrossbarModel(mode=mode, seed=3, max_elements=1 << 14)
+        hw._map_variation_once = once
+        out.append([hw.conv2d(conv, x, w), hw.linear(lin, xl, wl), hw.conv2d(conv, x, w)])
+    for a, b in zip(*out):
+        assert torch.equal(a, b)
+    assert not torch.equal(out[1][0], out[1][2])  # redrawn on every call

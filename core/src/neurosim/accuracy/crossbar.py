@@ -209,6 +209,7 @@ class CrossbarModel:
         #: why the compiled ADC failed here ("auto" then keeps the torch operations)
         self.compile_error: str | None = None
         self._buffers: dict[tuple, torch.Tensor] = {}  # scratch reused across calls
+        self._map_variation_once = True
 
     @property
     def parity(self) -> bool:
@@ -841,7 +842,9 @@ class CrossbarModel:
         cell0 = None  # with variation alone: the cells without it, mapped once
         if per_unit:
             xcode = self._weight_code(p, wg, valid)  # (G, nn, cout)
-            if not (ret and p.detect != 1):  # the digits draw nothing: the same every read
+            # the digits draw nothing: the same every read (``_map_variation_once = False``
+            # maps them per chunk, the reference for the tests)
+            if self._map_variation_once and not (ret and p.detect != 1):
                 vkey = None if key is None else key + (dt, has_outside, "variation")
                 cell0 = self._cells.get(vkey) if vkey is not None else None
                 if cell0 is None:
@@ -970,7 +973,9 @@ class CrossbarModel:
                     # step*idx (exact), summed over reads (exact in float32: below
                     # 2**13 * reads), then shifted by 2**z * R**k and summed over bits and
                     # digits in float64 (exact)
-                    part = idx.mul_(delta / amp).sum(dim=0).double()  # (nz, B, L, nk, cout)
+                    idx.mul_(delta / amp)
+                    part = torch.sum(idx, dim=0, out=self._buffer(  # (nz, B, L, nk, cout)
+                        "part", tuple(idx.shape[1:]), idx.dtype, dev)).double()
                     part.mul_(wz[0])
                     acc += part.sum(dim=(0, 3))
                     del ps, idx
