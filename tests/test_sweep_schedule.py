@@ -253,3 +253,53 @@ def test_shared_inputs_pickle_compactly_and_exactly():
         2 * bits.size / 8 + bits.nbytes + bits[:, :397].size / 8 + bits[:, ::2].nbytes
     assert len(data) < small + 4096 < raw
     assert back.workload.memo.hits == back.workload.memo.misses == 0
+
+
+def test_ctrl_c_stops_the_workers_and_keeps_finished_rows(tmp_path):
+    """SIGINT to ``neurosim sweep run --workers 2``: exit 2 with the resume message, the
+    finished rows are in the store, no worker process is left."""
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    pytest.importorskip("torch")
+    sys.path.insert(0, str(TESTS))
+    from small_models import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
+    (tmp_path / "spec.toml").write_text(
+        'model = "smallnet.py:build"\n[grid]\ndevice = ["sram", "rram"]\n'
+        "levelOutput = [8, 16, 32, 64]\nsubarray_rows = [32, 64, 128]\n"
+        "pipeline = [true, false]\n")
+    db = tmp_path / "out" / "results.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from neurosim.cli import main; main()", "sweep", "run",
+         str(tmp_path / "spec.toml"), "--out", str(tmp_path / "out"), "--workers", "2",
+         "--quiet", "--no-plots"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline, done, workers = time.monotonic() + 120, 0, []
+    while time.monotonic() < deadline and proc.poll() is None and done < 2:
+        time.sleep(0.05)
+        try:
+            workers = [c for c in psutil.Process(proc.pid).children()
+                       if "spawn_main" in " ".join(c.cmdline())] or workers
+            with sqlite3.connect(db) as con:
+                done = con.execute("SELECT COUNT(*) FROM rows WHERE status = 'done'"
+                                   ).fetchone()[0]
+        except (sqlite3.Error, psutil.Error):
+            continue
+    assert proc.poll() is None and done >= 2, "the sweep ended before it could be stopped"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    assert err.strip().splitlines()[-1] == (
+        f"Error: interrupted; every finished row is in {tmp_path / 'out'}/results.sqlite: "
+        "run the same command again to resume")
+    assert len(workers) == 2
+    time.sleep(0.5)
+    assert not [w for w in workers if w.is_running() and w.status() != psutil.STATUS_ZOMBIE]
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT COUNT(*) FROM rows WHERE status = 'done'").fetchone()[0] \
+            >= done
