@@ -92,3 +92,26 @@ def test_scaled_conductance_equals_direct_formula() -> None:
             assert out[0, 0] == 0.0
         # the cached wire table is the same one as before
         assert _wire_resistance(2.7, 7.6, 128, 128).flags.writeable is False
+
+
+def test_reciprocal_above_equals_row_by_row_sums() -> None:
+    """Rows' sums of 1/g over the entries above a threshold: the same bits whether every
+    row has such an entry (no row copies) or only some, and equal to each row summed alone."""
+    from neurosim.primitives.vectors import LogConductanceRows
+
+    rng = np.random.default_rng(4)
+    g = (rng.random((64, 128)) * 3.0 + 0.1).astype(np.float32)
+    g[5] = 0.05  # a row with every L below the threshold: count 0, sum 0
+    for gg in (g, np.delete(g, 5, axis=0)):
+        rows = LogConductanceRows(gg)
+        for threshold in (float(np.log(np.float32(0.3))), float(rows.lmin) - 1.0):
+            above = rows.above(threshold)
+            got = rows.reciprocal_above(above)
+            for i in range(gg.shape[0]):
+                sel = gg[i][np.log(gg[i]) > np.float32(threshold)]
+                want = np.einsum("ij,ij->i", np.reciprocal(gg[i:i + 1]),
+                                 above.weights[i:i + 1] if above.weights is not None
+                                 else np.ones((1, gg.shape[1]), np.float32))[0]
+                assert got[i] == want
+                assert abs(got[i] - float(np.sum(1.0 / sel.astype(np.float64)))) <= \
+                    1e-5 * max(got[i], 1.0)

@@ -179,15 +179,18 @@ class LogConductanceRows:
 
     def reciprocal_above(self, above: Above) -> np.ndarray:
         """Rows' sums of ``1/g`` over the entries counted in ``above`` (float64 (m,))."""
-        out = np.zeros(self.g.shape[0])
+        m = self.g.shape[0]
+        out = np.zeros(m)
         rows = np.flatnonzero(above.count > 0)
         if rows.size:
+            every = rows.size == m  # no row copies (each row's sum is the same either way)
             with np.errstate(divide="ignore"):
-                inv = np.reciprocal(self.g[rows])
+                inv = np.reciprocal(self.g if every else self.g[rows])
             if above.weights is None:  # every entry
                 out[rows] = row_sums(inv)
             else:
-                out[rows] = np.einsum("ij,ij->i", inv, above.weights[rows])
+                weights = above.weights if every else above.weights[rows]
+                out[rows] = np.einsum("ij,ij->i", inv, weights)
         return out
 
     def exp_sums(self, beta: float) -> np.ndarray:
