@@ -115,3 +115,21 @@ def test_reciprocal_above_equals_row_by_row_sums() -> None:
                 assert got[i] == want
                 assert abs(got[i] - float(np.sum(1.0 / sel.astype(np.float64)))) <= \
                     1e-5 * max(got[i], 1.0)
+
+
+def test_read_bytes_regular_file_sized_read(tmp_path) -> None:
+    """Trace reads ask for the file's size + 1 bytes (not the whole limit): the same bytes,
+    and the limit still applies exactly (``limit`` bytes read, ``limit + 1`` refused)."""
+    import pytest
+
+    from neurosim.files import FileLimitError, read_bytes
+
+    data = bytes(range(256)) * 40 + b"tail"
+    path = tmp_path / "w.csv"
+    path.write_bytes(data)
+    assert read_bytes(path, "weight trace") == data
+    assert read_bytes(path, "weight trace", limit=len(data)) == data
+    with pytest.raises(FileLimitError):
+        read_bytes(path, "weight trace", limit=len(data) - 1)
+    path.write_bytes(b"")
+    assert read_bytes(path, "weight trace", limit=0) == b""

@@ -75,7 +75,11 @@ def read_bytes(path: str | os.PathLike, kind: str = "input", *,
                              f"{_mb(cap)} limit (set NEUROSIM_MAX_INPUT_MB to raise it)")
     try:
         with open(p, "rb") as f:
-            data = f.read(cap + 1)
+            # a regular file: its size (+1) first, not a buffer of the whole limit
+            n = min(cap, st.st_size) + 1 if stat.S_ISREG(st.st_mode) else cap + 1
+            data = f.read(n)
+            if len(data) == n <= cap:  # it grew since the stat: read on to the limit
+                data += f.read(cap + 1 - n)
     except OSError as exc:
         raise InputFileError(p, f"cannot read {what}: {exc.strerror or exc}") from None
     if len(data) > cap:
