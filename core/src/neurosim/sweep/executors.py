@@ -27,9 +27,9 @@ from .schedule import AffinityQueue, Task
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
-#: rows handed to a local worker ahead of the one it runs (0: the next row is sent as the
-#: outcome arrives, before it is recorded; a pipe round trip is well under a millisecond)
-AHEAD = 0
+#: rows queued on a local worker behind the one it runs: it never waits for the main
+#: process (which, on a loaded machine, may wait tens of ms for a CPU slice per round trip)
+AHEAD = 1
 #: Dask tasks queued on a worker behind the one it runs (hides the scheduler round trip)
 DASK_AHEAD = 1
 
