@@ -65,6 +65,8 @@ def _prepare_inputs(bits: np.ndarray, layer: LayerSpec, p: Any, index: int) -> n
         out[0::2] = x
         out[1::2] = 1 - x
         x = out
+    if x.strides[1] == x.itemsize:  # rows contiguous (a column slice of the capture): no copy
+        return x
     return np.ascontiguousarray(x)
 
 
