@@ -248,38 +248,6 @@ def test_row_sums_do_not_depend_on_the_other_rows() -> None:
             assert np.all(np.abs(full - exact.sum(axis=1)) <= 1e-6 * np.abs(exact).sum(axis=1))
 
 
-def test_fused_threads_give_the_same_figures(micro, monkeypatch) -> None:
-    """``NEUROSIM_FUSED_THREADS=2`` shares a call's blocks between two threads (small
-    chunks here, so that the three row blocks make several batches): the same figures,
-    bit for bit; a bad value is a configuration error."""
-    ctx, items = _subarrays(micro, DESIGNS["rram22_cb1"])
-    monkeypatch.setattr(subarray_vectors, "FUSED_CHUNK_ELEMENTS", 4096)
-    calls = []
-    real = subarray_vectors._FusedBatch.flush
-
-    def counted(self):
-        calls.append(self.adc)  # the object, kept alive: ids are not reused
-        return real(self)
-
-    monkeypatch.setattr(subarray_vectors._FusedBatch, "flush", counted)
-    results = {}
-    for threads in ("1", "2"):
-        monkeypatch.setenv("NEUROSIM_FUSED_THREADS", threads)
-        sa = SubArray(ctx)
-        sa.initialize_for_pe()
-        results[threads] = [vars(r) for r in sa.evaluate_many(items, False)]
-        calls.append(None)
-    assert results["2"] == results["1"]
-    split = calls.index(None)
-    assert len({id(a) for a in calls[:split]}) == 1
-    assert len({id(a) for a in calls[split + 1:-1]}) == 2
-    monkeypatch.setenv("NEUROSIM_FUSED_THREADS", "two")
-    from neurosim.errors import ConfigError
-
-    with pytest.raises(ConfigError, match="NEUROSIM_FUSED_THREADS"):
-        subarray_vectors.fused_threads()
-
-
 @pytest.mark.parametrize("cols", [1, 2, 3, 5])
 def test_narrow_subarrays_batched_equal_one_at_a_time(micro, cols) -> None:
     """Subarrays of a few columns sharing rows: the batched evaluation equals one subarray

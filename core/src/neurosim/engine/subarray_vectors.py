@@ -17,15 +17,12 @@ every figure equals the one-vector-at-a-time evaluation bit for bit.
 
 from __future__ import annotations
 
-import copy
 import math
-import os
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..primitives.constants import MemCellType
 from ..primitives.vectors import sequential_sum, unique_counts
 from .array_activity import ColumnModel
@@ -248,53 +245,12 @@ def fused_adc_energies(sub: Any, model: ColumnModel, items: list[SubarrayStatist
     return out
 
 
-def fused_threads() -> int:
-    """Threads of the fused path: ``$NEUROSIM_FUSED_THREADS`` (default 1). With 2 or more,
-    the blocks of a call are shared among that many threads (numpy and BLAS release the
-    GIL), each with its own copy of the converter; the figures are the same bit for bit
-    (row results do not depend on how rows are batched). BLAS itself stays at its own
-    thread setting (one by default)."""
-    text = os.environ.get("NEUROSIM_FUSED_THREADS", "").strip()
-    try:
-        return max(1, int(text)) if text else 1
-    except ValueError:
-        raise ConfigError(f"NEUROSIM_FUSED_THREADS={text!r}: expected a whole number of "
-                          "threads") from None
-
-
-_POOL: dict[int, Any] = {}
-
-
 def _run_blocks(adc: Any, blocks: list[_FusedBlock]) -> None:
-    """Fill, convert and distribute every block's rows (one batch, or one per thread)."""
-    threads = fused_threads()
-    work = [b.distinct.size * len(b.subs) * b.num_cols for b in blocks]
-    if (threads < 2 or len(blocks) < 2 or sum(work) < 2 * FUSED_CHUNK_ELEMENTS
-            or not getattr(adc, "conductance_power_copyable", False)):
-        batch = _FusedBatch(adc)
-        for b in blocks:
-            batch.add(b)
-        batch.flush()
-        return
-    shares: list[list[_FusedBlock]] = [[] for _ in range(threads)]
-    loads = [0] * threads
-    for w, b in sorted(zip(work, blocks), key=lambda t: -t[0]):  # largest first
-        k = loads.index(min(loads))
-        shares[k].append(b)
-        loads[k] += w
-
-    def run(share: list[_FusedBlock]) -> None:
-        batch = _FusedBatch(copy.copy(adc))
-        for b in share:
-            batch.add(b)
-        batch.flush()
-
-    if threads not in _POOL:
-        from concurrent.futures import ThreadPoolExecutor
-
-        _POOL[threads] = ThreadPoolExecutor(threads, thread_name_prefix="neurosim-fused")
-    list(_POOL[threads].map(run, [sh for sh in shares if sh]))
-    adc.leakage = 0.0  # as the converter's own call leaves it
+    """Fill, convert and distribute every block's rows (one batch)."""
+    batch = _FusedBatch(adc)
+    for b in blocks:
+        batch.add(b)
+    batch.flush()
 
 
 #: stands for the conductances of a subarray whose converter reads none (see _FusedBlock)

@@ -119,8 +119,6 @@ class MultilevelSenseAmp(FunctionUnit):
     """
 
     needs_encoder = True
-    #: a shallow copy may run calculate_power_from_conductance in another thread
-    conductance_power_copyable = True
 
     @property
     def energy_reads_conductance(self) -> bool:

@@ -54,8 +54,6 @@ class SarADC(FunctionUnit):
     """
 
     needs_encoder = False
-    #: a shallow copy may run calculate_power_from_conductance in another thread
-    conductance_power_copyable = True
 
     def __init__(self, ctx: Any) -> None:
         super().__init__(ctx)
