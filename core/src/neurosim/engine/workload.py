@@ -232,6 +232,11 @@ class StatisticsMemo:
         """Bytes held by the large statistics now."""
         return self._large_bytes
 
+    def clear_large(self) -> None:
+        """Drop the large statistics only (a sweep moving to another column model)."""
+        self._large.clear()
+        self._large_bytes = 0
+
     def clear(self) -> None:
         self._small.clear()
         self._large.clear()
