@@ -56,6 +56,7 @@ import torch.nn.functional as F
 from ..errors import NeuroSimError
 from .nonideal import NonIdealities
 from .quant import adc_exact, linear_quantize_out, retention, retention_active
+from .rng import stream_key, varied_cells
 
 MODES = ("parity", "default")
 PATHS = ("auto", "full", "simplified")
@@ -511,9 +512,11 @@ class CrossbarModel:
                                        (kh, kw), layer.stride, layer.padding, layer.dilation,
                                        self.max_elements).to(x.dtype)
         cell = self._cell(p, d)  # (G, nn, K, cout)
-        if p.vari > 0:
-            cell = cell * (1 + p.vari * torch.randn(cell.shape, generator=gen,
-                                                    dtype=cell.dtype).to(cell.device))
+        if p.vari > 0:  # c + (vari c) N(0, 1), one unit per read g (:mod:`.rng`)
+            cv = cell.reshape(cell.shape[0], -1)
+            cell = varied_cells(stream_key(self.seed, self.calls), range(cv.shape[0]),
+                                range(cv.shape[0]), cv, torch.mul(cv, p.vari),
+                                torch.empty_like(cv)).view(cell.shape)
         dummy = torch.tensor(self._dummy(p), dtype=torch.float64, device=x.device)
         radix = torch.tensor([float(2 ** (p.cell_bits * k)) for k in range(d.shape[-2])],
                              dtype=torch.float64, device=x.device)
@@ -826,6 +829,8 @@ class CrossbarModel:
             ctx, self._f32_ctx = self._f32_ctx, None
             return wrapper_float32_crossbar(self, p, cols, wg, valid, bsz, has_outside, ctx)
         gen = self._generator(dev) if per_unit else None
+        # the variation's own streams, one per (read, bit) unit (:mod:`.rng`)
+        vstream = stream_key(self.seed, self.calls) if p.vari > 0 else None
         amp = float(2 ** p.adc_bits)
         top = amp - 1
 
@@ -850,6 +855,8 @@ class CrossbarModel:
                 if cell0 is None:
                     cell0 = self._cell(p, self._digits(p, xcode[:, None], valid[:, None],
                                                        has_outside, None)).to(dt)
+                    cell0 = (cell0.reshape(cell0.shape[0], -1).contiguous(),
+                             torch.mul(cell0, p.vari).reshape(cell0.shape[0], -1))
                     if vkey is not None:
                         self._cells = {k: v for k, v in self._cells.items()
                                        if k[0] != vkey[0]}
@@ -923,21 +930,25 @@ class CrossbarModel:
                                       dtype=torch.float64, device=dev)
                 acc_d += self._dummy_sum(p, count.reshape(ng, nz, bsz, nl), coef_z, coef_k,
                                          parity)
+                # unit (read g, bit z) = g * nbits + z: its draws do not depend on chunks
+                units = [g * nbits + z for g in range(g0, g1) for z in range(z0, z1)]
                 if per_unit and cell0 is not None:
-                    # cell * (1 + vari * N(0, 1)), the draws of shape (ng, nz, nn, K, cout)
-                    # into a reused buffer: the same numbers and roundings as a fresh tensor
-                    shape = (ng, nz) + tuple(cell0.shape[2:])
-                    cpu = torch.device("cpu")
-                    noise = torch.randn(shape, generator=gen, dtype=dt,
-                                        out=self._buffer("noise", shape, dt, cpu)).to(dev)
-                    cell_u = noise.mul_(p.vari).add_(1).mul_(cell0[g0:g1])
+                    # c + (vari c) N(0, 1) per unit, (ng, nz, nn, K, cout), into a reused
+                    # buffer (:func:`.rng.varied_cells`)
+                    out = self._buffer("noise", (ng * nz, cell0[0].shape[1]), dt, dev)
+                    rows = [g for g in range(ng) for _ in range(nz)]
+                    cell_u = varied_cells(vstream, units, rows, cell0[0][g0:g1],
+                                          cell0[1][g0:g1], out)
+                    cell_u = cell_u.view((ng, nz, nn_, kd, cout))
                 elif per_unit:
                     xu = xcode[g0:g1, None].expand(ng, nz, nn_, cout)
                     cell_u = self._cell(p, self._digits(p, xu, valid[g0:g1, None],
                                                         has_outside, gen)).to(dt)
                     if p.vari > 0:
-                        cell_u = cell_u * (1 + p.vari * torch.randn(
-                            cell_u.shape, generator=gen, dtype=dt).to(dev))
+                        cv = cell_u.reshape(ng * nz, -1)
+                        cell_u = varied_cells(vstream, units, range(ng * nz), cv,
+                                              torch.mul(cv, p.vari), torch.empty_like(cv))
+                        cell_u = cell_u.view((ng, nz, nn_, kd, cout))
                 for k0 in range(0, kd, kc):
                     k1 = min(k0 + kc, kd)
                     nk = k1 - k0
