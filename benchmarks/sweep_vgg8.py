@@ -6,7 +6,7 @@ configurations in <= 60 s on the 2-core machine; ``--scheduler local`` within 1.
 ``--workers``; peak memory bounded by the shared inputs plus a per-worker constant.
 
     python benchmarks/sweep_vgg8.py [--configs 1000] [--workers 0] [--devices sram,rram,fefet]
-        [--compare-dask] [--cold] [--profile N] [--keep DIR]
+        [--compare-dask] [--cold] [--profile N] [--memo-mb MB] [--keep DIR]
 
 Each command runs in a fresh process; wall time, CPU time (user+sys of the process and its
 workers) and the peak RSS of the largest process are printed, with the sweep's statistics
@@ -92,7 +92,7 @@ def profile_rows(spec: Path, n: int, top: int = 25) -> None:
         t = queue.next_for(0)
         c0 = time.process_time()
         prof.enable()
-        out = runner.run(t.config_id, t.options, key, t.group)
+        out = runner.run(t.config_id, t.options, key, t.group, t.column, t.keep)
         prof.disable()
         o = t.options
         print(f"profile row {o['device']} {o['tech']} {o['subarray_rows']}x"
@@ -119,6 +119,7 @@ def main() -> int:
                          "trace cache the estimate run wrote")
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="also profile N rows in this process (cProfile)")
+    ap.add_argument("--memo-mb", type=int, help="the sweeps' --memo-mb (default: theirs)")
     ap.add_argument("--keep", type=Path, help="keep the sweep folders under this folder")
     args = ap.parse_args()
     if args.configs < 1 or args.workers < 0 or args.profile < 0:
@@ -137,6 +138,8 @@ def main() -> int:
           f"{single['wall_s']:.2f} s wall, {single['cpu_s']:.2f} s CPU, "
           f"{single['peak_rss_mb']:.0f} MB")
     cache = ["--no-cache"] if args.cold else []
+    if args.memo_mb is not None:
+        cache += ["--memo-mb", str(args.memo_mb)]
     runs = [("workers", ["--workers", str(workers)])]
     if args.compare_dask:
         runs.append(("dask-local", ["--scheduler", "local", "--workers", str(workers)]))

@@ -66,7 +66,7 @@ def test_affinity_queue_shares_the_last_group_from_its_far_end():
         rest.append(t.config_id)
     assert rest == order[3:7] and len(q) == 0
     q.give_back(a[0])
-    assert q.next_for("c") is a[0] and q.next_for("c") is None
+    assert q.next_for("c").config_id == a[0].config_id and q.next_for("c") is None
     # a worker that is gone leaves its group free: a new one takes it from the front
     q = AffinityQueue(tasks)
     first = q.next_for("a")

@@ -36,13 +36,16 @@ def sweep_group() -> None:
 @click.option("--no-cache", is_flag=True,
               help="Capture the network's traces afresh: neither read nor write the trace "
                    "cache (as estimate --no-cache).")
+@click.option("--memo-mb", type=int, default=None, show_default="spec's memo_mb, else "
+              "2048 or a quarter of the memory per worker",
+              help="Per-worker budget (MB) for the kept eNVM column statistics.")
 @click.option("--quiet", is_flag=True, help="No progress bar or progress lines.")
 def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
               with_accuracy: bool, device: str, no_plots: bool, no_cache: bool,
-              quiet: bool) -> None:
+              memo_mb: int | None, quiet: bool) -> None:
     """Run (or resume) the sweep of SPEC into --out DIR."""
     from ..sweep.report import write_report
-    from ..sweep.runner import RunSettings, run_sweep
+    from ..sweep.runner import RunSettings, check_memo_mb, run_sweep
     from ..sweep.spec import load_spec
     from ..sweep.store import Store
 
@@ -51,6 +54,8 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     if scheduler and scheduler != "local" and "://" not in scheduler:
         raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
                             "tcp://HOST:8786")
+    if memo_mb is not None:
+        check_memo_mb(memo_mb, "--memo-mb")
     spec = load_spec(spec_file)
     if (with_accuracy or spec.accuracy) and device.startswith("cuda"):
         try:
@@ -65,7 +70,8 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
             click.echo(f"[neurosim] {msg}", err=True)
 
     settings = RunSettings(workers=workers, scheduler=scheduler, with_accuracy=with_accuracy,
-                           device=device, quiet=quiet, use_cache=not no_cache)
+                           device=device, quiet=quiet, use_cache=not no_cache,
+                           memo_mb=memo_mb)
     try:
         summary = run_sweep(spec, out_dir, settings, echo=say)
     except KeyboardInterrupt:

@@ -14,7 +14,8 @@ its config-independent statistics are kept in the workload's
   product ``inputs^T @ G_eff`` for eNVM), keyed by the :class:`ColumnModel` and the
   memory's mapping parameters too; the fused eNVM ADC path keeps the (float32, scaled)
   conductance sums instead (``conductance_buffer`` / ``cached_conductance``), from the
-  second configuration that asks for them on.
+  second configuration that asks for them on, or as a sweep's scheduler says
+  (:func:`set_conductance_policy`).
 
 Every circuit evaluated per input vector is a function of that vector's column resistances
 and activity only, so evaluating the distinct vectors and mapping back gives the same
@@ -23,6 +24,7 @@ numbers, bit for bit, as evaluating every vector.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,21 @@ import numpy as np
 
 from ..primitives.constants import MemCellType
 from .array_activity import ColumnModel
+
+#: when a memo keeps the fused path's conductance sums (:meth:`SubarrayStatistics.
+#: conductance_buffer`): ``auto`` from the second request on (the default: a lone
+#: configuration stores nothing only a later one would reuse), ``keep`` from the first (the
+#: next configuration is known to reuse them), ``skip`` never (no later one will)
+CONDUCTANCE_POLICIES = ("auto", "keep", "skip")
+_POLICY: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def set_conductance_policy(memo: Any, policy: str) -> None:
+    """How ``memo`` keeps conductance sums from now on (one of :data:`CONDUCTANCE_POLICIES`;
+    the sweep's row runner sets it per row, from the order of its rows)."""
+    if policy not in CONDUCTANCE_POLICIES:
+        raise ValueError(f"conductance policy {policy!r}: use one of {CONDUCTANCE_POLICIES}")
+    _POLICY[memo] = policy
 
 
 @dataclass(frozen=True)
@@ -175,14 +192,19 @@ class SubarrayStatistics:
         They are kept from the second request on (the first configuration of a workload
         does not pay for storing what only a later one would reuse), and only while they
         fit the memo's free budget (a long network's sums would otherwise push each other
-        out before any reuse)."""
+        out before any reuse); :func:`set_conductance_policy` can say "from the first
+        request" or "not at all" instead."""
         key = self._conductance_key(model, distinct)
         if key is None:
+            return None
+        policy = _POLICY.get(self.memo, "auto")
+        if policy == "skip":
             return None
         asked = self.memo.small(("colcond32-asked", key), lambda: [0])
         asked[0] += 1
         size = distinct.size * self.num_cols * 4
-        if asked[0] < 2 or self.memo.large_bytes + size > self.memo.budget_bytes:
+        if (policy == "auto" and asked[0] < 2) or \
+                self.memo.large_bytes + size > self.memo.budget_bytes:
             return None
         return np.empty((distinct.size, self.num_cols), dtype=np.float32)
 

@@ -5,8 +5,10 @@ trace key, and yields :class:`~neurosim.sweep.evaluate.Outcome` objects as rows 
 any order). The shared inputs reach each worker once: as the worker process's start
 argument, or with ``client.scatter(..., broadcast=True)`` on Dask. Workers run with one BLAS
 thread each, keep the workload's statistics memo between rows of one reuse group and clear
-it when they move to another (:mod:`neurosim.sweep.schedule`), so a worker's memory does
-not grow with the number of rows. Every outcome carries the memo hits and misses of its row.
+it when they move to another, drop its large statistics when they move to another column
+run, and keep a row's conductance sums only when the next row is in the same column run
+(:mod:`neurosim.sweep.schedule`), so a worker's memory does not grow with the number of
+rows. Every outcome carries the memo hits and misses of its row.
 """
 
 from __future__ import annotations
@@ -52,22 +54,34 @@ def one_blas_thread() -> Iterator[None]:
 
 
 class RowRunner:
-    """Runs rows in one worker: clears the memos when the reuse group changes and counts
-    each row's memo hits and misses."""
+    """Runs rows in one worker: clears the memos when the reuse group changes, drops their
+    large statistics when the column run changes, sets the conductance-sum policy of the
+    row (``keep``: True / False / None = the engine's own) and counts each row's memo hits
+    and misses."""
 
     def __init__(self, shared: dict[str, SharedInputs],
                  evaluate: RowFunction = evaluate_row, reset: bool = True) -> None:
         self.shared, self.evaluate, self.reset = shared, evaluate, reset
         self.group: tuple | None = None
+        self.column: tuple | None = None
 
     def _memos(self) -> list[Any]:
         return [s.workload.memo for s in self.shared.values()]
 
-    def run(self, cid: str, options: dict, key: str, group: tuple) -> Outcome:
+    def run(self, cid: str, options: dict, key: str, group: tuple,
+            column: tuple | None = None, keep: bool | None = None) -> Outcome:
+        from ..engine.subarray_stats import set_conductance_policy
+
         if self.reset and group != self.group:
             for memo in self._memos():
                 memo.clear()
-        self.group = group
+        elif self.reset and column and self.column and column != self.column:
+            for memo in self._memos():
+                memo.clear_large()
+        self.group, self.column = group, column
+        policy = "auto" if keep is None or not self.reset else "keep" if keep else "skip"
+        for memo in self._memos():  # (threads sharing one memo: the engine's own policy)
+            set_conductance_policy(memo, policy)
         before = [(m.hits, m.misses) for m in self._memos()]
         out = self.evaluate(cid, options, self.shared.get(key))
         after = [(m.hits, m.misses) for m in self._memos()]
@@ -102,7 +116,7 @@ def run_inline(tasks: Sequence[Task], shared: dict[str, SharedInputs],
     runner = RowRunner(shared, evaluate)
     queue = AffinityQueue(tasks)
     while (t := queue.next_for(0)) is not None:
-        yield runner.run(t.config_id, t.options, t.trace_key, t.group)
+        yield runner.run(t.config_id, t.options, t.trace_key, t.group, t.column, t.keep)
 
 
 # ----------------------------------------------------------------------------- processes
@@ -187,7 +201,7 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
                 return
             w.sent.append(t)
             try:
-                w.conn.send((t.config_id, t.options, t.trace_key, t.group))
+                w.conn.send((t.config_id, t.options, t.trace_key, t.group, t.column, t.keep))
             except OSError:  # it died: the main loop sees it and gives its rows back
                 return
 
@@ -266,7 +280,8 @@ def _dask_batch(shared: SharedInputs, rows: list[tuple], reset: bool) -> list[Ou
         _DASK_RUNNER.append(RowRunner(_DASK_SHARED, reset=reset))
     runner = _DASK_RUNNER[0]
     runner.reset = reset
-    return [runner.run(cid, options, shared.key, group) for cid, options, group in rows]
+    return [runner.run(cid, options, shared.key, group, column, keep)
+            for cid, options, group, column, keep in rows]
 
 
 def dask_batch_rows(rows: int, workers: int) -> int:
@@ -348,7 +363,7 @@ def run_dask(tasks: Sequence[Task], shared: dict[str, SharedInputs], scheduler: 
                 batch.append(t)
             if not batch:
                 return
-            rows = [(t.config_id, t.options, t.group) for t in batch]
+            rows = [(t.config_id, t.options, t.group, t.column, t.keep) for t in batch]
             fut = client.submit(_dask_batch, scattered[batch[0].trace_key], rows, reset,
                                 pure=False, key=f"neurosim-rows-{serial}-{batch[0].config_id}",
                                 workers=None if addr is None else [addr],

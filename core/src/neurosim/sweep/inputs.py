@@ -47,6 +47,11 @@ class SharedInputs:
     layer_names: list[str] = field(default_factory=list)
     weight_bits: int = 8  # the synapse bits the traces were captured with
 
+    def set_memo_budget(self, budget_bytes: int) -> None:
+        """The statistics memo's budget for large statistics, here and in every worker
+        this is sent to (``--memo-mb``)."""
+        self.workload.memo.budget_bytes = int(budget_bytes)
+
     @property
     def nbytes(self) -> int:
         w = self.workload
@@ -61,9 +66,8 @@ class SharedInputs:
                 "key": self.key, "layer_names": self.layer_names,
                 "weight_bits": self.weight_bits, "layers": w.layers,
                 "weights": [_pack_weights(a, self.weight_bits) for a in w.weights],
-                "inputs": [_pack_bits(a) for a in w.inputs],
-                "budget": w.statistics_budget_bytes})
-        return packed[1]
+                "inputs": [_pack_bits(a) for a in w.inputs]})
+        return dict(packed[1], budget=self.workload.memo.budget_bytes)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         from ..engine.workload import Workload

@@ -19,6 +19,43 @@ from .schedule import Task, make_task, row_weight
 from .spec import Row, SweepSpec
 from .store import Store
 
+#: the statistics memo's budget per worker (MB) at most, by default: one VGG8 row's float32
+#: conductance sums on 64-row subarrays take 1,485 MB, on 128-row ones about 800 MB
+#: (docs/sweeps.md); the default is this or a quarter of the memory per worker if less
+MEMO_MB_MAX_DEFAULT = 2048
+#: ... and at least this (the engine's own default budget)
+MEMO_MB_MIN_DEFAULT = 256
+
+
+def total_memory_mb() -> int | None:
+    """This machine's physical memory in MB (None where it cannot be read)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20)
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def default_memo_mb(workers: int) -> int:
+    """The default ``--memo-mb``: :data:`MEMO_MB_MAX_DEFAULT`, or a quarter of the physical
+    memory per worker when that is less, but not below :data:`MEMO_MB_MIN_DEFAULT`."""
+    total = total_memory_mb()
+    if total is None:
+        return MEMO_MB_MIN_DEFAULT
+    return max(MEMO_MB_MIN_DEFAULT, min(MEMO_MB_MAX_DEFAULT, total // (4 * max(1, workers))))
+
+
+def check_memo_mb(value: Any, what: str) -> int:
+    """A memo budget in MB (``what`` names the option or spec key in the error): an integer
+    from 0 (keep no large statistics) to the machine's physical memory."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise NeuroSimError(f"{what} = {value!r}: expected a whole number of MB")
+    total = total_memory_mb()
+    if value < 0 or (total is not None and value > total):
+        limit = f" and {total} (this machine's memory)" if total is not None else ""
+        raise NeuroSimError(f"{what} = {value}: give a budget between 0{limit} MB")
+    return value
+
+
 #: options the accuracy simulation depends on (besides network, data and checkpoint)
 ACCURACY_OPTIONS = ("quant_mode", "inference", "adc_bits", "onoff_ratio", "variation",
                     "retention_time_s", "drift_nu", "drift_detect", "drift_target", "seed",
@@ -38,9 +75,18 @@ class RunSettings:
     quiet: bool = False
     dask_processes: bool = True
     use_cache: bool = True  # captures through the trace cache (neurosim.trace_cache)
+    memo_mb: int | None = None  # per worker; None: the spec's memo_mb, else the default
 
     def worker_count(self) -> int:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    def memo_budget_mb(self, spec: SweepSpec) -> int:
+        """``--memo-mb``, else the spec's ``memo_mb``, else :func:`default_memo_mb`."""
+        if self.memo_mb is not None:
+            return self.memo_mb
+        if spec.memo_mb is not None:
+            return spec.memo_mb
+        return default_memo_mb(self.worker_count())
 
 
 @dataclass
@@ -121,6 +167,9 @@ def _run_rows(todo: list[Row], spec: SweepSpec, store: Store, settings: RunSetti
             key = trace_key(row.options, spec.source)
             groups.setdefault(key, []).append(row)
         shared = _shared_inputs(groups, spec, record, bar, settings.use_cache)
+        budget = settings.memo_budget_mb(spec) * 2**20
+        for inputs in shared.values():
+            inputs.set_memo_budget(budget)
         tasks: list[Task] = []
         for key, group in groups.items():
             if key not in shared:

@@ -14,9 +14,15 @@ The engine keeps the statistics of a trace set in the workload's
 A *reuse group* is the rows that agree on the trace key, the geometry and the cell options:
 everything the memo keeps without a budget is shared inside it, nothing outside it. Rows
 are sorted by (reuse group, column options, the rest), so within a group the rows whose
-column resistances can be reused (within the memo's budget) follow each other. A worker
-clears its memo when it moves to another group, so its memory is the shared inputs plus
-one group's statistics plus the memo's budget, whatever the number of rows.
+column resistances or conductance sums can be reused (within the memo's budget: they
+differ only in the ADC, the read circuits, the interconnect, ...) follow each other: a
+*column run* (:attr:`Task.column`). A worker clears its memo when it moves to another
+group and drops the large statistics when it moves to another column run (they are keyed
+by the column model: no later row of its order asks for them), so its memory is the
+shared inputs plus one group's statistics plus the memo's budget, whatever the number of
+rows. Each task it is handed says whether the next row of its order is in the same column
+run (:attr:`Task.keep`): then the engine keeps the row's conductance sums from the first
+request on, else not at all (:func:`neurosim.engine.subarray_stats.set_conductance_policy`).
 
 :class:`AffinityQueue` hands rows to local worker processes: a worker keeps drawing from
 the group it is on; a free worker takes the heaviest group nobody is on, and when every
@@ -33,7 +39,7 @@ the same geometry on VGG8).
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 #: the array geometry and bit widths the input-side statistics depend on
@@ -51,13 +57,17 @@ ENVM_WEIGHT = 40.0
 
 @dataclass(frozen=True)
 class Task:
-    """One row to run: its id, effective options, trace key, reuse group and weight."""
+    """One row to run: its id, effective options, trace key, reuse group, weight, column
+    run (reuse group + column options) and, once handed out, whether the worker's next row
+    is in the same column run (None: not known)."""
 
     config_id: str
     options: dict[str, Any]
     trace_key: str
     group: tuple
     weight: float = 1.0
+    column: tuple = ()
+    keep: bool | None = None
 
 
 def _values(options: Mapping[str, Any], names: Sequence[str]) -> tuple[str, ...]:
@@ -85,7 +95,9 @@ def row_weight(cfg: Any, layers: Sequence[Any]) -> float:
 
 def make_task(config_id: str, options: dict[str, Any], trace_key: str,
               weight: float = 1.0) -> Task:
-    return Task(config_id, options, trace_key, reuse_group(options, trace_key), weight)
+    group = reuse_group(options, trace_key)
+    return Task(config_id, options, trace_key, group, weight,
+                group + _values(options, COLUMN_OPTIONS))
 
 
 def grouped(tasks: Iterable[Task]) -> dict[tuple, list[Task]]:
@@ -142,7 +154,8 @@ class AffinityQueue:
     def _take(self, g: _Group, far: bool) -> Task:
         t = g.tasks.pop() if far else g.tasks.popleft()
         g.weight -= t.weight
-        return t
+        nxt = (g.tasks[-1] if far else g.tasks[0]) if g.tasks else None
+        return replace(t, keep=nxt is not None and nxt.column == t.column)
 
     def release(self, worker: Any) -> None:
         """``worker`` is gone: its group is free for others to take whole."""

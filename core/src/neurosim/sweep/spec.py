@@ -28,7 +28,7 @@ from ..errors import ConfigError, NeuroSimError
 
 TOP_KEYS = ("network", "model", "traces", "data", "checkpoint", "batch", "input_shape",
             "net_options", "accuracy", "accuracy_mode", "base", "grid", "points", "random",
-            "objectives")
+            "objectives", "memo_mb")
 
 
 class SpecError(NeuroSimError):
@@ -58,6 +58,7 @@ class SweepSpec:
     minimize: list[str] = field(default_factory=list)
     accuracy: bool = False
     accuracy_mode: str = "default"
+    memo_mb: int | None = None  # statistics memo budget per worker (as --memo-mb)
     #: spec spelling of each axis -> option name, in the order the axes appear
     axis_names: dict[str, str] = field(default_factory=dict)
 
@@ -149,6 +150,13 @@ def load_spec(path: str | Path) -> SweepSpec:
     if spec.accuracy_mode not in ("default", "parity"):
         raise SpecError(f"{where}: accuracy_mode = {spec.accuracy_mode!r}: use default or "
                         "parity")
+    if "memo_mb" in data:
+        from .runner import check_memo_mb
+
+        try:
+            spec.memo_mb = check_memo_mb(data["memo_mb"], "memo_mb")
+        except NeuroSimError as exc:
+            raise SpecError(f"{where}: {exc}") from None
     checker = _ValueChecker(where, spec.axis_names)
     spec.base = checker.options(_table(data, "base", where), "[base]", axis=False)
     for key, values in _table(data, "grid", where).items():
