@@ -360,7 +360,8 @@ def resolve_name(key: str) -> str:
     """Python option name for ``key`` (itself, a Param.cpp alias, or ``section.key``)."""
     k = key.strip()
     if "." in k:
-        k = k.split(".", 1)[1]
+        section, k = k.split(".", 1)
+        _check_section(section, key)
     if k in _FIELDS:
         return k
     if k in _ALIASES:
@@ -467,20 +468,54 @@ def parse_overrides(items: Iterable[str]) -> dict[str, str]:
     return out
 
 
+def sections() -> list[str]:
+    """The section names of the options (``[hardware]``, ``[accuracy]``, ...)."""
+    return list(dict.fromkeys(f.metadata["section"] for f in fields(Config)))
+
+
+def _check_section(section: str, where: str) -> None:
+    """An unknown section name is an error (its options would otherwise be taken silently
+    from a misspelt table such as ``[hardwear]``)."""
+    if section.strip() not in sections():
+        import difflib
+
+        near = difflib.get_close_matches(section.strip(), sections(), n=1, cutoff=0.6)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise ConfigError(f"{where}: unknown section {section.strip()!r}.{hint} Sections: "
+                          f"{', '.join(sections())}")
+
+
 def _flatten(d: Mapping[str, Any], src: str) -> dict[str, Any]:
+    """One table of options from a file's sections; a section name must be known and no
+    option may be given twice (under two names, e.g. ``tech`` and ``technode``, or in two
+    sections), which would otherwise keep one of the values silently."""
     out: dict[str, Any] = {}
+    first: dict[str, str] = {}  # option -> the key that set it
+
+    def put(key: str, value: Any) -> None:
+        try:
+            name = key if key.startswith("peripherals.") else resolve_name(key)
+        except ConfigError:
+            name = key  # an unknown option is reported (naming the file) by set_options
+        if name in first:
+            raise ConfigError(f"{src}: option {name} is given twice ({first[name]} and "
+                              f"{key}); keep one")
+        first[name] = key
+        out[key] = value
+
     for k, v in d.items():
         if k == "peripherals" and isinstance(v, Mapping):
             for role, impl in v.items():
-                out[f"peripherals.{role}"] = impl
+                put(f"peripherals.{role}", impl)
             continue
         if isinstance(v, Mapping):
+            _check_section(k, src)
             for k2, v2 in v.items():
                 if isinstance(v2, Mapping):
                     raise ConfigError(f"{src}: option {k}.{k2} is nested too deeply")
-                out[k2] = v2
+                put(k2, v2)
         else:
-            out[k] = v
+            put(k, v)
     return out
 
 

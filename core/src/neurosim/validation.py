@@ -163,6 +163,23 @@ def check_chip_clocking(cfg: Any) -> None:
             "true, Param.cpp peBufferType=1 globalBufferType=1) or synchronous = true")
 
 
+def check_sram_mux(cfg: Any) -> None:
+    """SRAM in conventional parallel mode with the multilevel sense amp needs col_mux > 1:
+    NeuroSim sets the cell access resistance (``param->resCellAccess``) that spans the
+    MLSA's reference ladder (architecture spec section 8: ``G_start =
+    numRowParallel/resCellAccess``) only while building the column mux, so with
+    numColMuxed = 1 the ladder divides by zero (NaN references in the C++)."""
+    if cfg.device == "sram" and cfg.operation_mode == 2 and cfg.adc == "mlsa" \
+            and cfg.col_mux == 1:
+        from .errors import RejectedConfiguration
+
+        raise RejectedConfiguration(
+            "col_mux (NeuroSim: numColMuxed) = 1 with device = sram and adc = mlsa in "
+            "conventional parallel mode: NeuroSim sets the SRAM access resistance that spans "
+            "the sense amp's reference levels only when columns share an ADC, so its "
+            "references come out NaN; use col_mux >= 2 or adc = sar (SARADC=1)")
+
+
 def nonfinite_figures(data: Any, path: str = "") -> list[str]:
     """Dotted paths of every non-finite number (or ``"inf"``/``"nan"`` string) in a result's
     JSON, e.g. ``["layers.1.read_latency_s"]``; empty when all figures are finite."""
@@ -215,6 +232,8 @@ def check_components(cfg: Any, registry: Any) -> None:
     registry.entry("tech", cfg.tech)
     registry.entry("device", cfg.device)
     roles = registry.roles()
+    if "adc" in roles:  # the adc option names the converter plugin (mlsa, sar, ...)
+        registry.entry("peripheral", cfg.adc, "adc")
     for role, name in sorted(cfg.peripherals.items()):
         if role not in roles:
             near = difflib.get_close_matches(role, roles, n=2, cutoff=0.5)

@@ -22,6 +22,25 @@ def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> C
     return cfg
 
 
+def reject_unused(options: list[str], needs: str) -> None:
+    """Refuse the ``options`` (flag names such as ``--device``) given on the command line
+    when ``needs`` is absent: an option that would be ignored is an error, never silent."""
+    from ..errors import NeuroSimError
+
+    ctx = click.get_current_context()
+    given = []
+    for param in ctx.command.params:
+        if isinstance(param, click.Option) and any(o in options for o in param.opts):
+            if ctx.get_parameter_source(param.name) in (
+                    click.core.ParameterSource.COMMANDLINE,
+                    click.core.ParameterSource.ENVIRONMENT):
+                given.append(max(param.opts, key=len))
+    if given:
+        raise NeuroSimError(f"{' and '.join(given)} appl{'ies' if len(given) == 1 else 'y'} "
+                            f"only with {needs}; add {needs} or drop "
+                            f"{'it' if len(given) == 1 else 'them'}")
+
+
 def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--network/--model/--checkpoint/--data/--batch/--input-shape/--config/--set."""
     opts = [

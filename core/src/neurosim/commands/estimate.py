@@ -21,9 +21,10 @@ from typing import Any
 
 import click
 
+from ..errors import NeuroSimError
 from ..outputs import output_options
 from .common import build_config, engine_options, layer_table_text, model_options, \
-    progress_printer
+    progress_printer, reject_unused
 
 
 def network_json(run: Any) -> dict[str, Any]:
@@ -121,7 +122,11 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     if with_accuracy:
         from ..validation import check_torch_device
 
+        if network is None:
+            raise NeuroSimError("--with-accuracy needs --network (a registered network)")
         device = check_torch_device(device)
+    else:
+        reject_unused(["--accuracy-mode", "--device"], "--with-accuracy")
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
     say = progress_printer(quiet)
@@ -145,11 +150,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     check_finite(res.to_json())  # inf/nan is refused, never printed or written
     acc = None
     if with_accuracy:  # the accuracy side (neurosim.commands.accuracy), same network/config
-        from ..errors import NeuroSimError
         from .accuracy import accuracy_json, run_accuracy
 
-        if network is None:
-            raise NeuroSimError("--with-accuracy needs --network (a registered network)")
         say("running the accuracy simulation")
         acc = run_accuracy(cfg, network, data or f"random:{batch}", checkpoint, 1, device,
                            accuracy_mode, "auto", 200, quiet, net_options,

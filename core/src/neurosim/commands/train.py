@@ -13,6 +13,9 @@ checkpoint (a state dict, written atomically) loads with ``--checkpoint`` in
 from __future__ import annotations
 
 import json
+import math
+import secrets
+from pathlib import Path
 from typing import Any
 
 import click
@@ -27,6 +30,25 @@ def _epochs_list(text: str) -> tuple[int, ...]:
     except ValueError:
         raise NeuroSimError(f"--decreasing-lr {text!r}: expected epochs like 140,180") \
             from None
+
+
+def _check_numbers(**values: float) -> None:
+    """The float options finite (a nan/inf rate trains nothing useful) and the seed and
+    weight decay non-negative; ``--lr`` and ``--grad-scale`` > 0 are checked by
+    :meth:`TrainSettings.check`."""
+    for name, v in values.items():
+        if not math.isfinite(v):
+            raise NeuroSimError(f"--{name.replace('_', '-')} {v}: must be a finite number")
+    for name in ("momentum", "weight_decay", "seed"):
+        if values[name] < 0:
+            raise NeuroSimError(f"--{name.replace('_', '-')} {values[name]}: must be >= 0")
+
+
+def _staging_path(out_path: str) -> Path:
+    """A new hidden file next to ``out_path`` that the training loop writes the checkpoint
+    to; the output group then renames it into place with ``--json`` (all or nothing)."""
+    target = Path(out_path)
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.train.tmp")
 
 
 def _settings(**kw: Any) -> Any:
@@ -93,19 +115,30 @@ def train_cmd(network: str, data: str, val_data: str | None, limit: int | None,
                          decreasing_lr=_epochs_list(decreasing_lr), wl_weight=wl_weight,
                          wl_activate=wl_activate, wl_error=wl_error, wl_grad=wl_grad,
                          seed=seed, loss=loss, mode=quant_mode)
+    _check_numbers(lr=lr, momentum=momentum, weight_decay=weight_decay,
+                   grad_scale=grad_scale, seed=seed)
     for p in (out_path, json_out):
         if p and checkpoint and p == checkpoint:
             raise NeuroSimError(f"--out {p}: would overwrite the input checkpoint")
+    from ..output_group import OutputGroup
     from ..training.run import run_training
 
-    res = run_training(network, data, val_data, settings, out_path=out_path,
-                       checkpoint=checkpoint, net_options=net_options, device=device,
-                       quiet=quiet, limit=limit, split=split, text_field=text_field,
-                       label_field=label_field, threads=threads)
-    if json_out:
-        from .compat import write_json_atomic
-
-        write_json_atomic(json_out, json.dumps(res.to_json(), indent=2))
+    # both outputs are checked before the epochs run and written together after them
+    group = OutputGroup(inputs=[checkpoint])
+    group.declare("--out", out_path)
+    group.declare("--json", json_out)
+    staged = _staging_path(out_path)
+    try:
+        res = run_training(network, data, val_data, settings, out_path=str(staged),
+                           checkpoint=checkpoint, net_options=net_options, device=device,
+                           quiet=quiet, limit=limit, split=split, text_field=text_field,
+                           label_field=label_field, threads=threads)
+        group.set("--out", staged.read_bytes)
+        if json_out:
+            group.set("--json", json.dumps(res.to_json(), indent=2))
+        group.commit()
+    finally:
+        staged.unlink(missing_ok=True)
     last = res.history[-1]
     click.echo(f"Network: {network}; {len(res.history)} epoch(s) in {res.seconds:.1f} s")
     click.echo(f"train loss {last.loss:.4g}, train accuracy {100 * last.train_accuracy:.2f} %"

@@ -160,9 +160,10 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
     layers = work.layers
     n = len(layers)
     config = config.validate()
-    from ..validation import check_chip_clocking, check_layers
+    from ..validation import check_chip_clocking, check_layers, check_sram_mux
 
     check_chip_clocking(config)  # asynchronous mode with register-file buffers
+    check_sram_mux(config)  # SRAM MLSA references need col_mux >= 2
     check_layers(layers)  # no output position, kernel beyond the map: named, not a crash
     ctx = ctx or build_context(config)
     p = ctx.param

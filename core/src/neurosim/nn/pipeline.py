@@ -7,6 +7,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -17,7 +18,7 @@ import torch
 from ..config import Config
 from ..datasets import DataSpec, load_data
 from ..errors import NeuroSimError
-from ..failures import user_code
+from ..failures import one_line, user_code
 from ..networks import NetworkSpec, get_network
 from .capture import capture
 from .records import PreparedRun, check_weight_range  # noqa: F401 (re-exported)
@@ -48,6 +49,35 @@ def load_model_function(ref: str) -> Any:
     if not callable(func):
         raise NeuroSimError(f"--model {ref!r}: {mod_name} has no function {func_name!r}")
     return func
+
+
+@contextmanager
+def _torch_layer_errors(model_ref: str | None, inputs: Any) -> Iterator[None]:
+    """A ``--model`` whose forward pass fails inside a torch layer (a shape mismatch of
+    --input-shape or of the returned example inputs, a dtype error) is bad input: one
+    :class:`NeuroSimError` naming the input shape, not an internal error."""
+    try:
+        yield
+    except (RuntimeError, ValueError, TypeError) as exc:
+        if model_ref is None or not _raised_by_torch_op(exc):
+            raise
+        shape = ",".join(str(v) for v in getattr(inputs, "shape", ())[1:])
+        raise NeuroSimError(f"--model {model_ref}: the forward pass on inputs of shape "
+                            f"{shape or '?'} (per item) raised {type(exc).__name__}: "
+                            f"{one_line(str(exc))}; check --input-shape or the example "
+                            "inputs the function returns") from None
+
+
+def _raised_by_torch_op(exc: BaseException) -> bool:
+    """``exc`` came out of a torch operation itself (torch's code, or the capture mode's
+    ``out = func(*args, **kwargs)`` dispatch of it), not out of neurosim's own code."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    if not tb:
+        return False
+    last = tb[-1]
+    if "/torch/" in last.filename.replace("\\", "/"):
+        return True
+    return last.name == "__torch_function__" and (last.line or "").startswith("out = func(")
 
 
 def _class_files(model: Any) -> list[str]:
@@ -185,7 +215,8 @@ def _prepare(config: Config, *, network: str | None, model_ref: str | None,
     forward_files = []
     if model_ref is not None:  # errors in the user's forward() name the user's line
         forward_files = [*user_files, *_class_files(model)]
-    with user_code(f"--model {model_ref}: the forward pass", forward_files):
+    with user_code(f"--model {model_ref}: the forward pass", forward_files), \
+            _torch_layer_errors(model_ref, inputs):
         cap = capture(model, inputs, weight_bits=config.synapse_bits,
                       input_bits=config.input_bits)
     check_weight_range(cap, config.algo_weight_min, config.algo_weight_max)
