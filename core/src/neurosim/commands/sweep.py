@@ -57,6 +57,10 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     if memo_mb is not None:
         check_memo_mb(memo_mb, "--memo-mb")
     spec = load_spec(spec_file)
+    if not (with_accuracy or spec.accuracy):
+        from .common import reject_unused
+
+        reject_unused(["--device"], "--with-accuracy (or accuracy = true in the spec)")
     if (with_accuracy or spec.accuracy) and device.startswith("cuda"):
         try:
             import torch

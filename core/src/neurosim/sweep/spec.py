@@ -31,6 +31,11 @@ TOP_KEYS = ("network", "model", "traces", "data", "checkpoint", "batch", "input_
             "objectives", "memo_mb")
 
 
+#: most configurations one sweep expands to (grid product, points and random samples);
+#: at about 1 s per configuration (docs/sweeps.md) this is more than a day of CPU time
+MAX_ROWS = 100_000
+
+
 class SpecError(NeuroSimError):
     """A malformed spec file; the message names the file, the table and the key."""
 
@@ -109,16 +114,23 @@ def config_id(options: Mapping[str, Any], source: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------- reading
 
 def read_spec_file(path: str | Path) -> dict[str, Any]:
+    from ..config import _yaml_loader
+    from ..files import read_text
+
     p = Path(path)
-    try:
-        text = p.read_text()
+    try:  # size limit, and a non-UTF-8 file named (not a UnicodeDecodeError)
+        text = read_text(p, "spec")
+    except NeuroSimError as exc:
+        raise SpecError(str(exc)) from None
     except OSError as exc:
         raise SpecError(f"{p}: cannot read the spec file ({exc.strerror or exc})") from None
     if p.suffix in (".yaml", ".yml"):
         import yaml
 
-        try:
-            data = yaml.safe_load(text) or {}
+        try:  # a key given twice is refused, as in configuration files
+            data = yaml.load(text, Loader=_yaml_loader()) or {}
+        except ConfigError as exc:
+            raise SpecError(f"{p}, {exc}") from None
         except yaml.YAMLError as exc:
             raise SpecError(f"{p}: invalid YAML: {exc}") from None
     else:
@@ -163,6 +175,11 @@ def load_spec(path: str | Path) -> SweepSpec:
         if not isinstance(values, list) or not values:
             raise SpecError(f"{where}: [grid] {key}: expected a non-empty list of values")
         spec.grid[key] = [checker.value(key, v, "[grid]") for v in values]
+    product = math.prod(len(v) for v in spec.grid.values()) if spec.grid else 0
+    if product > MAX_ROWS:
+        raise SpecError(f"{where}: [grid] expands to {product} configurations "
+                        f"({' x '.join(str(len(v)) for v in spec.grid.values())}); at most "
+                        f"{MAX_ROWS} per sweep; split it into several sweeps")
     points = data.get("points", [])
     if not isinstance(points, list) or not all(isinstance(p, dict) for p in points):
         raise SpecError(f"{where}: points: expected [[points]] tables")
@@ -182,6 +199,10 @@ def load_spec(path: str | Path) -> SweepSpec:
         for v in vals:
             check_objective(v, where, sense)
         getattr(spec, sense).extend(vals)
+    both = sorted(set(spec.maximize) & set(spec.minimize))
+    if both:
+        raise SpecError(f"{where}: [objectives] {both[0]} is both maximized and minimized; "
+                        "keep it in one list")
     if any(k == "accuracy" for k, _ in spec.objectives) and not spec.accuracy:
         spec.accuracy = True  # an accuracy objective asks for the accuracy simulation
     if spec.accuracy and "network" not in source:
@@ -310,6 +331,9 @@ def _random_table(t: dict[str, Any], where: str, checker: _ValueChecker) -> dict
     samples = t.get("samples")
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise SpecError(f"{where}: [random] samples = {samples!r}: expected a positive integer")
+    if samples > MAX_ROWS:
+        raise SpecError(f"{where}: [random] samples = {samples}: at most {MAX_ROWS} "
+                        "configurations per sweep; split it into several sweeps")
     seed = t.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise SpecError(f"{where}: [random] seed = {seed!r}: expected an integer")
