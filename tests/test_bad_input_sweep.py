@@ -53,3 +53,15 @@ def test_device_without_accuracy(tmp_path: Path) -> None:
     proc, _, out = run_spec(tmp_path, "s.toml", MODEL + GRID, "--device", "cuda")
     assert_error(proc, "--device", "--with-accuracy")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("text,named", [
+    ('network = "lenett"\n' + GRID, "lenett"),
+    ('network = "lenet"\ndata = "foo:1"\n' + GRID, "foo:1"),
+    ('traces = "no_such_folder"\n' + GRID, "no_such_folder"),
+])
+def test_bad_source(tmp_path: Path, text: str, named: str) -> None:
+    # was: every row 'rejected' with the same error, exit 0
+    proc, spec, out = run_spec(tmp_path, "s.toml", text)
+    assert_error(proc, str(spec), named)
+    assert not out.exists()

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,6 +19,25 @@ from ..errors import NeuroSimError
 @click.group("sweep")
 def sweep_group() -> None:
     """Sweep configurations from a spec file into a resumable results store."""
+
+
+def _check_source(spec: Any) -> None:
+    """The spec's network, data and trace folder, checked once before any row runs (a
+    misspelt network would otherwise reject every row and exit 0)."""
+    src = spec.source
+    try:
+        if "network" in src:
+            from ..networks import get_network
+
+            get_network(src["network"])
+        if src.get("data"):
+            from ..datasets.spec import parse_data
+
+            parse_data(src["data"], int(src.get("batch") or 1))
+        if "traces" in src and not Path(src["traces"]).is_dir():
+            raise NeuroSimError(f"traces = {src['traces']!r}: no such folder")
+    except NeuroSimError as exc:
+        raise NeuroSimError(f"{spec.path}: {exc}") from None
 
 
 @sweep_group.command("run")
@@ -57,6 +78,7 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     if memo_mb is not None:
         check_memo_mb(memo_mb, "--memo-mb")
     spec = load_spec(spec_file)
+    _check_source(spec)
     if not (with_accuracy or spec.accuracy):
         from .common import reject_unused
 
