@@ -141,3 +141,11 @@ def test_train_missing_output_folder_before_training(tmp_path: Path) -> None:
     # before: the folder was found missing only after all epochs ran
     proc = neurosim(*TRAIN, "--out", str(tmp_path / "no" / "t.pt"))
     assert_error(proc, "--out", "does not exist")
+
+
+# ---------------------------------------------------------------- accuracy --sweep
+def test_accuracy_sweep_one_option_under_two_names() -> None:
+    # before: both columns printed, ADCprecision=5 overriding every adc_bits value (exit 0)
+    proc = neurosim("accuracy", "-n", "lenet", "--data", "digits:test", "--limit", "8",
+                    "--quiet", "--sweep", "adc_bits=3,4", "--sweep", "ADCprecision=5")
+    assert_error(proc, "ADCprecision", "adc_bits", "same option")

@@ -27,6 +27,13 @@ def parse_sweep(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
                                 "adc_bits=3,4,5)")
         if any(k == key.strip() for k, _ in out):
             raise NeuroSimError(f"--sweep {key.strip()}: given twice")
+        from ..config import resolve_name
+
+        name = resolve_name(key.strip())  # an unknown key is named here
+        for k, _ in out:  # two spellings of one option (adc_bits, ADCprecision)
+            if resolve_name(k) == name:
+                raise NeuroSimError(f"--sweep {key.strip()}: names the same option ({name}) "
+                                    f"as --sweep {k}; give it once")
         out.append((key.strip(), vals))
     return out
 
