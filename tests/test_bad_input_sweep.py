@@ -65,3 +65,14 @@ def test_bad_source(tmp_path: Path, text: str, named: str) -> None:
     proc, spec, out = run_spec(tmp_path, "s.toml", text)
     assert_error(proc, str(spec), named)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("expr", ["technode ==", "technode =", "chip.area_m2 <="])
+def test_where_without_value(expr: str) -> None:
+    """``sweep show --where 'technode =='`` read as technode = "=" and listed no row."""
+    from neurosim.errors import NeuroSimError
+    from neurosim.sweep.query import parse_where
+
+    with pytest.raises(NeuroSimError, match="no value after"):
+        parse_where(expr, ["technode", "chip.area_m2"])
+    assert parse_where("technode >= 22", ["technode"])[0].value == 22.0

@@ -57,6 +57,10 @@ def parse_where(expr: str, columns: list[str]) -> list[Condition]:
         if col not in columns:
             raise NeuroSimError(f"--where: no column {col!r}; columns: "
                                 f"{', '.join(_short(columns))}")
+        if not raw.strip() or set(raw.strip()) <= set("=<>!"):  # 'technode ==' read as
+            # technode = "=" matched no row, silently
+            raise NeuroSimError(f"--where {part!r}: no value after {op}; write COLUMN OP "
+                                "VALUE, e.g. \"technode = 22\"")
         raw = raw.strip().strip("'\"")
         try:
             value: Any = float(raw.lower().removesuffix("nm"))
