@@ -3,7 +3,8 @@ path's result, bit for bit.
 
 ``CrossbarModel(compile="on")`` runs the exact integer partial sums through the compiled
 fused ADC (:func:`neurosim.accuracy.quant.adc_shift_add`, ``torch.compile``; products
-``bits @ digits`` in bfloat16 where exact, else float32); ``compile="off"`` runs the
+``bits @ digits`` in bfloat16 where exact and the CPU has a bfloat16 kernel, else
+float32); ``compile="off"`` runs the
 separate torch operations. Both must agree exactly (``torch.equal``) in every branch:
 per-item and per-batch ranges, signed inputs, float32 products (cellBit 2 with 128 rows),
 linear layers, ties read downwards, reused scratch buffers. The first run on a machine
@@ -45,10 +46,11 @@ def activations(*shape, seed=1, signed=False):
     return torch.round(torch.clamp(x, lo, 255 / 256) * 256) / 256
 
 
-def both(ly, x, w, conv=True, **kw):
+def both(ly, x, w, conv=True, bf16=None, **kw):
     out = []
     for mode in ("off", "on"):
         hw = CrossbarModel(compile=mode, **kw)
+        hw.bf16_products = bf16
         out.append(hw.conv2d(ly, x, w) if conv else hw.linear(ly, x, w))
         assert hw.compile_error is None
     return out
@@ -58,8 +60,25 @@ def both(ly, x, w, conv=True, **kw):
 def test_conv_bf16_products(mode):
     """cellBit 1, 16 rows: bfloat16 products; one ADC range per item or per batch."""
     ly = layer()
-    a, b = both(ly, activations(2, 32, 6, 6), grid_weights(12, 32, 3, 3), mode=mode)
+    a, b = both(ly, activations(2, 32, 6, 6), grid_weights(12, 32, 3, 3), mode=mode,
+                bf16=True)
     assert torch.equal(a, b) and a.abs().max() > 0
+
+
+def test_products_float32_where_the_cpu_has_no_bf16_kernel():
+    """By default the compiled path multiplies in bfloat16 only where the CPU does so
+    natively: on AVX2-only CPUs torch's bfloat16 ``bmm`` is a scalar fallback (measured
+    15x slower than float32; a VGG8 pass ran for minutes instead of seconds). Before the
+    fix the product buffer was bfloat16 on every CPU."""
+    ly = layer()
+    hw = CrossbarModel(compile="on")
+    out = hw.conv2d(ly, activations(2, 32, 6, 6), grid_weights(12, 32, 3, 3))
+    native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    dtypes = {key[1] for key in hw._buffers if key[0] == "prod"}
+    assert dtypes == {torch.bfloat16 if native else torch.float32}
+    hw.bf16_products = not native
+    assert torch.equal(hw.conv2d(ly, activations(2, 32, 6, 6), grid_weights(12, 32, 3, 3)),
+                       out)
 
 
 def test_conv_float32_products_signed_inputs_ties_down():

@@ -55,7 +55,8 @@ import torch.nn.functional as F
 
 from ..errors import NeuroSimError
 from .nonideal import NonIdealities
-from .quant import adc_exact, linear_quantize_out, retention, retention_active
+from .quant import (adc_exact, fast_bf16_matmul, linear_quantize_out, retention,
+                    retention_active)
 from .rng import stream_key, varied_cells
 
 MODES = ("parity", "default")
@@ -209,6 +210,9 @@ class CrossbarModel:
         self.compile = compile
         #: why the compiled ADC failed here ("auto" then keeps the torch operations)
         self.compile_error: str | None = None
+        #: products of the compiled path in bfloat16 where exact: None (where the CPU
+        #: multiplies bfloat16 natively, :func:`.quant.fast_bf16_matmul`), True or False
+        self.bf16_products: bool | None = None
         self._buffers: dict[tuple, torch.Tensor] = {}  # scratch reused across calls
         self._map_variation_once = True
 
@@ -674,10 +678,12 @@ class CrossbarModel:
         The matrix product gives ``P = bits @ digits`` (digits ``0..R-1`` instead of cells;
         the partial sum is ``a P + b n`` with ``a = 2(r-1)``, ``b = 2(R-1)`` and ``n`` the
         rows read, formed in the kernel). With ``|P| <= nn (R-1) <= 256`` (cellBit 1 up to
-        256 rows) the product runs in bfloat16: 0/1 (or -1/0/1) times 0/1 digits,
-        accumulated in float32 and rounded to bfloat16, whose 8-bit significands hold every
-        integer up to 256: exact, at about 2.4x the float32 rate here; otherwise float32
-        (exact below 2**24). ``mag``: input magnitudes ``(G, M, nn)`` (uint8 or int32),
+        256 rows) the product runs in bfloat16 where the CPU multiplies bfloat16 natively
+        (:func:`.quant.fast_bf16_matmul`): 0/1 (or -1/0/1) times 0/1 digits, accumulated
+        in float32 and rounded to bfloat16, whose 8-bit significands hold every integer up
+        to 256: exact, at about 2.4x the float32 rate on AVX-512 cores; otherwise float32
+        (exact below 2**24; on AVX2-only cores torch's bfloat16 product is a scalar
+        fallback 15x slower than float32). ``mag``: input magnitudes ``(G, M, nn)`` (uint8 or int32),
         ``signed``: the signed inputs when negative ones occur."""
         g_all, m, nn_ = mag.shape
         cout = cell.shape[-1]
@@ -688,7 +694,9 @@ class CrossbarModel:
         radix = 2 ** p.cell_bits
         a, b = 2 * (int(p.ratio) - 1), 2 * (radix - 1)
         _, levels = self._digits_layout(p)
-        gdt = torch.bfloat16 if nn_ * (max(levels) - 1) <= 256 else torch.float32
+        exact_bf16 = nn_ * (max(levels) - 1) <= 256
+        bf16 = fast_bf16_matmul(dev) if self.bf16_products is None else self.bf16_products
+        gdt = torch.bfloat16 if exact_bf16 and bf16 else torch.float32
         dkey = None if ckey is None else ckey + ("digits", gdt)
         digits = self._cells.get(dkey) if dkey is not None else None
         if digits is None:  # (G, nn, K, cout), exact small integers
