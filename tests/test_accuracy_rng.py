@@ -120,3 +120,25 @@ def test_crossbar_variation_independent_of_chunking_and_threads():
         assert torch.equal(a, outs[0][0]) and torch.equal(b, outs[0][1])
     assert not torch.equal(outs[0][0], outs[0][1])
     assert not torch.equal(CrossbarModel(seed=4).linear(ly, x, w), outs[0][0])
+
+
+@pytest.mark.parametrize("mode", ["default", "parity"])
+def test_compiled_float_adc_equals_torch_operations(mode):
+    """Continuous partial sums (variation; deterministic drift) through the compiled
+    two-pass ADC (:mod:`neurosim.accuracy.adc_float`): the torch operations' result bit for
+    bit, conv and linear, several chunks."""
+    torch.manual_seed(1)
+    x = torch.round(torch.rand(2, 24, 4, 4) * 255) / 255
+    w = torch.round((torch.rand(8, 24, 3, 3) * 2 - 1) * 127) / 127
+    xl = torch.round(torch.rand(3, 64) * 255) / 255
+    wl = torch.round((torch.rand(12, 64) * 2 - 1) * 127) / 127
+    conv = _layer(name="c", padding=(1, 1))
+    drift = _layer(name="d", vari=0.0, t=100.0, v=0.05, detect=1, onoffratio=10.5)
+    out = []
+    for compile_ in ("off", "on"):
+        hw = CrossbarModel(mode=mode, seed=3, max_elements=1 << 13, compile=compile_)
+        out.append([hw.conv2d(conv, x, w), hw.linear(_layer(), xl, wl),
+                    hw.linear(drift, xl, wl)])
+        assert hw.compile_error is None
+    for a, b in zip(*out):
+        assert torch.equal(a, b)

@@ -647,14 +647,18 @@ class CrossbarModel:
             bits.mul_(sgn[:, None])
         return bits
 
-    def _adc_kernel(self, partial_sums: int, dev: torch.device) -> Any:
-        """The compiled fused ADC (:func:`.quant.adc_shift_add_kernel`) for a layer call of
-        ``partial_sums`` exact integer partial sums, or None (torch operations)."""
+    def _adc_kernel(self, partial_sums: int, dev: torch.device, kind: str = "exact") -> Any:
+        """The compiled fused ADC for a layer call of ``partial_sums`` partial sums, or None
+        (torch operations): exact integer sums (:func:`.quant.adc_shift_add_kernel`) or,
+        ``kind="float"``, continuous ones (:func:`.adc_float.adc_float_kernel`)."""
         if self.compile == "off" or dev.type != "cpu" or self.compile_error:
             return None
         if self.compile == "auto" and partial_sums < COMPILE_MIN_PARTIAL_SUMS:
             return None
         try:
+            if kind == "float":
+                from .adc_float import adc_float_kernel
+                return adc_float_kernel()
             from .quant import adc_shift_add_kernel
             return adc_shift_add_kernel()
         except Exception as exc:  # no torch.compile here
@@ -921,6 +925,9 @@ class CrossbarModel:
         gc = min(g_all, max(budget // (kc * zc), 1))
         adc_dims = (2, 3, 5) if parity else (3, 5)
         down = self.ties[0] == "down"
+        fkern = None  # the compiled ADC of continuous sums (:mod:`.adc_float`)
+        if not fast and self.ties == ("exact", "exact"):
+            fkern = self._adc_kernel(g_all * nbits * kd * m * cout, dev, "float")
 
         acc = torch.zeros(bsz, nl, cout, dtype=torch.float64, device=dev)
         acc_c = torch.zeros(bsz, dtype=torch.float64, device=dev)  # per-item constants
@@ -971,28 +978,37 @@ class CrossbarModel:
                         torch.bmm(bits.reshape(ng, nz * m, nn_), w,
                                   out=ps.view(ng, nz * m, nk * cout))
                     self.stats["partial_sums"] += ps.numel()
-                    lo = torch.amin(ps, dim=adc_dims, keepdim=True)
-                    delta = torch.amax(ps, dim=adc_dims, keepdim=True) - lo
-                    delta = torch.where(delta > 0, delta, torch.ones_like(delta))
-                    ps.sub_(lo)
-                    if fast:
-                        ps.mul_(amp / delta).add_(-2.0 ** -14 if down else 2.0 ** -14)
-                        idx = ps.floor_()
-                    else:
-                        ps.mul_(amp).div_(delta)
-                        # "down"/"up" (diagnostic envelope): values within 1e-4 of a bin
-                        # edge count as on it (the wrapper's float32 sums of drifted
-                        # digits are that far from their true values)
-                        idx = ps.sub_(1e-4).ceil_().sub_(1) if down else \
-                            (ps.add_(1e-4).floor_() if self.ties[0] == "up" else ps.floor_())
-                    idx = idx.clamp_(min=0, max=top)
+                    lo = None
+                    if fkern is not None:  # continuous sums: the same ADC in two passes
+                        try:
+                            lo, delta = fkern(ps, adc_dims, amp, top)
+                            idx = ps
+                        except Exception as exc:  # e.g. no C++ compiler for inductor
+                            fkern = self._compile_failed(exc)
+                    if lo is None:
+                        lo = torch.amin(ps, dim=adc_dims, keepdim=True)
+                        delta = torch.amax(ps, dim=adc_dims, keepdim=True) - lo
+                        delta = torch.where(delta > 0, delta, torch.ones_like(delta))
+                        ps.sub_(lo)
+                        if fast:
+                            ps.mul_(amp / delta).add_(-2.0 ** -14 if down else 2.0 ** -14)
+                            idx = ps.floor_()
+                        else:
+                            ps.mul_(amp).div_(delta)
+                            # "down"/"up" (diagnostic envelope): values within 1e-4 of a
+                            # bin edge count as on it (the wrapper's float32 sums of
+                            # drifted digits are that far from their true values)
+                            idx = ps.sub_(1e-4).ceil_().sub_(1) if down else \
+                                (ps.add_(1e-4).floor_() if self.ties[0] == "up"
+                                 else ps.floor_())
+                        # step*idx (exact for integer sums)
+                        idx = idx.clamp_(min=0, max=top).mul_(delta / amp)
                     wz = (coef_z[:, None] * coef_k[None, k0:k1]).reshape(1, nz, 1, 1, nk, 1)
                     lo64 = (wz * lo.double()).sum(dim=(0, 1, 4, 5))  # (1|B, 1)
                     acc_c += lo64.reshape(-1)
-                    # step*idx (exact), summed over reads (exact in float32: below
+                    # step*idx summed over reads (exact in float32 for integer sums: below
                     # 2**13 * reads), then shifted by 2**z * R**k and summed over bits and
-                    # digits in float64 (exact)
-                    idx.mul_(delta / amp)
+                    # digits in float64 (exact for integer sums)
                     part = torch.sum(idx, dim=0, out=self._buffer(  # (nz, B, L, nk, cout)
                         "part", tuple(idx.shape[1:]), idx.dtype, dev)).double()
                     part.mul_(wz[0])
