@@ -14,9 +14,9 @@ is written over ``y`` (a reused buffer: no fresh 512 MB temporary per chunk). Th
 
 from __future__ import annotations
 
-import torch
+import functools
 
-_KERNEL: list = []
+import torch
 
 
 def adc_float(y: torch.Tensor, dims: tuple[int, ...], amp: float,
@@ -31,9 +31,8 @@ def adc_float(y: torch.Tensor, dims: tuple[int, ...], amp: float,
     return lo, delta
 
 
+@functools.cache
 def adc_float_kernel() -> object:
     """:func:`adc_float` compiled (inductor, dynamic shapes); raises what the compiler
     raises (the caller falls back to the torch operations)."""
-    if not _KERNEL:
-        _KERNEL.append(torch.compile(adc_float, dynamic=True, fullgraph=True))
-    return _KERNEL[0]
+    return torch.compile(adc_float, dynamic=True, fullgraph=True)

@@ -687,8 +687,8 @@ class CrossbarModel:
         in float32 and rounded to bfloat16, whose 8-bit significands hold every integer up
         to 256: exact, at about 2.4x the float32 rate on AVX-512 cores; otherwise float32
         (exact below 2**24; on AVX2-only cores torch's bfloat16 product is a scalar
-        fallback 15x slower than float32). ``mag``: input magnitudes ``(G, M, nn)`` (uint8 or int32),
-        ``signed``: the signed inputs when negative ones occur."""
+        fallback 15x slower than float32). ``mag``: input magnitudes ``(G, M, nn)`` (uint8
+        or int32), ``signed``: the signed inputs when negative ones occur."""
         g_all, m, nn_ = mag.shape
         cout = cell.shape[-1]
         kd = cell.shape[-2]

@@ -16,6 +16,8 @@ Two families:
 
 from __future__ import annotations
 
+import functools
+
 from typing import Sequence
 
 import torch
@@ -140,17 +142,11 @@ def fast_bf16_matmul(device: torch.device) -> bool:
         return False
 
 
-_KERNELS: dict[str, object] = {}
-
-
+@functools.cache
 def adc_shift_add_kernel() -> object:
     """:func:`adc_shift_add` compiled by ``torch.compile`` (inductor, dynamic shapes; a
     C++ compiler is needed, the compiled code is cached on disk by torch): one pass for
     the ranges, one for the ADC and the weighted sums, instead of ~10 passes of separate
     torch operations. Raises what the compiler raises; callers fall back to the torch
     operations."""
-    fn = _KERNELS.get("adc")
-    if fn is None:
-        fn = torch.compile(adc_shift_add, dynamic=True, fullgraph=True)
-        _KERNELS["adc"] = fn
-    return fn
+    return torch.compile(adc_shift_add, dynamic=True, fullgraph=True)
