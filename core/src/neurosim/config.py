@@ -137,7 +137,8 @@ class Config:
     col_mux: int = opt(8, "columns sharing one ADC", aliases=["numColMuxed"], minimum=1)
     level_output: int = opt(32, "ADC output levels (power of 2; 32 = 5 bit)",
                             aliases=["levelOutput"], minimum=2)
-    cell_bits: int = opt(1, "bits per memory cell (forced to 1 for SRAM)",
+    cell_bits: int = opt(1, "bits per memory cell (an SRAM cell holds 1: the hardware "
+                            "estimate refuses more, which NeuroSim silently forces to 1)",
                          aliases=["cellBit"], minimum=1)
     synapse_bits: int = opt(8, "weight precision (NeuroSim argv 2; wrapper --wl_weight)",
                             aliases=["synapseBit", "wl_weight"], minimum=1)

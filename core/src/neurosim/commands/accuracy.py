@@ -86,12 +86,14 @@ def run_accuracy(cfg: Any, network: str, data: str | None, checkpoint: str | Non
     """Evaluate every item of ``data`` (or the first ``limit``) with a progress bar on
     stderr (items, accuracy so far, items/s, ETA); returns the AccuracyResult."""
     from ..datasets import parse_data
+    from ..datasets.spec import check_split
     from ..progress import progress_bar
     from .common import parse_net_options
 
     build_kwargs = parse_net_options(net_options)
     spec = parse_data(data or "random:1", 1, limit=limit, split=split,
                       text_field=text_field, label_field=label_field)
+    check_split(spec, data, split)
     try:
         import torch  # noqa: F401
     except ImportError as exc:

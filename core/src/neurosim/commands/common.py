@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import click
@@ -97,6 +98,36 @@ def _value(text: str) -> Any:
     return text
 
 
+#: the most elements of one --input-shape item (2**24: 64 MiB of float32), and of the
+#: --batch items generated from it (2**27: 512 MiB); the captured activations are larger
+MAX_INPUT_ELEMENTS = 2**24
+MAX_BATCH_ELEMENTS = 2**27
+
+
+def check_input_shape(text: str | None, batch: int = 1, names: tuple[str, str] = (
+        "--input-shape", "--batch")) -> None:
+    """Refuse an ``--input-shape`` whose items (times ``--batch``) would not fit in memory,
+    before anything is built (torch-free; the format is checked by ``parse_shape``).
+    ``names``: how the two are spelt where they were given (a sweep spec's keys)."""
+    from ..errors import NeuroSimError
+
+    try:
+        sizes = [int(v) for v in str(text or "").replace("x", ",").split(",") if v.strip()]
+    except ValueError:
+        return
+    if not sizes or min(sizes) < 1:
+        return
+    n = math.prod(sizes)
+    if n > MAX_INPUT_ELEMENTS:
+        raise NeuroSimError(f"{names[0]} {text}: {n:,} elements per item; at most "
+                            f"{MAX_INPUT_ELEMENTS:,} (2**24) are accepted (the inputs and "
+                            "the captured activations are held in memory)")
+    if n * max(batch, 1) > MAX_BATCH_ELEMENTS:
+        raise NeuroSimError(f"{names[0]} {text} with {names[1]} {batch}: {n * batch:,} "
+                            f"elements; at most {MAX_BATCH_ELEMENTS:,} (2**27) are generated "
+                            f"at once (lower {names[1]}: only the first item is traced)")
+
+
 def prepare_from_options(network: str | None, model_ref: str | None, checkpoint: str | None,
                          data: str | None, batch: int, input_shape: str | None,
                          cfg: Config, net_options: tuple[str, ...] = ()) -> Any:
@@ -107,6 +138,7 @@ def prepare_from_options(network: str | None, model_ref: str | None, checkpoint:
     if network is None and model_ref is None:
         raise NeuroSimError("give --network NAME (see `neurosim plugins --kind network`) or "
                             "--model module:function")
+    check_input_shape(input_shape, batch)
     try:
         from ..nn.pipeline import parse_shape, prepare
     except ImportError as exc:
@@ -117,12 +149,40 @@ def prepare_from_options(network: str | None, model_ref: str | None, checkpoint:
                    net_options=parse_net_options(net_options))
 
 
+#: the most BLAS threads ``--blas-threads`` / ``$NEUROSIM_BLAS_THREADS`` may ask for
+MAX_BLAS_THREADS = 1024
+ENV_BLAS_THREADS = "NEUROSIM_BLAS_THREADS"
+
+
+def check_blas_threads(ctx: click.Context, param: click.Parameter,
+                       value: int | None) -> int | None:
+    """``--blas-threads`` (or, without it, ``$NEUROSIM_BLAS_THREADS``) in 0 ..
+    MAX_BLAS_THREADS; 0 = the library's default."""
+    from ..errors import NeuroSimError
+
+    given = f"--blas-threads {value}"
+    if value is None:
+        import os
+
+        text = os.environ.get(ENV_BLAS_THREADS, "").strip()
+        given = f"{ENV_BLAS_THREADS}={text}"
+        try:
+            value = int(text) if text else None
+        except ValueError:
+            return None  # the engine names the malformed variable
+    if value is not None and not 0 <= value <= MAX_BLAS_THREADS:
+        raise NeuroSimError(f"{given}: give 0 (the BLAS library's default) to "
+                            f"{MAX_BLAS_THREADS} threads")
+    return None if given.startswith(ENV_BLAS_THREADS) else value
+
+
 def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--force (past the cost guard) and --blas-threads, shared by estimate and compat."""
-    func = click.option("--blas-threads", type=click.IntRange(min=0), default=None,
-                        metavar="N",
+    func = click.option("--blas-threads", type=int, default=None, metavar="N",
+                        callback=check_blas_threads,
                         help="Threads of the BLAS library during the estimate (default 1, or "
-                             "$NEUROSIM_BLAS_THREADS; 0 = the library's default).")(func)
+                             "$NEUROSIM_BLAS_THREADS; 0 = the library's default; at most "
+                             f"{MAX_BLAS_THREADS}).")(func)
     return click.option("--force", is_flag=True,
                         help="Run even when the predicted work exceeds the cost guard's "
                              "limit.")(func)

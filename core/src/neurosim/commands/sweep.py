@@ -34,10 +34,58 @@ def _check_source(spec: Any) -> None:
             from ..datasets.spec import parse_data
 
             parse_data(src["data"], int(src.get("batch") or 1))
+        if src.get("input_shape"):
+            from .common import check_input_shape
+
+            check_input_shape(src["input_shape"], int(src.get("batch") or 1),
+                              ("input_shape =", "batch ="))
         if "traces" in src and not Path(src["traces"]).is_dir():
             raise NeuroSimError(f"traces = {src['traces']!r}: no such folder")
     except NeuroSimError as exc:
         raise NeuroSimError(f"{spec.path}: {exc}") from None
+
+
+def _same_inputs(stored: dict[str, Any], source: dict[str, Any]) -> bool:
+    """Whether a store's recorded inputs are the spec's (a trace folder by its name: the
+    spec's folder may have been moved with the store)."""
+    def norm(src: dict[str, Any]) -> dict[str, Any]:
+        out = dict(src)
+        if out.get("traces"):
+            out["traces"] = Path(str(out["traces"])).name
+        return out
+    return norm(stored) == norm(source)
+
+
+def check_out_dir(out_dir: str, spec: Any) -> None:
+    """``--out DIR``: a new folder in an existing one, an empty folder, or the store of a
+    sweep of the same inputs (resumed; a changed grid adds its rows). Anything else would
+    mix this sweep's files with others (``.``, a folder of other files) or its rows with
+    another experiment's in results.csv and the Pareto front."""
+    from ..sweep.store import Store
+
+    d = Path(out_dir)
+    if not d.exists():
+        if not d.absolute().parent.is_dir():
+            raise NeuroSimError(f"--out {out_dir}: the folder {d.absolute().parent} does not "
+                                "exist; create it first (only the last folder is created)")
+        return
+    if not (d / Store.FILE).is_file():
+        if any(d.iterdir()):
+            raise NeuroSimError(f"--out {out_dir}: the folder exists and is not a sweep "
+                                f"folder (no {Store.FILE}, other files in it); give a new "
+                                "or empty folder")
+        return
+    with Store(d, create=False) as store:
+        stored = store.meta("source")
+    if stored is not None and not _same_inputs(stored, spec.source_identity()):
+        raise NeuroSimError(f"--out {out_dir}: holds a sweep of other inputs "
+                            f"({_inputs_text(stored)}; {spec.path} has "
+                            f"{_inputs_text(spec.source_identity())}); its rows would mix "
+                            "in results.csv and the Pareto front: give another folder")
+
+
+def _inputs_text(src: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v!r}" for k, v in sorted(src.items()) if k != "batch" or v != 1)
 
 
 @sweep_group.command("run")
@@ -79,6 +127,7 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
         check_memo_mb(memo_mb, "--memo-mb")
     spec = load_spec(spec_file)
     _check_source(spec)
+    check_out_dir(out_dir, spec)
     if not (with_accuracy or spec.accuracy):
         from .common import reject_unused
 

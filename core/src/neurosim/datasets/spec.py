@@ -55,6 +55,35 @@ class DataSpec:
         return f"{self.kind} from {self.path} ({n})"
 
 
+#: the kinds ``--split`` selects from (digits take the split in --data, random has none)
+SPLIT_KINDS = ("cifar10", "cifar100", "imagenet", *TEXT_KINDS)
+
+
+def _check_text_fields(value: str, kind: str, text_field: str | None,
+                       label_field: str | None) -> None:
+    """--text-field / --label-field name columns of a text table: refused for other data
+    (they would be ignored)."""
+    given = [o for o, v in (("--text-field", text_field), ("--label-field", label_field))
+             if v is not None]
+    if given and kind not in TEXT_KINDS:
+        raise NeuroSimError(f"{' and '.join(given)} appl{'ies' if len(given) == 1 else 'y'} "
+                            f"only to text data ({', '.join(k + ':PATH' for k in TEXT_KINDS)}),"
+                            f" not to --data {value}")
+
+
+def check_split(spec: DataSpec, value: str | None, split: str | None) -> None:
+    """A ``--split`` the user gave must select from the data set: refused for random data
+    and for digits, whose split is part of --data (it would be ignored)."""
+    if split is None or spec.kind in SPLIT_KINDS:
+        return
+    if spec.kind == "digits":
+        raise NeuroSimError(f"--split {split}: digits data take the split in --data "
+                            "(digits:train or digits:test); --split applies to "
+                            f"{', '.join(SPLIT_KINDS)} data")
+    raise NeuroSimError(f"--split {split}: --data {value or 'random:1'} has no splits; "
+                        f"--split applies to {', '.join(SPLIT_KINDS)} data")
+
+
 #: the largest random:N (issue 16: random:99999999999999999999 crashed numpy)
 MAX_RANDOM_ITEMS = 100_000
 
@@ -76,6 +105,7 @@ def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
     if limit is not None and limit < 1:
         raise NeuroSimError(f"--limit {limit}: must be at least 1")
     if not value:
+        _check_text_fields("random:1", "random", text_field, label_field)
         return DataSpec("random", "", count)
     kind, sep, arg = value.partition(":")
     kind = kind.strip().lower()
@@ -83,6 +113,7 @@ def parse_data(value: str | None, count: int = 1, *, limit: int | None = None,
         raise NeuroSimError(f"--data {value!r}: expected KIND:ARG with KIND one of "
                             f"{', '.join(KINDS)} (e.g. random:8, digits:test, "
                             "cifar10:PATH)")
+    _check_text_fields(value, kind, text_field, label_field)
     if kind == "random":
         try:
             n = int(arg)

@@ -61,7 +61,7 @@ class Store:
                                 "run `neurosim sweep run SPEC --out DIR` first)")
         if create:
             try:
-                self.directory.mkdir(parents=True, exist_ok=True)
+                self.directory.mkdir(exist_ok=True)  # the parent must exist (--out)
             except OSError as exc:
                 raise NeuroSimError(f"--out {self.directory}: cannot create the folder "
                                     f"({exc.strerror or exc})") from None

@@ -54,3 +54,11 @@ def test_sram_bits_to_on_off_conductance():
     assert g.tolist() == [[1 / 1.7e6, 1 / 100e3], [1 / 100e3, 1 / 1.7e6]]
     with pytest.raises(DeviceError, match="cell_bits = 1"):
         SRAMDevice.weight_to_conductance(np.array([0, 3]), cell, 2)
+
+
+@pytest.mark.parametrize("bits", [2, 4])
+def test_sram_refuses_multi_bit_cells(bits):
+    """NeuroSim V1.4 forces cellBit = 1 for SRAM; a cell_bits the user set is refused here
+    (named), never replaced silently."""
+    with pytest.raises(DeviceError, match=rf"cell_bits \(NeuroSim: cellBit\) = {bits}"):
+        build_context(load_config(overrides={"cell_bits": bits}))

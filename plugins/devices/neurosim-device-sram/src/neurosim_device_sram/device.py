@@ -26,6 +26,16 @@ class SRAMParams(DeviceParams):
     min_sense_voltage_v: float = 0.1
 
 
+def check_cell_bits(config: Config) -> None:
+    """An SRAM cell stores one bit: ``cell_bits != 1`` is refused, not forced to 1 as
+    NeuroSim V1.4's ``Param.cpp`` does (a value the user set would be ignored silently)."""
+    if config.cell_bits != 1:
+        raise DeviceError(f"option cell_bits (NeuroSim: cellBit) = {config.cell_bits} with "
+                          "device = sram: an SRAM cell stores 1 bit (NeuroSim V1.4 silently "
+                          "uses 1); set cell_bits = 1, or choose a multi-level device "
+                          "(rram, fefet)")
+
+
 class SRAMDevice(Device):
     """NeuroSim's SRAM cell: one bit per cell, read through two access transistors.
 
@@ -55,6 +65,7 @@ class SRAMDevice(Device):
     def build_cell(cls, config: Config, param: Any, tech: Any) -> MemCell:
         from neurosim.primitives.formula import calculate_drain_cap, calculate_gate_cap
 
+        check_cell_bits(config)
         cell = cls.base_cell(config, param)
         cls.set_geometry(cell, param.height_in_feature_size_sram,
                          param.width_in_feature_size_sram)
