@@ -106,9 +106,16 @@ def dumps_json(obj: Any) -> str:
             inner = "\n" + "  " * (level + 1)
             sep = "{" + inner
             for k, v in o.items():
-                append(sep + _json_text(key(k)) + ": ")
+                head = sep + _json_text(k if type(k) is str else key(k)) + ": "
                 sep = "," + inner
-                encode(v, level + 1)
+                t = type(v)  # plain strings and finite floats (most of a result) here
+                if t is str:
+                    append(head + _json_text(v))
+                elif t is float and v - v == 0.0:
+                    append(head + float.__repr__(v))
+                else:
+                    append(head)
+                    encode(v, level + 1)
             append("\n" + "  " * level + "}")
         elif isinstance(o, (list, tuple)):
             if not o:
@@ -117,9 +124,12 @@ def dumps_json(obj: Any) -> str:
             inner = "\n" + "  " * (level + 1)
             sep = "[" + inner
             for v in o:
-                append(sep)
+                if type(v) is str:
+                    append(sep + _json_text(v))
+                else:
+                    append(sep)
+                    encode(v, level + 1)
                 sep = "," + inner
-                encode(v, level + 1)
             append("\n" + "  " * level + "]")
         else:
             raise TypeError(f"Object of type {o.__class__.__name__} is not JSON serializable")

@@ -35,30 +35,48 @@ def _round(x: float) -> float:
     return float(f"{x:.12g}")
 
 
-class Signatures:
-    """Structural identity of sub-trees (names, rules, factors and values to 12 digits),
-    as small integers; two sub-trees with the same number print the same. The top node's
-    name counts by its kind; below it, names count by kind too unless ``strict`` (then two
-    siblings are identical only if their descendants' names are equal, so that keeping
-    one of them loses nothing: what the JSON needs)."""
+class SameTrees:
+    """Whether two sub-trees print the same: names, rules, factors and values (to 12
+    digits) all the way down. The top nodes' names count by their kind; below them, names
+    count by kind too unless ``strict`` (then two siblings are the same only if their
+    descendants' names are equal, so that keeping one of them loses nothing: what the JSON
+    needs). The trees are compared node by node, stopping at the first difference (most
+    differing siblings differ in their own value); kinds are remembered per name."""
 
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
-        self._ids: dict[tuple, int] = {}
-        self._memo: dict[tuple[int, bool], int] = {}
-        self._keep: list[Contribution] = []
+        self._kinds: dict[str, str] = {}
 
-    def of(self, node: Contribution, top: bool = True) -> int:
-        hit = self._memo.get((id(node), top))
-        if hit is not None:
-            return hit
-        name = kind(node.name) if top or not self.strict else node.name
-        key = (name, node.rule, _round(node.factor), _round(node.value),
-               tuple(self.of(c, False) for c in node.children))
-        sig = self._ids.setdefault(key, len(self._ids))
-        self._memo[(id(node), top)] = sig
-        self._keep.append(node)  # ids stay valid while the memo lives
-        return sig
+    def kind(self, name: str) -> str:
+        """:func:`kind`, remembered per name (a VGG8 tree: ~11,000 nodes, ~120 names)."""
+        k = self._kinds.get(name)
+        if k is None:
+            k = self._kinds[name] = kind(name)
+        return k
+
+    def __call__(self, a: Contribution, b: Contribution) -> bool:
+        return self.kind(a.name) == self.kind(b.name) and self._same_below_name(a, b)
+
+    def _same_below_name(self, a: Contribution, b: Contribution) -> bool:
+        if a is b:
+            return True
+        if not (_same_figure(a.value, b.value) and a.rule == b.rule
+                and _same_figure(a.factor, b.factor) and len(a.children) == len(b.children)):
+            return False
+        for x, y in zip(a.children, b.children):
+            if self.strict:
+                if x.name != y.name:
+                    return False
+            elif self.kind(x.name) != self.kind(y.name):
+                return False
+            if not self._same_below_name(x, y):
+                return False
+        return True
+
+
+def _same_figure(x: float, y: float) -> bool:
+    """``_round(x) == _round(y)`` (rounding only what differs: equal floats round alike)."""
+    return x == y or _round(x) == _round(y)
 
 
 @dataclass
@@ -101,22 +119,21 @@ def group_label(names: list[str]) -> str:
     return first
 
 
-def fold_identical(tree: Contribution, sigs: Signatures | None = None) -> Folded:
+def fold_identical(tree: Contribution, same: SameTrees | None = None) -> Folded:
     """``tree`` with runs of adjacent identical siblings of one kind kept once (the order
-    of the siblings is kept; with ``Signatures(strict=True)`` :func:`expand` gives the
+    of the siblings is kept; with ``SameTrees(strict=True)`` :func:`expand` gives the
     tree back exactly, names included)."""
-    sigs = sigs or Signatures()
+    same = same or SameTrees()
 
     def visit(node: Contribution, name: str) -> Folded:
-        runs: list[tuple[tuple[str, int], list[Contribution]]] = []
+        runs: list[list[Contribution]] = []
         for c in node.children:
-            key = (kind(c.name), sigs.of(c))
-            if runs and runs[-1][0] == key:
-                runs[-1][1].append(c)
+            if runs and same(runs[-1][0], c):
+                runs[-1].append(c)
             else:
-                runs.append((key, [c]))
+                runs.append([c])
         kids = []
-        for _, members in runs:
+        for members in runs:
             f = visit(members[0], members[0].name)
             f.names = [m.name for m in members]
             kids.append(f)
