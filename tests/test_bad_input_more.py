@@ -136,3 +136,13 @@ def test_sweep_huge_input_shape(tmp_path: Path) -> None:
                                              "[grid]"))
     assert_error(proc, "s.toml", "input_shape = 3,100000,100000")
     assert not (tmp_path / "o").exists()
+
+
+def test_sweep_workers_bounded(tmp_path: Path) -> None:
+    # before: accepted (one process per row, up to 100000)
+    (tmp_path / "s.toml").write_text(SPEC)
+    (tmp_path / "smallnet.py").write_text((ROOT / "examples/sweeps/smallnet.py").read_text())
+    proc = neurosim("sweep", "run", "s.toml", "--out", "o", "--workers", "100000",
+                    "--quiet", cwd=tmp_path)
+    assert_error(proc, "--workers 100000", "cores")
+    assert not (tmp_path / "o").exists()

@@ -88,6 +88,24 @@ def _inputs_text(src: dict[str, Any]) -> str:
     return ", ".join(f"{k} = {v!r}" for k, v in sorted(src.items()) if k != "batch" or v != 1)
 
 
+#: local worker processes per core at most (each holds the traces and a statistics memo)
+MAX_WORKERS_PER_CORE = 4
+
+
+def check_workers(workers: int, scheduler: str | None) -> None:
+    """``--workers``: 0 (all cores) to 4 x the cores for processes on this machine (local
+    or a Dask LocalCluster); a remote cluster's size is its own."""
+    import os
+
+    if workers < 0:
+        raise NeuroSimError(f"--workers {workers}: give 0 (all cores) or more")
+    most = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1)
+    if (not scheduler or scheduler == "local") and workers > most:
+        raise NeuroSimError(f"--workers {workers}: at most {most} ({MAX_WORKERS_PER_CORE} x "
+                            f"the {os.cpu_count() or 1} cores) processes on this machine; "
+                            "each holds its own copy of the traces")
+
+
 @sweep_group.command("run")
 @click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -118,8 +136,7 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     from ..sweep.spec import load_spec
     from ..sweep.store import Store
 
-    if workers < 0:
-        raise NeuroSimError(f"--workers {workers}: give 0 (all cores) or more")
+    check_workers(workers, scheduler)
     if scheduler and scheduler != "local" and "://" not in scheduler:
         raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
                             "tcp://HOST:8786")
