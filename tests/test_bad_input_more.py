@@ -88,6 +88,28 @@ def test_blas_threads_variable_bounded() -> None:
     assert_error(proc, "NEUROSIM_BLAS_THREADS=100000")
 
 
+# ---------------------------------------------------------------- ADC set twice in a file
+@pytest.mark.parametrize("name,text,keys", [
+    ("a.toml", 'adc = "mlsa"\n[peripherals]\nadc = "sar"\n', ["adc", "peripherals.adc"]),
+    ("b.toml", 'SARADC = 0\n[peripherals]\nadc = "sar"\n', ["SARADC", "peripherals.adc"]),
+    ("c.yaml", "peripherals:\n  adc: sar\nhardware:\n  adc: mlsa\n", ["peripherals.adc"]),
+])
+def test_adc_given_twice_in_one_file(tmp_path: Path, name: str, text: str,
+                                     keys: list[str]) -> None:
+    cfg = tmp_path / name  # before: one of the two silently won (exit 0)
+    cfg.write_text(text)
+    assert_error(neurosim("config", "show", "--config", str(cfg)), str(cfg), "given twice",
+                 *keys)
+
+
+def test_adc_once_under_peripherals_still_accepted(tmp_path: Path) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text('[peripherals]\nadc = "sar"\n')
+    proc = neurosim("config", "show", "--config", str(cfg))
+    assert proc.returncode == 0, proc.stderr
+    assert 'adc = "sar"' in proc.stdout
+
+
 # ---------------------------------------------------------------- sweep run --out
 SPEC = 'model = "smallnet.py:build"\n[grid]\ntechnode = [22]\n'
 

@@ -156,11 +156,11 @@ def test_toml_file(tmp_path):
 
 def test_yaml_file_and_override_order(tmp_path):
     f = tmp_path / "run.yaml"
-    f.write_text("technode: 14\nSARADC: true\nhardware:\n  numColMuxed: 4\n"
-                 "peripherals:\n  adc: mlsa\n")
+    f.write_text("technode: 14\nhardware:\n  numColMuxed: 4\n"
+                 "peripherals:\n  adc: sar\n")
     c = load_config([f], overrides=["numColMuxed=16"])
     assert (c.tech, c.col_mux) == ("14nm", 16)
-    assert c.adc == "mlsa"  # peripherals.adc is the adc option; the later key wins
+    assert c.adc == "sar"  # peripherals.adc is the adc option (with SARADC too: refused)
     assert read_config_file(f)["technode"] == 14
 
 

@@ -486,6 +486,15 @@ def _check_section(section: str, where: str) -> None:
                           f"{', '.join(sections())}")
 
 
+def _option_of_key(key: str) -> str:
+    """The option a file key sets: ``peripherals.ROLE`` (``peripheral_ROLE``) is the role,
+    except the ADC role, which is the ``adc`` option (as top-level ``adc`` / ``SARADC``)."""
+    if key.startswith("peripherals.") or key.startswith("peripheral_"):
+        role = key.split(".", 1)[1] if "." in key else key[len("peripheral_"):]
+        return "adc" if role.strip() == "adc" else f"peripherals.{role.strip()}"
+    return resolve_name(key)
+
+
 def _flatten(d: Mapping[str, Any], src: str) -> dict[str, Any]:
     """One table of options from a file's sections; a section name must be known and no
     option may be given twice (under two names, e.g. ``tech`` and ``technode``, or in two
@@ -495,7 +504,7 @@ def _flatten(d: Mapping[str, Any], src: str) -> dict[str, Any]:
 
     def put(key: str, value: Any) -> None:
         try:
-            name = key if key.startswith("peripherals.") else resolve_name(key)
+            name = _option_of_key(key)
         except ConfigError:
             name = key  # an unknown option is reported (naming the file) by set_options
         if name in first:
