@@ -32,6 +32,15 @@ def test_data_selectors_that_would_be_ignored(data: str, args: list[str],
     assert_error(neurosim(*ACC, "--data", data, *args), *named)
 
 
+def test_train_split_that_would_be_ignored(tmp_path: Path) -> None:
+    # before: neurosim train took digits:train and ignored --split test (exit 0, trained)
+    out = tmp_path / "ck.pt"
+    proc = neurosim("train", "-n", "lenet", "--data", "digits:train", "--split", "test",
+                    "--epochs", "1", "--limit", "8", "--quiet", "--out", str(out))
+    assert_error(proc, "--split test", "digits:train or digits:test")
+    assert not out.exists()
+
+
 # ---------------------------------------------------------------- SRAM cell bits
 def test_sram_cell_bits_refused_by_estimate(tmp_path: Path) -> None:
     out = tmp_path / "o.json"  # before: estimated with 1 bit per cell, exit 0

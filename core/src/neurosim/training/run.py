@@ -23,12 +23,14 @@ def _open(spec: Any, value: str, settings: TrainSettings, checkpoint: str | None
           text_field: str | None, label_field: str | None,
           default_split: str | None) -> Any:
     from ..datasets import open_dataset, parse_data
+    from ..datasets.spec import check_split
 
     data = parse_data(value, 1, limit=limit, split=split or default_split,
                       text_field=text_field, label_field=label_field)
     if data.kind == "random":
         raise NeuroSimError(f"--data {value}: training needs a labelled data set "
                             "(digits:train, cifar10:PATH, ...)")
+    check_split(data, value, split)  # a --split the user gave that would be ignored
     return open_dataset(spec, data, settings.seed, checkpoint, net_options=net_options)
 
 
