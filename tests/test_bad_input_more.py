@@ -177,3 +177,24 @@ def test_sweep_workers_bounded(tmp_path: Path) -> None:
                     "--quiet", cwd=tmp_path)
     assert_error(proc, "--workers 100000", "cores")
     assert not (tmp_path / "o").exists()
+
+
+# ---------------------------------------------------------------- an option set twice
+@pytest.mark.parametrize("args,named", [
+    (["--set", "tech=7nm", "--set", "technode=22"], ["technode=22", "tech=7nm", "once"]),
+    (["--set", "technode=7", "--set", "technode=7"], ["technode=7", "once"]),
+    (["--set", "SARADC=1", "--set", "adc=mlsa"], ["adc=mlsa", "SARADC=1"]),
+])
+def test_option_set_twice_on_the_command_line(args: list[str], named: list[str]) -> None:
+    # before: the last value won silently (exit 0)
+    assert_error(neurosim("config", "show", *args), "--set", *named)
+
+
+def test_compat_param_set_twice() -> None:
+    case = case_by_id("micro_rram_cb2_t65")
+    a = case["argv"]
+    proc = neurosim("compat", str(network_path(case)), str(a["synapseBit"]),
+                    str(a["numBitInput"]), str(a["numRowSubArray"]), str(a["numRowParallel"]),
+                    *trace_files(case), "--param", "technode=65", "--param", "technode=22",
+                    "--quiet")
+    assert_error(proc, "--param technode=22", "--param technode=65")

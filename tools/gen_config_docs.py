@@ -39,7 +39,8 @@ also accepts. Options are set, later sources winning, by
 * `--set KEY=VALUE` (repeatable) on `config show`, `estimate`, `explain`, `network show`,
   `traces export` and `accuracy`; KEY may be the Python name or a `Param.cpp` alias, and
   VALUE may be NeuroSim's numeric code (`--set memcelltype=2` is `--set device=rram`);
-* `neurosim compat ... --param NAME=VALUE`, NeuroSim's own names and values; `compat`'s
+  an option given twice (`--set tech=7nm --set technode=22`) is an error;
+* `neurosim compat ... --param NAME=VALUE`, NeuroSim's own names and values (each once); `compat`'s
   positional arguments set `synapse_bits`, `input_bits`, `subarray_rows` and
   `parallel_rows`.
 

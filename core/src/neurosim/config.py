@@ -458,14 +458,26 @@ def set_options(cfg: Config, values: Mapping[str, Any]) -> Config:
     return dataclasses.replace(cfg, **changes)
 
 
-def parse_overrides(items: Iterable[str]) -> dict[str, str]:
-    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``, with a clear error for bad items."""
+def parse_overrides(items: Iterable[str], flag: str = "--set") -> dict[str, str]:
+    """``["a=1", "b=x"]`` -> ``{"a": "1", "b": "x"}``, with a clear error for bad items and
+    for an option given twice (the same key, or two names of one option such as ``tech``
+    and ``technode``: which one was meant is not for us to guess)."""
     out: dict[str, str] = {}
+    given: dict[str, str] = {}  # option -> the key that set it
     for item in items:
         if "=" not in item:
-            raise ConfigError(f"--set {item!r}: expected KEY=VALUE")
+            raise ConfigError(f"{flag} {item!r}: expected KEY=VALUE")
         k, v = item.split("=", 1)
-        out[k.strip()] = v.strip()
+        k = k.strip()
+        try:
+            name = _option_of_key(k)
+        except ConfigError:
+            name = k  # an unknown option is reported by set_options
+        if name in given:
+            raise ConfigError(f"{flag} {k}={v.strip()}: option {name} is already set by "
+                              f"{flag} {given[name]}={out[given[name]]}; give it once")
+        given[name] = k
+        out[k] = v.strip()
     return out
 
 

@@ -31,7 +31,7 @@ from .common import engine_options
 def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, parallel_rows: int,
                   params: Sequence[str] = ()) -> Config:
     """The configuration of a NeuroSim run: Param.cpp options, then the four argv numbers."""
-    overrides = parse_overrides(params)
+    overrides = parse_overrides(params, "--param")
     for k in list(overrides):
         if not overrides[k]:
             raise ConfigError(f"--param {k}=: empty value")
