@@ -15,7 +15,6 @@ The JSON has the schema of ``neurosim compat --json`` plus a ``network`` object
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Any
 
@@ -159,6 +158,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     validate_outputs(res, explain)
     json_text = None
     if json_out:
+        from ..engine.results import dumps_json
+
         out = res.to_json(contributions=True)
         out["network"] = network_json(run)
         from ..provenance import provenance_json
@@ -167,7 +168,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         if acc is not None:
             out["accuracy"] = accuracy_json(acc, cfg, mode=accuracy_mode, path="auto",
                                             device=device, data=data)
-        json_text = json.dumps(out, indent=2)
+        json_text = dumps_json(out)  # the text of json.dumps(out, indent=2), faster
     write_outputs(res, cfg, json_out=json_out, json_text=json_text, csv_out=csv_out,
                   plot_out=plot_out, layer_names=[layer.name for layer in run.capture.layers],
                   group=group)
