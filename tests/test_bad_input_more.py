@@ -198,3 +198,10 @@ def test_compat_param_set_twice() -> None:
                     *trace_files(case), "--param", "technode=65", "--param", "technode=22",
                     "--quiet")
     assert_error(proc, "--param technode=22", "--param technode=65")
+
+
+@pytest.mark.parametrize("seeds", ["0", "10001", "1000000000"])
+def test_seeds_out_of_range(seeds: str) -> None:
+    # before: --seeds 1000000000 was accepted (a run of a billion passes)
+    assert_error(neurosim(*ACC, "--data", "random:1", "--seeds", seeds), f"--seeds {seeds}",
+                 "10,000")

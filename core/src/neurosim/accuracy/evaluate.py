@@ -27,6 +27,10 @@ from .nonideal import apply_device_preset
 from .nonideal import from_config as nonideal_from_config
 
 
+#: the most repetitions --seeds takes (each is a whole pass over the data)
+MAX_SEEDS = 10_000
+
+
 def layer_settings(cfg: Config) -> dict[str, Any]:
     """The wrapper's layer arguments from the configuration (``neurosim.nn`` keywords)."""
     return dict(inference=int(bool(cfg.inference)), onoffratio=float(cfg.onoff_ratio),
@@ -196,8 +200,9 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
         raise NeuroSimError("--device cuda: no CUDA device is available to torch here")
     if batch_size < 1:
         raise NeuroSimError(f"--batch-size {batch_size}: must be at least 1")
-    if seeds < 1:
-        raise NeuroSimError(f"--seeds {seeds}: must be at least 1")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise NeuroSimError(f"--seeds {seeds}: give 1 to {MAX_SEEDS:,} repetitions (each "
+                            "one is a whole accuracy run)")
     spec = get_network(network)
     check_compatible(network_input(spec, build_kwargs), data)  # before the slow build
     seed0 = int(cfg.seed)
