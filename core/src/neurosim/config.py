@@ -375,6 +375,17 @@ def resolve_name(key: str) -> str:
     raise ConfigError(f"unknown option {key!r}.{hint} (`neurosim config show` lists all options)")
 
 
+def _coerce_peripherals(value: Any) -> dict[str, str]:
+    """The ``peripherals`` option as a whole: a table of role = plugin name (a scalar such
+    as ``--set peripherals=sar`` names no role)."""
+    if not isinstance(value, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f"option peripherals = {value!r} must be a table of role = plugin "
+                          "name: set one role with peripherals.ROLE=NAME (--set) or a "
+                          "[peripherals] table (file)")
+    return {k.strip(): v.strip() for k, v in value.items()}
+
+
 def _coerce(name: str, value: Any, via_alias: bool) -> Any:
     f = _FIELDS[name]
     md = f.metadata
@@ -384,6 +395,8 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
             return None
         typ = typ[:-len(" | None")]
     codes = md["codes"]
+    if name == "peripherals":
+        return _coerce_peripherals(value)
     if name == "tech":
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f"{int(value)}nm"

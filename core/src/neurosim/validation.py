@@ -224,13 +224,26 @@ def notices(cfg: Any) -> list[str]:
     return out
 
 
+def _check_global_bus(name: str, registry: Any) -> None:
+    """``global_bus`` names an installed interconnect plugin (an unknown name was
+    estimated as the X-Y bus, silently)."""
+    from .errors import UnknownComponentError
+
+    try:
+        registry.entry("interconnect", name)
+    except UnknownComponentError as exc:
+        raise UnknownComponentError(f"option global_bus (globalBusType) = {name!r}: "
+                                    f"{exc}") from None
+
+
 def check_components(cfg: Any, registry: Any) -> None:
-    """The node, device and every ``peripherals.<role>`` name against the installed
-    plugins (a misspelled role is an error, not silently ignored)."""
+    """The node, device, global bus and every ``peripherals.<role>`` name against the
+    installed plugins (a misspelled role is an error, not silently ignored)."""
     import difflib
 
     registry.entry("tech", cfg.tech)
     registry.entry("device", cfg.device)
+    _check_global_bus(cfg.global_bus, registry)
     roles = registry.roles()
     if "adc" in roles:  # the adc option names the converter plugin (mlsa, sar, ...)
         registry.entry("peripheral", cfg.adc, "adc")

@@ -1,0 +1,44 @@
+"""Bad input found by a systematic fuzzer of the CLI (every option with bad values through
+``config show --set``, config files, ``estimate --set``): one ``Error:`` line naming the
+option or file, exit 2, no traceback, nothing written. Each test failed before its fix
+(exit 1 with an internal error, or exit 0 with the value silently ignored)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_bad_input_cli import assert_error, neurosim  # noqa: E402
+
+
+# ---------------------------------------------------------------- peripherals as a scalar
+@pytest.mark.parametrize("value", ["x", "0", ""])
+def test_peripherals_scalar_by_set(value: str) -> None:
+    # before: exit 1, internal error (AttributeError: 'str' object has no attribute 'items')
+    assert_error(neurosim("config", "show", "--set", f"peripherals={value}"),
+                 "peripherals", "peripherals.ROLE")
+
+
+@pytest.mark.parametrize("text", ['peripherals = 5\n', '[hardware]\nperipherals = "sar"\n'])
+def test_peripherals_scalar_in_a_file(tmp_path: Path, text: str) -> None:
+    cfg = tmp_path / "c.toml"  # before: exit 1, internal error (AttributeError)
+    cfg.write_text(text)
+    assert_error(neurosim("config", "show", "--config", str(cfg)), "peripherals", "c.toml")
+
+
+# ---------------------------------------------------------------- unknown global bus
+def test_unknown_global_bus_refused_by_config_show() -> None:
+    # before: exit 0, global_bus = "foo" shown as the effective value
+    assert_error(neurosim("config", "show", "--set", "global_bus=foo"),
+                 "global_bus", "foo", "htree", "xybus")
+
+
+def test_unknown_global_bus_refused_by_estimate(tmp_path: Path) -> None:
+    out = tmp_path / "o.json"  # before: exit 0, estimated with the X-Y bus, 'foo' ignored
+    proc = neurosim("estimate", "-n", "lenet", "--set", "global_bus=foo", "--quiet",
+                    "--json", str(out))
+    assert_error(proc, "global_bus", "foo")
+    assert not out.exists()
