@@ -5,6 +5,7 @@ option or file, exit 2, no traceback, nothing written. Each test failed before i
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,3 +43,35 @@ def test_unknown_global_bus_refused_by_estimate(tmp_path: Path) -> None:
                     "--json", str(out))
     assert_error(proc, "global_bus", "foo")
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- per-node Param.cpp values
+@pytest.mark.parametrize("key,value,named", [
+    ("sizingfactor_mux", "0", "must be > 0"),  # before: ZeroDivisionError (exit 1)
+    ("sizingfactor_mux", "1e308", "must be <= 1000"),  # math domain error
+    ("sizingfactor_wldecoder", "1e308", "must be <= 1000"),  # math domain error
+    ("switchmatrixsizeratio", "0", "must be > 0"),  # ZeroDivisionError
+    ("wire_width_nm", "1e308", "must be <= 100000 nm"),  # OverflowError
+    ("metal0_nm", "1e308", "must be <= 100000 nm"),  # OverflowError
+    ("barrier_thickness_m", "100000", "must be <= 1e-06 m"),  # math domain error
+    ("read_voltage_v", "0", "must be > 0 V"),  # ZeroDivisionError
+    ("sram_cell_height_f", "0", "must be >= 1 F"),  # ZeroDivisionError
+    ("sram_cell_width_f", "1e-6", "must be >= 1 F"),  # ZeroDivisionError
+    ("sram_access_width_f", "1e308", "must be <= 1000 F"),  # OverflowError
+    ("sram_cell_nmos_width_f", "1e308", "must be <= 1000 F"),  # exit 0 with nan figures
+])
+def test_node_values_out_of_range(tmp_path: Path, key: str, value: str, named: str) -> None:
+    out = tmp_path / "o.json"
+    proc = neurosim("estimate", "-n", "lenet", "--set", f"{key}={value}", "--quiet",
+                    "--json", str(out))
+    assert_error(proc, key, named)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("key,value", [("sizingfactor_mux", "1000"),
+                                       ("sram_cell_width_f", "1"),
+                                       ("barrier_thickness_m", "1e-6")])
+def test_node_values_at_their_bounds_still_estimate(key: str, value: str) -> None:
+    proc = neurosim("estimate", "-n", "lenet", "--set", f"{key}={value}", "--quiet")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert not re.search(r"\b(nan|inf)\b", proc.stdout.lower()), proc.stdout

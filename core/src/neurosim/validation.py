@@ -89,6 +89,35 @@ BOUNDS: dict[str, Bound] = {
     "seed": Bound(0, 2**32 - 1, why="numpy's and torch's generators take 32-bit seeds"),
     "stuck_at_0_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
     "stuck_at_1_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
+    # per-node Param.cpp values: the node plugins span sizing factors 1..130, switch-matrix
+    # ratios 0.03..14, wires 8..175 nm, barriers 0.2..10 nm, read voltages 0.25..0.58 V,
+    # SRAM cells 10..144 F; the bounds keep every product finite (0 divided, 1e308
+    # overflowed: internal errors before)
+    "sizingfactor_mux": Bound(0, 1000, low_open=True, why="a transistor has a positive width",
+                              why_high=""),
+    "sizingfactor_wldecoder": Bound(0, 1000, low_open=True,
+                                    why="a transistor has a positive width", why_high=""),
+    "switchmatrixsizeratio": Bound(0, 1000, low_open=True,
+                                   why="a transistor has a positive width", why_high=""),
+    "newswitchmatrixsizeratio": Bound(0, 1000),
+    "buffernumber": Bound(0, 1000),
+    "buffersizeratio": Bound(0, 1000),
+    "wire_width_nm": Bound(1, 1e5),
+    "metal0_nm": Bound(1, 1e5),
+    "metal1_nm": Bound(1, 1e5),
+    "barrier_thickness_m": Bound(0, 1e-6),
+    "read_voltage_v": Bound(0, 5, low_open=True, why="a read applies a positive voltage",
+                            why_high=""),
+    "sram_cell_height_f": Bound(1, 1e4, why="a cell is at least one feature size",
+                                why_high=""),
+    "sram_cell_width_f": Bound(1, 1e4, why="a cell is at least one feature size",
+                               why_high=""),
+    "sram_cell_nmos_width_f": Bound(0, 1000, low_open=True,
+                                    why="a transistor has a positive width", why_high=""),
+    "sram_cell_pmos_width_f": Bound(0, 1000, low_open=True,
+                                    why="a transistor has a positive width", why_high=""),
+    "sram_access_width_f": Bound(0, 1000, low_open=True,
+                                 why="a transistor has a positive width", why_high=""),
 }
 
 
