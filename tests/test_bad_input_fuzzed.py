@@ -75,3 +75,19 @@ def test_node_values_at_their_bounds_still_estimate(key: str, value: str) -> Non
     proc = neurosim("estimate", "-n", "lenet", "--set", f"{key}={value}", "--quiet")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert not re.search(r"\b(nan|inf)\b", proc.stdout.lower()), proc.stdout
+
+
+# ---------------------------------------------------------------- click usage errors
+@pytest.mark.parametrize("args,named", [
+    (["compat", "net.csv", "8", "8.5", "128", "128"], ["INPUT_BITS", "8.5", "compat --help"]),
+    (["compat", "net.csv", "8", "8", "1e9", "128"], ["SUBARRAY_ROWS", "1e9"]),
+    (["estimate", "lenet"], ["unexpected extra argument (lenet)", "estimate --help"]),
+    (["estimate", "--bogus"], ["--bogus", "estimate --help"]),
+    (["no-such-command"], ["no-such-command"]),
+])
+def test_usage_errors_are_one_error_line(args: list[str], named: list[str]) -> None:
+    # before: click's usage block and "Try ... for help." came first (4 stderr lines)
+    proc = neurosim(*args)
+    assert_error(proc, *named)
+    assert proc.stderr.startswith("Error: ") and len(proc.stderr.strip().splitlines()) == 1, \
+        proc.stderr

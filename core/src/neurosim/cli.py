@@ -192,8 +192,20 @@ def _no_collection_while_loading() -> Iterator[None]:
             gc.enable()
 
 
+def _show_usage_error(self: click.UsageError, file: Any = None) -> None:
+    """A usage error (unknown option, bad argument value, missing argument) as the one
+    ``Error:`` line of every bad input, naming the option and the command's help; click's
+    own ``show`` prints the usage block and a hint before it."""
+    from .failures import one_line
+
+    where = f"; see '{self.ctx.command_path} --help'" if self.ctx is not None else ""
+    click.echo(f"Error: {one_line(self.format_message()).rstrip('.')}{where}",
+               file=sys.stderr if file is None else file)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    click.UsageError.show = _show_usage_error  # type: ignore[method-assign]
     try:
         with terminate_as_exit():  # SIGTERM/SIGHUP run cleanups (no temporaries left)
             with _no_collection_while_loading():
