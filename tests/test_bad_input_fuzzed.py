@@ -91,3 +91,16 @@ def test_usage_errors_are_one_error_line(args: list[str], named: list[str]) -> N
     assert_error(proc, *named)
     assert proc.stderr.startswith("Error: ") and len(proc.stderr.strip().splitlines()) == 1, \
         proc.stderr
+
+
+# ---------------------------------------------------------------- network CSV sizes
+def test_network_csv_with_a_huge_size(tmp_path: Path) -> None:
+    from golden_traces import case_by_id, network_path, trace_files
+
+    case = case_by_id("micro_sram_t22")
+    lines = network_path(case).read_text().splitlines()
+    net = tmp_path / "net.csv"  # before: exit 1, OverflowError (float count of vectors)
+    net.write_text("\n".join(["1e308," + lines[0].split(",", 1)[1], *lines[1:]]) + "\n")
+    proc = neurosim("compat", str(net), "8", "8", "128", "128", *trace_files(case), "--quiet")
+    line = assert_error(proc, "net.csv", "line 1", "ifm_h = 1e+308 exceeds 1048576")
+    assert len(line) < 300

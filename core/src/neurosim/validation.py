@@ -285,10 +285,21 @@ def check_components(cfg: Any, registry: Any) -> None:
         registry.entry("peripheral", name, role)
 
 
+#: The largest size of one layer dimension (map height/width, channels, kernel, stride).
+MAX_LAYER_SIZE = 1 << 20
+
+
 def layer_problem(layer: Any) -> str | None:
     """Why NeuroSim cannot simulate ``layer`` (a :class:`~neurosim.engine.traces.LayerSpec`),
     or None. NeuroSim simulates a valid (unpadded) convolution: ``(H-kh+1)/s x (W-kw+1)/s``
-    input vectors, which must be at least one."""
+    input vectors, which must be at least one; no size may exceed :data:`MAX_LAYER_SIZE`
+    (a 1e308-wide map overflowed the float count of input vectors: an internal error)."""
+    for name in ("ifm_h", "ifm_w", "cin", "kh", "kw", "cout", "stride"):
+        size = getattr(layer, name)
+        if size > MAX_LAYER_SIZE:
+            shown = str(size) if size < 10**15 else f"{float(size):.3g}"
+            return (f"{name} = {shown} exceeds {MAX_LAYER_SIZE} (beyond any network layer "
+                    "NeuroSim maps)")
     if layer.kh > layer.ifm_h or layer.kw > layer.ifm_w:
         return (f"kernel {layer.kh}x{layer.kw} is larger than the {layer.ifm_h}x{layer.ifm_w} "
                 "input map (NeuroSim simulates the unpadded convolution; give the padded "
