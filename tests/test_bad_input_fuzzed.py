@@ -104,3 +104,9 @@ def test_network_csv_with_a_huge_size(tmp_path: Path) -> None:
     proc = neurosim("compat", str(net), "8", "8", "128", "128", *trace_files(case), "--quiet")
     line = assert_error(proc, "net.csv", "line 1", "ifm_h = 1e+308 exceeds 1048576")
     assert len(line) < 300
+
+
+# ---------------------------------------------------------------- two output formats
+def test_config_show_json_and_toml_together() -> None:
+    # before: exit 0, the JSON printed and --toml silently ignored
+    assert_error(neurosim("config", "show", "--json", "--toml"), "--json", "--toml")

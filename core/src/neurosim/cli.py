@@ -148,6 +148,8 @@ def config_show(config_files: tuple[str, ...], overrides: tuple[str, ...], as_js
     where each value comes from (defaults = NeuroSim's Param.cpp)."""
     from .provenance import provenance_json, to_toml, effective_options, user_sources
 
+    if as_json and as_toml:  # one of them would be ignored
+        raise click.UsageError("--json and --toml are two formats of one output; give one")
     cfg = build_config(config_files, overrides)
     registry = get_host().registry
     sources = user_sources(config_files, overrides)
