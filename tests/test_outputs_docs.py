@@ -97,3 +97,25 @@ def test_cli_md_examples_use_real_options(argv: list[str]) -> None:
     for a in args:
         if a.startswith("--"):
             assert a.split("=")[0] in known, (argv, a)
+
+
+def test_configuration_md_states_the_enforced_bounds() -> None:
+    """Each option's row gives the range the validation enforces (validation.BOUNDS, else
+    opt()'s minimum/maximum): a bound there used to be documented as its minimum only."""
+    import dataclasses
+
+    from neurosim.config import Config
+    from neurosim.validation import bound_of
+
+    text = CONFIG_MD.read_text()
+    checked = 0
+    for f in dataclasses.fields(Config):
+        bound = bound_of(f)
+        if bound is None or not bound.describe():
+            continue
+        line = next(x for x in text.splitlines() if x.startswith(f"| `{f.name}` |"))
+        assert f"must be {bound.describe()}" in line, (f.name, line)
+        checked += 1
+    assert checked > 50
+    line = next(x for x in text.splitlines() if x.startswith("| `global_buffer_core_rows` |"))
+    assert "must be >= 1 and <= 65536" in line

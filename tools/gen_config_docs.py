@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from neurosim.config import Config, describe_options
+from neurosim.validation import bound_of
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "configuration.md"
@@ -86,7 +87,8 @@ def _cell(text: str) -> str:
 
 
 def generate() -> str:
-    meta = {f.name: f.metadata for f in dataclasses.fields(Config)}
+    fields = {f.name: f for f in dataclasses.fields(Config)}
+    meta = {name: f.metadata for name, f in fields.items()}
     lines = [INTRO]
     section = None
     for row in describe_options():
@@ -109,8 +111,9 @@ def generate() -> str:
         if choices and not codes:
             doc += "; one of " + ", ".join(json.dumps(c) if isinstance(c, str) else repr(c)
                                             for c in choices)
-        if md.get("minimum") is not None:
-            doc += f"; at least {md['minimum']:g}"
+        bound = bound_of(fields[row["name"]]) if row["name"] in fields else None
+        if bound is not None and bound.describe():
+            doc += f"; must be {bound.describe()}"
         aliases = ", ".join(f"`{a}`" for a in row["aliases"])
         lines.append(f"| `{row['name']}` | {_value(default)} | {_cell(row['unit'])} | "
                      f"{aliases} | {_cell(doc)} |")

@@ -43,6 +43,15 @@ class Bound:
             return ("<" if self.high_open else "<=", self.high, high_why)
         return None
 
+    def describe(self) -> str:
+        """The accepted range in words, e.g. ``> 0 and <= 1000`` (what the docs print)."""
+        parts = []
+        if self.low is not None:
+            parts.append(f"{'>' if self.low_open else '>='} {self.low:g}")
+        if self.high is not None:
+            parts.append(f"{'<' if self.high_open else '<='} {self.high:g}")
+        return " and ".join(parts)
+
 
 BOUNDS: dict[str, Bound] = {
     "global_buffer_core_rows": Bound(1, 65536),
