@@ -418,7 +418,12 @@ class SubArrayLatency:
         elmore_bl = (
             self.res_cell_access + res_pull_down
         ) * bl_cap_per_cell * nrow + bl_cap_per_cell * bl_res_per_cell * nrow * (nrow + 1) / 2
-        self.col_delay = elmore_bl * math.log(tech.vdd / (tech.vdd - cell.min_sense_voltage / 2))
+        # A sense margin of 2*vdd or more has no finite delay (C's log gives NaN): the C++
+        # sensing period then never raises the clock period, as every MAX/comparison with
+        # NaN keeps the other side (its output at exactly 2*vdd is the same as above it)
+        margin_v = tech.vdd - cell.min_sense_voltage / 2
+        self.col_delay = (elmore_bl * math.log(tech.vdd / margin_v) if margin_v > 0
+                          else math.nan)
 
     def _sync_accum(self, adds_per_col) -> None:
         """Accumulation cycles not hidden behind the ADC (synchronous mode)."""

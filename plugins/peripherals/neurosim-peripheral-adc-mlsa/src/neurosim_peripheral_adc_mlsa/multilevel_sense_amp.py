@@ -397,9 +397,12 @@ class MultilevelSenseAmp(FunctionUnit):
                self.ctx.bug(MLSA_INTEGER_DIVISION_SWITCHING_ENERGY))
         if getattr(self, "_power_key", None) != key:
             latency_col = self._conversion_latency()
-            ref_power = np.asarray(self.get_column_power(np.asarray(self.rref[1:-1])),
-                                   dtype=float)
-            refpower = float(sequential_sum(ref_power / param.dumcolshared))
+            middle = self.rref[1:-1]  # the C++ loop over middle references: none when
+            # levelOutput leaves only the two end references (refPower stays 0)
+            refpower = 0.0
+            if middle:
+                ref_power = np.asarray(self.get_column_power(np.asarray(middle)), dtype=float)
+                refpower = float(sequential_sum(ref_power / param.dumcolshared))
             switching = self.column_switching_energy() * (self.level_output - 1)
             self._power_values = (latency_col, refpower, switching)
             self._power_key = key
