@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from neurosim.errors import RejectedConfiguration
 from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     INV,
@@ -26,6 +27,18 @@ from .common import add_sram_cell_loads, cycles
 
 #: wire capacitance per metre (0.2 fF/um), as NeuroSim writes it
 _WIRE_CAP_PER_M = 0.2e-15 / 1e-6
+
+
+def _check_sense_margin(cell: Any) -> None:
+    """An SRAM table needs the cell's sense margin: NeuroSim V1.4 leaves it at 0 in eNVM
+    cells, and its sense amplifier then takes ``log(vdd / 0)``, an infinite latency."""
+    if not cell.min_sense_voltage > 0:
+        raise RejectedConfiguration(
+            "relu = false (reLu=0, a sigmoid look-up table) with activation_sram = true "
+            "(Activationtype=1) on an eNVM chip: NeuroSim V1.4 leaves the cell's "
+            "minSenseVoltage at 0 (compat bug envm_cell_sram_members_zero), so the table's "
+            "sense amplifier needs log(vdd/0), an infinite read latency; use relu = true, "
+            "activation_sram = false (an RRAM table) or compat_bugs = false")
 
 
 class Sigmoid(FunctionUnit):
@@ -83,6 +96,7 @@ class Sigmoid(FunctionUnit):
                 self.cap_col += tech.cap_draintotal * cell.width_access_cmos \
                     * tech.effective_width * self.num_row
             self.wl_decoder.initialize(DecoderMode.REGULAR_ROW, num_addr, False, False)
+            _check_sense_margin(cell)
             self.sense_amp = ctx.circuit("sense_amp")(ctx)
             self.sense_amp.initialize(self.num_ybit, False, cell.min_sense_voltage,
                                       self.w_unit / self.num_ybit, clk_freq, 1)

@@ -89,7 +89,8 @@ class SenseAmp(FunctionUnit):
                          + formula.calculate_drain_cap(k * W_SENSE_MUX * f, NMOS, pitch, tech))
 
     def calculate_latency(self, num_read: float) -> None:
-        """Latch regeneration time ``C_load/gm * ln(Vdd/V_sense)`` times ``num_read``."""
+        """Latch regeneration time ``C_load/gm * ln(Vdd/V_sense)`` times ``num_read``; a
+        zero sense margin gives an infinite time, as the C++ ``log(vdd / 0)`` does."""
         require_initialized(self, "calculate_latency")
         tech = self.ctx.tech
         k = finfet_width_factor(tech)
@@ -97,7 +98,9 @@ class SenseAmp(FunctionUnit):
               + formula.calculate_transconductance(k * W_SENSE_P * tech.feature_size, PMOS, tech))
         tau = self.cap_load / gm
         self.read_latency = 0.0
-        self.read_latency += tau * math.log(tech.vdd / self.sense_voltage)
+        margin = (math.log(tech.vdd / self.sense_voltage) if self.sense_voltage > 0
+                  else math.inf)
+        self.read_latency += tau * margin
         self.read_latency *= num_read
 
     def calculate_power(self, num_read: float) -> None:
