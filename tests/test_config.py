@@ -102,7 +102,8 @@ REJECTIONS = [
     (["sync_data_transfer=1", "globalBusType=1", "globalBufferType=1"],
      "global_buffer_sram = false"),
     (["operationmode=9"], "option operation_mode = 9 is not allowed"),
-    (["temp=450"], "temperature_k = 450 (temp) is out of range"),
+    (["temp=450"], "temperature_k (NeuroSim: temp) = 450 K must be <= 400 K: the transistor "
+                   "tables cover 300-400 K"),
 ]
 
 

@@ -295,22 +295,15 @@ class Config:
     def validate(self) -> "Config":
         """Raise :class:`ConfigError` for invalid values and NeuroSim's rejected combinations:
         ranges by physical meaning first (:mod:`neurosim.validation`), then combinations."""
-        from .validation import check_ranges, check_relations
+        from .validation import check_choice, check_ranges, check_relations
 
         for f in fields(self):
-            v = getattr(self, f.name)
-            md = f.metadata
-            if md["choices"] is not None and v not in md["choices"]:
-                raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
-                                  f"choose one of {', '.join(map(str, md['choices']))}")
-        check_ranges(self)
+            check_choice(f, getattr(self, f.name))
+        check_ranges(self)  # temperature_k in 300-400 K: the transistor tables
         self.tech_node_nm  # raises for a malformed name
         from .node_rules import check_installed_node_rules
 
         check_installed_node_rules(self)
-        if not 300 <= self.temperature_k <= 400:
-            raise ConfigError(f"temperature_k = {self.temperature_k:g} (temp) is out of range: "
-                              "the transistor tables cover 300-400 K")
         if self.sync_data_transfer and not (
             self.global_bus == "htree" and self.chip_activation and self.novel_mapping
             and self.pipeline and self.synchronous and not self.global_buffer_sram
@@ -398,6 +391,9 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
     if name == "peripherals":
         return _coerce_peripherals(value)
     if name == "tech":
+        if isinstance(value, float) and not (math.isfinite(value) and value == int(value)):
+            raise ConfigError(f"option tech = {value!r} must be a node in nm such as 22 "
+                              "or '22nm'")  # nan, inf: a ValueError in int(); 22.5: cut
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f"{int(value)}nm"
         s = str(value).strip()

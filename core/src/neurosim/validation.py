@@ -71,6 +71,7 @@ BOUNDS: dict[str, Bound] = {
     "subarray_cols": Bound(1, 8192),
     "parallel_rows": Bound(0, 8192),
     "col_mux": Bound(1, 8192),
+    "temperature_k": Bound(300, 400, why="the transistor tables cover 300-400 K"),
     "level_output": Bound(2, 65536, why="an ADC resolves at least 2 levels", why_high=""),
     "cell_bits": Bound(1, 8, why="a memory cell stores at most 8 bits (256 levels)"),
     "synapse_bits": Bound(1, 32),
@@ -154,18 +155,38 @@ def bound_of(f: Any) -> Bound | None:
 def check_ranges(cfg: Any) -> None:
     """Every numeric option finite and inside its bound; raises :class:`ConfigError`."""
     for f in fields(cfg):
-        v = getattr(cfg, f.name)
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            continue
-        unit = f.metadata.get("unit", "")
-        if isinstance(v, float) and not math.isfinite(v):
-            raise ConfigError(f"option {_label(f)} = {v} must be a finite number")
-        bound = bound_of(f)
-        broken = bound.violated_by(v) if bound is not None else None
-        if broken:
-            rel, limit, why = broken
-            raise ConfigError(f"option {_label(f)} = {_with_unit(v, unit)} must be {rel} "
-                              f"{_with_unit(limit, unit)}{': ' + why if why else ''}")
+        _check_field(f, getattr(cfg, f.name))
+
+
+def check_range(cfg: Any, name: str) -> None:
+    """Option ``name`` of ``cfg`` one of its choices, finite and inside its bound (what
+    ``Config.validate`` checks for every option; a sweep spec checks each value with it)."""
+    for f in fields(cfg):
+        if f.name == name:
+            check_choice(f, getattr(cfg, name))
+            _check_field(f, getattr(cfg, name))
+
+
+def check_choice(f: Any, v: Any) -> None:
+    """The value ``v`` of option field ``f`` one of its ``choices`` (when it has some)."""
+    choices = f.metadata.get("choices")
+    if choices is not None and v not in choices:
+        raise ConfigError(f"option {f.name} = {v!r} is not allowed; "
+                          f"choose one of {', '.join(map(str, choices))}")
+
+
+def _check_field(f: Any, v: Any) -> None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return
+    unit = f.metadata.get("unit", "")
+    if isinstance(v, float) and not math.isfinite(v):
+        raise ConfigError(f"option {_label(f)} = {v} must be a finite number")
+    bound = bound_of(f)
+    broken = bound.violated_by(v) if bound is not None else None
+    if broken:
+        rel, limit, why = broken
+        raise ConfigError(f"option {_label(f)} = {_with_unit(v, unit)} must be {rel} "
+                          f"{_with_unit(limit, unit)}{': ' + why if why else ''}")
 
 
 def check_relations(cfg: Any) -> None:

@@ -25,11 +25,15 @@ from typing import Any, Mapping
 
 from ..config import Config, resolve_name, set_options
 from ..errors import ConfigError, NeuroSimError
+from ..validation import check_components, check_range
 
 TOP_KEYS = ("network", "model", "traces", "data", "checkpoint", "batch", "input_shape",
             "net_options", "accuracy", "accuracy_mode", "base", "grid", "points", "random",
             "objectives", "memo_mb")
 
+
+#: options naming a plugin component, checked against the installed plugins when read
+COMPONENT_OPTIONS = ("tech", "device", "global_bus", "adc")
 
 #: most configurations one sweep expands to (grid product, points and random samples);
 #: at about 1 s per configuration (docs/sweeps.md) this is more than a day of CPU time
@@ -186,6 +190,11 @@ def load_spec(path: str | Path) -> SweepSpec:
     for i, point in enumerate(points):
         spec.points.append(checker.options(point, f"[[points]] #{i + 1}"))
     spec.random = _random_table(_table(data, "random", where), where, checker)
+    total = product + len(spec.points) + spec.random.get("samples", 0)
+    if total > MAX_ROWS:
+        raise SpecError(f"{where}: [grid], [[points]] and [random] expand to {total} "
+                        f"configurations; at most {MAX_ROWS} per sweep; split it into "
+                        "several sweeps")
     obj = _table(data, "objectives", where)
     for k in obj:
         if k not in ("maximize", "minimize"):
@@ -198,6 +207,9 @@ def load_spec(path: str | Path) -> SweepSpec:
             raise SpecError(f"{where}: [objectives] {sense}: expected a list of figure names")
         for v in vals:
             check_objective(v, where, sense)
+        twice = sorted({v for v in vals if vals.count(v) > 1})
+        if twice:
+            raise SpecError(f"{where}: [objectives] {sense}: {twice[0]!r} is given twice")
         getattr(spec, sense).extend(vals)
     both = sorted(set(spec.maximize) & set(spec.minimize))
     if both:
@@ -220,11 +232,11 @@ def check_objective(name: str, where: str, sense: str) -> None:
     ok |= {"floorplan.chip_utilization"}
     parts = name.split(".")
     if name in ok or (len(parts) == 3 and parts[0] == "layers" and parts[1].isdigit()
-                      and parts[2] in dict(LAYER_KEYS)):
+                      and int(parts[1]) >= 1 and parts[2] in dict(LAYER_KEYS)):
         return
     raise SpecError(f"{where}: [objectives] {sense}: unknown figure {name!r}; use accuracy, "
-                    "chip.<key>, performance.<key> or layers.<n>.<key> (e.g. chip.area_m2, "
-                    "performance.tops_per_w)")
+                    "chip.<key>, performance.<key> or layers.<n>.<key> (layers from 1; e.g. "
+                    "chip.area_m2, performance.tops_per_w)")
 
 
 def _source(data: dict[str, Any], where: str) -> dict[str, Any]:
@@ -280,6 +292,8 @@ class _ValueChecker:
         self._cfg = Config()
 
     def option(self, key: str, table: str) -> str:
+        if not isinstance(key, str):  # a YAML key such as 1: or true:
+            raise SpecError(f"{self.where}: {table} {key!r}: an option name must be text")
         try:
             if key.startswith("peripherals.") or key.startswith("peripheral_"):
                 return "peripherals." + key.split(".", 1)[-1].removeprefix("peripheral_")
@@ -295,14 +309,14 @@ class _ValueChecker:
             raise SpecError(f"{self.where}: {table} {key} = {value!r}: expected one value")
         try:
             cfg = set_options(self._cfg, {key: value})
+            check_range(cfg, opt)  # out of bounds: every row would be rejected
         except ConfigError as exc:
             raise SpecError(f"{self.where}: {table} {key}: {exc}") from None
-        if opt in ("tech", "device"):
+        if opt in COMPONENT_OPTIONS or opt.startswith("peripherals"):
             from ..plugins import get_host
 
-            name = getattr(cfg, opt)
             try:
-                get_host().registry.entry(opt, name)
+                check_components(cfg, get_host().registry)
             except NeuroSimError as exc:
                 raise SpecError(f"{self.where}: {table} {key} = {value!r}: {exc}") from None
         return value
@@ -335,8 +349,9 @@ def _random_table(t: dict[str, Any], where: str, checker: _ValueChecker) -> dict
         raise SpecError(f"{where}: [random] samples = {samples}: at most {MAX_ROWS} "
                         "configurations per sweep; split it into several sweeps")
     seed = t.get("seed", 0)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise SpecError(f"{where}: [random] seed = {seed!r}: expected an integer")
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise SpecError(f"{where}: [random] seed = {seed!r}: expected an integer from 0 to "
+                        "2**64 - 1")
     keys: dict[str, Any] = {}
     for k, v in t.items():
         if k in ("samples", "seed"):
@@ -352,6 +367,9 @@ def _random_table(t: dict[str, Any], where: str, checker: _ValueChecker) -> dict
 
 
 def _range(key: str, v: dict[str, Any], where: str, checker: _ValueChecker) -> dict[str, Any]:
+    if checker.option(key, "[random]") in COMPONENT_OPTIONS:  # technode 7..22 draws 13nm
+        raise SpecError(f"{where}: [random] {key}: names a plugin (node, device, ...); give "
+                        "a list of choices, not a range")
     extra = set(v) - {"min", "max", "log"}
     lo, hi = v.get("min"), v.get("max")
     if extra or not all(isinstance(x, (int, float)) and not isinstance(x, bool)

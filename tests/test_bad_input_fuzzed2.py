@@ -1,0 +1,70 @@
+"""Bad input found by a second fuzzing round (sweep spec files, ``sweep show``, ``accuracy``
+/ ``train`` / ``traces export`` options, command groups without a command): one
+``Error:`` line naming the option, file or key, exit 2, no traceback, nothing written.
+Each case failed before its fix (exit 1 with an internal error, or exit 0 with every row
+rejected or the value silently ignored)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_bad_input_cli import assert_error, neurosim  # noqa: E402
+
+MODEL = 'model = "smallnet.py:build"\n'
+GRID = "[grid]\ntechnode = [22]\n"
+
+
+def run_spec(tmp_path: Path, name: str, text: str, *extra: str):
+    spec = tmp_path / name
+    spec.write_text(text)
+    out = tmp_path / "out"
+    proc = neurosim("sweep", "run", str(spec), "--out", str(out), "--workers", "1",
+                    "--quiet", "--no-plots", *extra)
+    return proc, spec, out
+
+
+def assert_one_error(proc, *names: str) -> str:
+    line = assert_error(proc, *names)
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    return line
+
+
+# ---------------------------------------------------------------- spec values
+@pytest.mark.parametrize("name,text,named", [
+    # exit 1: ValueError / OverflowError converting a float node to '<int>nm'
+    ("nan.toml", MODEL + "[grid]\ntechnode = [nan]\n", "[grid] technode"),
+    ("inf.toml", MODEL + "[base]\ntechnode = inf\n", "[base] technode"),
+    ("pnan.toml", MODEL + "[[points]]\ntechnode = nan\n", "[[points]] #1 technode"),
+    # exit 1: AttributeError ('int' object has no attribute 'startswith')
+    ("key.yaml", "model: smallnet.py:build\ngrid:\n  1: [22]\n", "[grid] 1"),
+    # exit 1: numpy's ValueError (expected non-negative integer)
+    ("seed.toml", MODEL + "[random]\nsamples = 1\nseed = -1\ntechnode = [22]\n",
+     "[random] seed = -1"),
+    # exit 0, every row rejected: bounds were checked per row, not when the file was read
+    ("neg.toml", MODEL + "[grid]\nsubarray_rows = [-128]\n", "must be >= 1"),
+    ("huge.toml", MODEL + "[base]\nsubarray_rows = 9223372036854775807\n", "<= 8192"),
+    ("pneg.toml", MODEL + "[[points]]\nsubarray_rows = -128\n", "[[points]] #1"),
+    ("temp.toml", MODEL + "[random]\nsamples = 1\ntemperature_k = {min = 1, max = 1e9}\n",
+     "300-400 K"),
+    ("choice.toml", MODEL + "[grid]\nquant_mode = ['WAGE', 'x']\n", "quant_mode"),
+    ("periph.toml", MODEL + "[grid]\n'peripherals.adc' = ['sar', 'nope']\n", "'nope'"),
+    # exit 0, rows of 13nm, 17nm, ... rejected: a range over plugin names
+    ("range.toml", MODEL + "[random]\nsamples = 2\ntechnode = {min = 7, max = 22}\n",
+     "list of choices"),
+    # exit 0: 100,010 combinations expanded (13 s) although at most 100,000 are allowed
+    ("total.toml", MODEL + "[random]\nsamples = 100000\ntechnode = [22]\n[grid]\n"
+     "temperature_k = [300, 310]\n", "100002 configurations"),
+    # exit 0: an objective twice, a layer 0 (layers count from 1)
+    ("obj2.toml", MODEL + GRID + "[objectives]\nminimize = ['chip.area_m2', "
+     "'chip.area_m2']\n", "given twice"),
+    ("obj0.toml", MODEL + GRID + "[objectives]\nminimize = ['layers.0.read_energy_j']\n",
+     "layers.0.read_energy_j"),
+])
+def test_bad_spec_values(tmp_path: Path, name: str, text: str, named: str) -> None:
+    proc, spec, out = run_spec(tmp_path, name, text)
+    assert_one_error(proc, str(spec), named)
+    assert not out.exists()
