@@ -41,6 +41,19 @@ def _check_sense_margin(cell: Any) -> None:
             "activation_sram = false (an RRAM table) or compat_bugs = false")
 
 
+
+def _check_table_resistances(cell: Any) -> None:
+    """An RRAM table is sensed through the chip's cell on/off resistances, which an SRAM
+    cell does not have (0 in NeuroSim V1.4: the amplifier's current ``Vr/0 - Vr/0`` is NaN)."""
+    if not (cell.res_mem_cell_on > 0 and cell.res_mem_cell_off > 0):
+        raise RejectedConfiguration(
+            "relu = false (reLu=0, a sigmoid look-up table) with activation_sram = false "
+            "(Activationtype=0, an RRAM table) on an SRAM chip: NeuroSim V1.4 senses the "
+            "table through the chip cell's on/off resistances, which an SRAM cell does not "
+            "have (0), so the table's voltage sense amplifier has a NaN read latency; use "
+            "activation_sram = true or relu = true")
+
+
 class Sigmoid(FunctionUnit):
     """``num_function`` sigmoid look-up tables of ``num_entry`` entries x ``num_ybit`` bits.
 
@@ -160,6 +173,7 @@ class Sigmoid(FunctionUnit):
         else:
             self.wl_decoder.calculate_latency(1e20, 0, self.cap_cell_access, self.res_row,
                                               self.num_ybit, 1, 1)
+            _check_table_resistances(ctx.cell)
             self.voltage_sense_amp.calculate_latency(0, 1)
             latency = self.wl_decoder.read_latency + self.voltage_sense_amp.read_latency
         if ctx.param.synchronous:

@@ -6,6 +6,8 @@ import math
 import warnings
 from typing import Any
 
+import numpy as np
+
 from neurosim.primitives import formula
 from neurosim.primitives.constants import (
     HEIGHT_WIDTH_RATIO_LIMIT, INV, MAX_TRANSISTOR_HEIGHT, MIN_NMOS_SIZE, NAND, PMOS,
@@ -75,14 +77,18 @@ class VoltageSenseAmp(FunctionUnit):
                        else math.inf)
 
     def calculate_latency(self, cap_input_load: float, num_read: float) -> None:
-        """Precharge plus current-integration time, times ``num_read``."""
+        """Precharge plus current-integration time, times ``num_read`` (NaN, as in the C++,
+        for a cell without on/off resistances)."""
         require_initialized(self, "calculate_latency")
         cell = self.ctx.cell
         latency = 0.0
-        latency += (2.3 * self.res_precharge * self.cap_s1
-                    + self.voltage_sense_diff * (self.cap_s1 + self.cap_nmos_drain + cap_input_load)
-                    / (cell.read_voltage / cell.res_mem_cell_on
-                       - cell.read_voltage / cell.res_mem_cell_off))
+        with np.errstate(divide="ignore", invalid="ignore"):  # IEEE: a 0 ohm cell gives NaN
+            current = (np.float64(cell.read_voltage) / np.float64(cell.res_mem_cell_on)
+                       - np.float64(cell.read_voltage) / np.float64(cell.res_mem_cell_off))
+            latency += float(2.3 * self.res_precharge * self.cap_s1
+                             + self.voltage_sense_diff
+                             * (self.cap_s1 + self.cap_nmos_drain + cap_input_load)
+                             / current)
         latency *= num_read
         self.read_latency = latency
 

@@ -1,9 +1,15 @@
-"""A sigmoid activation (``relu = false``) on an eNVM chip.
+"""A sigmoid activation (``relu = false``) whose look-up table the chip's cell cannot sense.
+
+SRAM table on an eNVM chip:
 
 NeuroSim V1.4 builds the sigmoid look-up table as SRAM (``Activationtype = 1``) whose sense
 amplifier reads the cell's ``minSenseVoltage``, which it sets for SRAM cells only: an eNVM
 cell keeps 0, so the amplifier's regeneration time is ``tau * log(vdd / 0)``, infinite.
-Before: ``ZeroDivisionError`` in the sense amplifier, exit 1 (internal error)."""
+Before: ``ZeroDivisionError`` in the sense amplifier, exit 1 (internal error).
+
+RRAM table (``Activationtype = 0``) on an SRAM chip: the table's voltage sense amplifier
+divides the read voltage by the cell's on/off resistances, which NeuroSim V1.4 leaves at 0
+for an SRAM cell (``Vr/0 - Vr/0``: NaN). Before: ``ZeroDivisionError``, exit 1."""
 
 from __future__ import annotations
 
@@ -52,3 +58,29 @@ def test_sense_amp_zero_margin_is_infinite_latency() -> None:
             assert 0 < amp.read_latency < 1e-9
         else:
             assert amp.read_latency == expected
+
+
+def test_sram_chip_rram_table_refused_with_reason(tmp_path: Path) -> None:
+    out = tmp_path / "o.json"
+    proc = neurosim("estimate", "-n", "lenet", "--set", "relu=0", "--set", "Activationtype=0",
+                    "--quiet", "--json", str(out))
+    assert_error(proc, "relu = false", "activation_sram = false", "SRAM chip")
+    assert not out.exists()
+
+
+def test_voltage_sense_amp_without_resistances_is_nan() -> None:
+    """IEEE arithmetic as in the C++ (``Vr/0 - Vr/0`` is NaN) instead of raising; a cell with
+    resistances keeps its finite latency."""
+    from neurosim.testing.reference import make_ctx
+
+    ctx = make_ctx(22)
+    for ron, roff in ((0.0, 0.0), (1e5, 1.7e6)):
+        ctx.cell.res_mem_cell_on, ctx.cell.res_mem_cell_off = ron, roff
+        vsa = ctx.circuit("voltage_sense_amp")(ctx)
+        vsa.initialize(8, 1e9)
+        vsa.calculate_unit_area()  # sets the precharge resistance and loads
+        vsa.calculate_latency(0, 1)
+        if ron:
+            assert 0 < vsa.read_latency < 1e-6
+        else:
+            assert math.isnan(vsa.read_latency)
