@@ -68,3 +68,39 @@ def test_bad_spec_values(tmp_path: Path, name: str, text: str, named: str) -> No
     proc, spec, out = run_spec(tmp_path, name, text)
     assert_one_error(proc, str(spec), named)
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- spec inputs
+@pytest.mark.parametrize("text,named", [
+    ('model = "nofile.py:build"\n' + GRID, "no such file nofile.py"),
+    ('model = "smallnet.py:nofunc"\n' + GRID, "no function 'nofunc'"),
+    ('model = "smallnet"\n' + GRID, "expected module:function"),
+    ('model = "broken.py:build"\n' + GRID, "SyntaxError"),
+    ('network = "lenet"\ncheckpoint = "nope.pth"\n' + GRID, "checkpoint = 'nope.pth'"),
+    ('network = "lenet"\ninput_shape = "a,b"\n' + GRID, "input_shape = 'a,b'"),
+    ('traces = "empty"\n' + GRID, "no trace_command.sh"),
+])
+def test_bad_spec_inputs(tmp_path: Path, text: str, named: str) -> None:
+    # before: exit 0, every row 'rejected' with the same capture error
+    from small_models import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
+    (tmp_path / "broken.py").write_text("def build(:\n")
+    (tmp_path / "empty").mkdir()
+    proc, spec, out = run_spec(tmp_path, "s.toml", text)
+    assert_one_error(proc, str(spec), named)
+    assert not out.exists()
+
+
+def test_trace_set_missing_a_file(tmp_path: Path) -> None:
+    from small_models import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
+    traces = tmp_path / "tr"
+    proc = neurosim("traces", "export", str(traces), "--model",
+                    f"{tmp_path / 'smallnet.py'}:build", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    (traces / "inputConv1_.csv").unlink()  # before: exit 0, every row rejected
+    proc, spec, out = run_spec(tmp_path, "s.toml", 'traces = "tr"\n' + GRID)
+    assert_one_error(proc, str(spec), "inputConv1_.csv", "missing")
+    assert not out.exists()

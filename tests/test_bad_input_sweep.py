@@ -50,6 +50,9 @@ def test_bad_spec(tmp_path: Path, name: str, text: str | bytes, named: str) -> N
 
 def test_device_without_accuracy(tmp_path: Path) -> None:
     # was silently ignored (the sweep ran, exit 0)
+    from small_models import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)  # the model is checked first
     proc, _, out = run_spec(tmp_path, "s.toml", MODEL + GRID, "--device", "cuda")
     assert_error(proc, "--device", "--with-accuracy")
     assert not out.exists()

@@ -107,16 +107,18 @@ MAX_BATCH_ELEMENTS = 2**27
 def check_input_shape(text: str | None, batch: int = 1, names: tuple[str, str] = (
         "--input-shape", "--batch")) -> None:
     """Refuse an ``--input-shape`` whose items (times ``--batch``) would not fit in memory,
-    before anything is built (torch-free; the format is checked by ``parse_shape``).
+    before anything is built (torch-free; the format as ``parse_shape`` checks it).
     ``names``: how the two are spelt where they were given (a sweep spec's keys)."""
     from ..errors import NeuroSimError
 
+    if not text:
+        return
     try:
-        sizes = [int(v) for v in str(text or "").replace("x", ",").split(",") if v.strip()]
+        sizes = [int(v) for v in str(text).replace("x", ",").split(",") if v.strip()]
     except ValueError:
-        return
+        raise NeuroSimError(f"{names[0]} {text!r}: expected numbers like 3,32,32") from None
     if not sizes or min(sizes) < 1:
-        return
+        raise NeuroSimError(f"{names[0]} {text!r}: sizes must be positive")
     n = math.prod(sizes)
     if n > MAX_INPUT_ELEMENTS:
         raise NeuroSimError(f"{names[0]} {text}: {n:,} elements per item; at most "

@@ -41,6 +41,9 @@ def _check_source(spec: Any) -> None:
                               ("input_shape =", "batch ="))
         if "traces" in src and not Path(src["traces"]).is_dir():
             raise NeuroSimError(f"traces = {src['traces']!r}: no such folder")
+        from ..sweep.inputs import check_source_files
+
+        check_source_files(src, Path(spec.path).parent)
     except NeuroSimError as exc:
         raise NeuroSimError(f"{spec.path}: {exc}") from None
 

@@ -147,9 +147,7 @@ def build_inputs(cfg: Config, source: Mapping[str, Any], spec_dir: Path,
     model = source.get("model")
     if model:
         model = _relative_file(model, spec_dir)
-    checkpoint = source.get("checkpoint")
-    if checkpoint and not Path(checkpoint).is_absolute() and (spec_dir / checkpoint).exists():
-        checkpoint = str(spec_dir / checkpoint)
+    checkpoint = _checkpoint_path(source.get("checkpoint"), spec_dir)
     net_options = tuple(f"{k}={v}" for k, v in (source.get("net_options") or {}).items())
     run = prepare_cached(source.get("network"), model, checkpoint, source.get("data"),
                          int(source.get("batch", 1)), source.get("input_shape"), cfg,
@@ -159,6 +157,43 @@ def build_inputs(cfg: Config, source: Mapping[str, Any], spec_dir: Path,
     cap = run.capture
     return SharedInputs(key, Workload.from_capture(cap), [layer.name for layer in cap.layers],
                         int(cfg.synapse_bits))
+
+
+def check_source_files(source: Mapping[str, Any], spec_dir: Path) -> None:
+    """What every row shares, checked before any row runs (else each trace key's capture
+    fails alike and every row is 'rejected'): the ``model`` function imports, the
+    ``checkpoint`` exists, a ``traces`` set names its files and they exist."""
+    if source.get("model"):
+        from ..nn.pipeline import load_model_function
+
+        load_model_function(_relative_file(source["model"], spec_dir))
+    checkpoint = _checkpoint_path(source.get("checkpoint"), spec_dir)
+    if checkpoint and not Path(checkpoint).exists():
+        raise NeuroSimError(f"checkpoint = {source['checkpoint']!r}: no such file (relative "
+                            f"paths are found next to the spec or in {Path.cwd()})")
+    if source.get("traces"):
+        _check_trace_set(Path(source["traces"]))
+
+
+def _check_trace_set(directory: Path) -> None:
+    from ..engine.traces import read_network_csv
+
+    net, wfiles, xfiles = trace_files(directory)
+    missing = [f for f in (net, *wfiles, *xfiles) if not f.is_file()]
+    if missing:
+        raise NeuroSimError(f"traces {directory}: {missing[0].name} (named by "
+                            "trace_command.sh) is missing")
+    n = len(read_network_csv(net))
+    if len(wfiles) < n:
+        raise NeuroSimError(f"traces {directory}: {net.name} has {n} layers, but "
+                            f"trace_command.sh names {len(wfiles)} weight/input pairs")
+
+
+def _checkpoint_path(checkpoint: str | None, spec_dir: Path) -> str | None:
+    """A relative ``checkpoint`` next to the spec when it is there, else as given."""
+    if checkpoint and not Path(checkpoint).is_absolute() and (spec_dir / checkpoint).exists():
+        return str(spec_dir / checkpoint)
+    return checkpoint
 
 
 def _relative_file(model_ref: str, spec_dir: Path) -> str:
