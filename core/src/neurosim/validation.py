@@ -270,7 +270,8 @@ def check_finite(result_json: dict) -> None:
 
 
 def notices(cfg: Any) -> list[str]:
-    """Values NeuroSim computes although its comments advise against them."""
+    """Values NeuroSim computes although its comments advise against them, and options the
+    configured device never reads (:mod:`neurosim.option_notices`)."""
     out = []
     lv = cfg.level_output
     if lv & (lv - 1):
@@ -280,6 +281,12 @@ def notices(cfg: Any) -> list[str]:
     if cfg.speedup_degree == 0:
         out.append("Notice: speedup_degree (speedUpDegree) = 0 is computed as NeuroSim does: "
                    "every layer gets speed-up 1 (as with speedup_degree = 1)")
+    from .option_notices import inapplicable_option_notices
+    from .plugins import get_registry
+
+    registry = get_registry()
+    if cfg.device in registry.names("device"):
+        out += inapplicable_option_notices(cfg, registry.get("device", cfg.device))
     return out
 
 

@@ -1,0 +1,52 @@
+"""An option the configured device never reads is not ignored silently: one ``Notice:``
+line names it (before: exit 0 and nothing said, e.g. ``--set resistanceOn=5e4`` on SRAM).
+The figures are those of the run without it, which is what "no effect" claims."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_bad_input_cli import neurosim  # noqa: E402
+
+
+def _estimate(tmp_path: Path, name: str, *sets: str) -> tuple[list[str], dict]:
+    out = tmp_path / f"{name}.json"
+    args = ["estimate", "-n", "lenet", "--quiet", "--json", str(out)]
+    for s in sets:
+        args += ["--set", s]
+    proc = neurosim(*args)
+    assert proc.returncode == 0, proc.stderr
+    figures = {k: v for k, v in json.loads(out.read_text()).items()
+               if k not in ("config", "provenance")}
+    return [line for line in proc.stderr.splitlines() if line.strip()], figures
+
+
+@pytest.mark.parametrize("setting,named", [
+    ("resistanceOn=5e4", "resistance_on_ohm (resistanceOn) = 50000"),
+    ("access_type=none", "access_type (accesstype) = none"),
+    ("widthInFeatureSize1T1R=30", "width_1t1r_f"),
+])
+def test_sram_notice_for_resistive_cell_option(tmp_path: Path, setting: str,
+                                               named: str) -> None:
+    lines, figures = _estimate(tmp_path, "set", setting)
+    assert len(lines) == 1 and lines[0].startswith("Notice: "), lines
+    assert named in lines[0] and "device = sram" in lines[0], lines[0]
+    _, plain = _estimate(tmp_path, "plain")
+    assert figures == plain
+
+
+def test_no_notice_where_the_device_reads_the_option(tmp_path: Path) -> None:
+    lines, figures = _estimate(tmp_path, "rram", "device=rram", "resistanceOn=5e4")
+    assert not [line for line in lines if "resistance_on_ohm" in line], lines
+    _, default_ron = _estimate(tmp_path, "rram0", "device=rram")
+    assert figures["chip"] != default_ron["chip"]  # Ron matters for RRAM
+
+
+def test_no_notice_at_the_default_value(tmp_path: Path) -> None:
+    lines, _ = _estimate(tmp_path, "dflt", "resistanceOn=100e3")
+    assert not lines, lines
