@@ -104,3 +104,78 @@ def test_trace_set_missing_a_file(tmp_path: Path) -> None:
     proc, spec, out = run_spec(tmp_path, "s.toml", 'traces = "tr"\n' + GRID)
     assert_one_error(proc, str(spec), "inputConv1_.csv", "missing")
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- sweep show
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """A one-row sweep folder (smallnet, 22 nm SRAM)."""
+    from small_models import SMALLNET
+
+    d = tmp_path_factory.mktemp("show")
+    (d / "smallnet.py").write_text(SMALLNET)
+    (d / "s.toml").write_text(MODEL + GRID + "[objectives]\nminimize = ['chip.area_m2', "
+                              "'chip.read_latency_s']\n")
+    proc = neurosim("sweep", "run", str(d / "s.toml"), "--out", str(d / "out"), "--workers",
+                    "1", "--quiet", "--no-plots")
+    assert proc.returncode == 0, proc.stderr
+    return d / "out"
+
+
+def test_show_csv_onto_the_store(store: Path) -> None:
+    db = store / "results.sqlite"
+    before = db.read_bytes()  # before: exit 0, the store overwritten by the CSV
+    assert_one_error(neurosim("sweep", "show", str(store), "--csv", str(db)), "--csv",
+                     "input file")
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize("args,named", [
+    (["--where", "chip.area_m2 < nan"], "finite"),  # before: exit 0, no row matched
+    (["--where", "chip.area_m2 > inf"], "finite"),
+    (["--where", ""], "--where"),  # before: exit 0, the option ignored
+    (["--sort", " "], "--sort"),
+    (["--columns", ","], "--columns"),
+])
+def test_show_bad_options(store: Path, args: list[str], named: str) -> None:
+    assert_one_error(neurosim("sweep", "show", str(store), *args), named)
+
+
+def test_show_writes_both_outputs_or_neither(store: Path, tmp_path: Path) -> None:
+    csv = tmp_path / "rows.csv"
+    csv.write_text("previous")  # before: the CSV was written, then the plot failed
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    import shutil
+    import sqlite3
+
+    shutil.copy(store / "results.sqlite", empty / "results.sqlite")
+    with sqlite3.connect(empty / "results.sqlite") as db:
+        db.execute("UPDATE meta SET value = '[]' WHERE key = 'objectives'")
+    proc = neurosim("sweep", "show", str(empty), "--csv", str(csv), "--plot",
+                    str(tmp_path / "p.png"))
+    assert_one_error(proc, "--plot", "no objectives")
+    assert csv.read_text() == "previous" and not (tmp_path / "p.png").exists()
+
+
+@pytest.mark.parametrize("table", ["rows (a int)", "other (a int)"])
+def test_foreign_sqlite_file(tmp_path: Path, table: str) -> None:
+    import sqlite3
+
+    d = tmp_path / "d"
+    d.mkdir()
+    with sqlite3.connect(d / "results.sqlite") as db:
+        db.execute(f"CREATE TABLE {table}")
+    before = (d / "results.sqlite").read_bytes()
+    # before: exit 1 (OperationalError: no such column) or exit 0 with the store's
+    # tables added to the foreign file
+    assert_one_error(neurosim("sweep", "show", str(d)), "results.sqlite", "not a sweep store")
+    spec = tmp_path / "s.toml"
+    spec.write_text(MODEL + GRID)
+    from small_models import SMALLNET
+
+    (tmp_path / "smallnet.py").write_text(SMALLNET)
+    assert_one_error(neurosim("sweep", "run", str(spec), "--out", str(d), "--workers", "1",
+                              "--quiet"), "results.sqlite", "not a sweep store")
+    assert (d / "results.sqlite").read_bytes() == before
+    assert sorted(p.name for p in d.iterdir()) == ["results.sqlite"]

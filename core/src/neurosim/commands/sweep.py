@@ -206,14 +206,21 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
 def sweep_show(directory: str, where: str | None, sort_key: str | None, columns: str | None,
                limit: int, pareto: bool, plot_out: str | None, csv_out: str | None) -> None:
     """Print the rows of a sweep folder's store (nothing is recomputed)."""
-    from ..outputs import check_output_args, write_atomic
+    from ..outputs import check_output_args, plot_format
     from ..sweep.pareto import front_table, pareto_front
     from ..sweep.query import filter_table, sort_table
     from ..sweep.report import load_table
     from ..sweep.store import Store
     from ..sweep.table import csv_text
 
-    check_output_args(csv_out, plot_out)
+    db = Path(directory) / Store.FILE  # never an output (nor its WAL files)
+    group = check_output_args(csv_out, plot_out, inputs=[
+        db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")])
+    for name, value, what in (("--where", where, 'a filter such as "device = rram"'),
+                              ("--sort", sort_key, "a column (-COLUMN: descending)"),
+                              ("--columns", columns, "column names A,B,...")):
+        if value is not None and not value.strip(" ,"):  # was silently ignored
+            raise NeuroSimError(f"{name} {value!r}: empty; give {what} or drop {name}")
     if limit < 0:
         raise NeuroSimError(f"--limit {limit}: give 0 (all rows) or more")
     with Store(directory, create=False) as store:
@@ -228,11 +235,13 @@ def sweep_show(directory: str, where: str | None, sort_key: str | None, columns:
     if len(shown) < len(table.records):
         click.echo(f"... {len(table.records) - len(shown)} more rows (--limit 0 shows all)")
     if csv_out:
-        write_atomic(csv_out, csv_text(table))
+        group.set("--csv", csv_text(table))
     if plot_out:
-        from ..sweep.plots import pareto_figure
+        from ..sweep.plots import pareto_figure_bytes
 
-        pareto_figure(table, pareto_front(table, objectives), objectives, plot_out)
+        group.set("--plot", pareto_figure_bytes(table, pareto_front(table, objectives),
+                                                objectives, plot_format(plot_out)))
+    group.commit()  # both files or neither
 
 
 def _columns(table, objectives, spec: str | None) -> list[str]:

@@ -84,8 +84,15 @@ def marker_axis(table: Table, color_by: str | None) -> str | None:
 
 def pareto_figure(table: Table, front: Sequence[int], objectives: Sequence[tuple[str, str]],
                   path: str | Path, color_by: str | None = None, title: str = "") -> None:
+    write_atomic(path, pareto_figure_bytes(table, front, objectives, plot_format(path),
+                                           color_by, title))
+
+
+def pareto_figure_bytes(table: Table, front: Sequence[int],
+                        objectives: Sequence[tuple[str, str]], fmt: str,
+                        color_by: str | None = None, title: str = "") -> bytes:
+    """The figure of :func:`pareto_figure` as the bytes of a ``fmt`` file."""
     plt = _pyplot()
-    fmt = plot_format(path)
     names = [n for n, _ in objectives]
     pairs = list(itertools.combinations(names, 2))[:_MAX_PAIRS] or [(names[0], names[0])] \
         if names else []
@@ -144,7 +151,7 @@ def pareto_figure(table: Table, front: Sequence[int], objectives: Sequence[tuple
                 cb.set_ticklabels(cats)
         fig.suptitle(title or f"{len(done)} configurations, Pareto front highlighted",
                      fontsize=12)
-        write_atomic(path, figure_bytes(fig, fmt, dpi=110))  # (constrained layout)
+        return figure_bytes(fig, fmt, dpi=110)  # (constrained layout)
     finally:
         plt.close(fig)
 

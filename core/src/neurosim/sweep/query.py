@@ -68,6 +68,8 @@ def parse_where(expr: str, columns: list[str]) -> list[Condition]:
             if op not in ("=", "==", "!="):
                 raise NeuroSimError(f"--where {part!r}: {op} needs a number") from None
             value = raw
+        if isinstance(value, float) and not math.isfinite(value):  # nan matched no row
+            raise NeuroSimError(f"--where {part!r}: compare with a finite number")
         conds.append(Condition(col, op, value))
     return conds
 

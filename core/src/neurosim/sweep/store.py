@@ -31,6 +31,14 @@ CREATE TABLE IF NOT EXISTS accuracy (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+#: the columns of each table of :data:`SCHEMA` (what an existing file must have)
+TABLE_COLUMNS = {
+    "rows": ("config_id", "seq", "status", "reason", "axes", "options", "result",
+             "accuracy_key", "seconds"),
+    "accuracy": ("accuracy_key", "status", "reason", "accuracy", "result"),
+    "meta": ("key", "value"),
+}
+
 FINAL = ("done", "rejected")  # rows a re-run skips (failed rows are tried again)
 
 
@@ -67,11 +75,28 @@ class Store:
                                     f"({exc.strerror or exc})") from None
         try:
             self.db = sqlite3.connect(self.path, timeout=30)
+            self._check_tables()  # before anything is written to someone else's database
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise NeuroSimError(f"{self.path}: not a sweep store ({exc})") from None
+
+    def _check_tables(self) -> None:
+        """An existing database must hold the store's tables with their columns (a
+        foreign SQLite file crashed on its first query, or got the tables added)."""
+        names = [r[0] for r in self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")]
+        if not names:
+            return  # a new (or empty) file
+        for table, columns in TABLE_COLUMNS.items():
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            missing = [c for c in columns if c not in have]
+            if missing:
+                self.db.close()
+                what = f"has no column {missing[0]!r}" if have else "is missing"
+                raise NeuroSimError(f"{self.path}: not a sweep store (table {table!r} {what}; "
+                                    f"tables: {', '.join(sorted(names))})")
 
     def close(self) -> None:
         self.db.close()
