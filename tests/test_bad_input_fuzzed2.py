@@ -179,3 +179,19 @@ def test_foreign_sqlite_file(tmp_path: Path, table: str) -> None:
                               "--quiet"), "results.sqlite", "not a sweep store")
     assert (d / "results.sqlite").read_bytes() == before
     assert sorted(p.name for p in d.iterdir()) == ["results.sqlite"]
+
+
+# ---------------------------------------------------------------- command line
+@pytest.mark.parametrize("group,commands", [("sweep", "run, show"), ("traces", "export"),
+                                            ("network", "list, show"), ("config", "show")])
+def test_group_without_a_command(group: str, commands: str) -> None:
+    # before: exit 2 with the group's help text (6-7 lines) and no Error line
+    assert_one_error(neurosim(group), f"'neurosim {group}' needs a command: {commands}",
+                     f"neurosim {group} --help")
+
+
+def test_negative_number_argument() -> None:
+    # before: "Error: No such option '-1'", which says nothing of what to give instead
+    proc = neurosim("compat", "net.csv", "8", "8", "128", "-1", "w1.csv", "i1.csv")
+    assert_one_error(proc, "-1 is not an option of 'neurosim compat'", "PARALLEL_ROWS",
+                     "positive numbers")

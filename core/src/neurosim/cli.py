@@ -198,16 +198,44 @@ def _show_usage_error(self: click.UsageError, file: Any = None) -> None:
     """A usage error (unknown option, bad argument value, missing argument) as the one
     ``Error:`` line of every bad input, naming the option and the command's help; click's
     own ``show`` prints the usage block and a hint before it."""
+    where = f"; see '{self.ctx.command_path} --help'" if self.ctx is not None else ""
+    click.echo(f"Error: {_usage_message(self)}{where}",
+               file=sys.stderr if file is None else file)
+
+
+def _usage_message(error: click.UsageError) -> str:
+    """The one-line message of a usage error, with what to do where click's says little:
+    a negative number read as an option (``compat NET.csv 8 8 128 -1``)."""
     from .failures import one_line
 
-    where = f"; see '{self.ctx.command_path} --help'" if self.ctx is not None else ""
-    click.echo(f"Error: {one_line(self.format_message()).rstrip('.')}{where}",
-               file=sys.stderr if file is None else file)
+    text = one_line(error.format_message()).rstrip(".")
+    name = getattr(error, "option_name", "") or ""
+    if isinstance(error, click.NoSuchOption) and error.ctx is not None and \
+            name[1:].replace(".", "", 1).isdigit():
+        numbers = [p.human_readable_name for p in error.ctx.command.params
+                   if isinstance(p, click.Argument) and p.type in (click.INT, click.FLOAT)]
+        text = (f"{name} is not an option of '{error.ctx.command_path}'" +
+                (f": {', '.join(numbers)} take positive numbers" if numbers else
+                 "; a negative number here is read as an option"))
+    return text
+
+
+def _show_missing_command(self: click.UsageError, file: Any = None) -> None:
+    """A command group called without its command (``neurosim sweep``): one ``Error:``
+    line listing the commands, instead of the group's help text."""
+    ctx = self.ctx
+    names = ctx.command.list_commands(ctx) if isinstance(ctx.command, click.Group) else []
+    if ctx.parent is None:  # `neurosim` alone: the help is the answer
+        click.echo(self.format_message(), file=sys.stderr if file is None else file)
+        return
+    click.echo(f"Error: '{ctx.command_path}' needs a command: {', '.join(names)}; see "
+               f"'{ctx.command_path} --help'", file=sys.stderr if file is None else file)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     click.UsageError.show = _show_usage_error  # type: ignore[method-assign]
+    click.exceptions.NoArgsIsHelpError.show = _show_missing_command  # type: ignore
     try:
         with terminate_as_exit():  # SIGTERM/SIGHUP run cleanups (no temporaries left)
             with _no_collection_while_loading():
