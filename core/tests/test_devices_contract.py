@@ -72,9 +72,20 @@ def test_linear_level_map():
     assert g == pytest.approx(np.array([[0, 3], [5, 7]]) * step + 1 / 120e3, rel=1e-12)
 
 
+def test_negative_levels_extend_the_line_below_gmin():
+    """A weight below algoWeightMin gives negative digits (C++ truncating %), down to
+    -(2^cellBit - 1); NeuroSim's linear map extends below Gmin for them."""
+    cell = _cell()
+    g = _TwelveK.weight_to_conductance(np.array([-7, -1, 0]), cell, 3)
+    step = (1 / 12e3 - 1 / 120e3) / 7
+    assert g == pytest.approx(np.array([-7, -1, 0]) * step + 1 / 120e3, rel=1e-12)
+    assert g[0] < 0 < g[2]
+
+
 @pytest.mark.parametrize("levels,bits,match", [
     (np.array([0.5]), 2, "not an integer"),
-    (np.array([4]), 2, r"0\.\.3"),
+    (np.array([4]), 2, r"-3\.\.3"),
+    (np.array([-4]), 2, r"-3\.\.3"),
     (np.array([0]), 0, "cell_bits"),
 ])
 def test_level_map_rejects(levels, bits, match):

@@ -171,15 +171,15 @@ def _bits(rows=18, cols=32, value="0"):
         (_weights(rows=17), None, "needs 18 x 3"),
         (_weights(cols=4), None, "needs 18 x 3"),
         (_weights()[:-1] + "\n" + "   0.1,   0.2\n", 19, "values on this line"),
-        (_weights().replace("   0.50000", "   1.50000", 4), 2, "outside the algorithm range"),
+        (_weights().replace("   0.50000", "       nan", 4), 2, "not a finite number"),
         (_weights().replace("0.50000", "abc", 4), 2, "not a number"),
     ],
 )
 def test_weight_trace_errors(tmp_path, content, line, needle):
     # the 4th replaced value is the first of line 2 (3 values per line)
-    if "1.50000" in content or "abc" in content:
+    if "nan" in content or "abc" in content:
         lines = _weights().splitlines(keepends=True)
-        bad = "   1.50000" if "1.50000" in content else "abc"
+        bad = "       nan" if "nan" in content else "abc"
         lines[1] = lines[1].replace("   0.50000", bad, 1)
         content = "".join(lines)
     path = tmp_path / "weight.csv"
@@ -189,6 +189,27 @@ def test_weight_trace_errors(tmp_path, content, line, needle):
     msg = str(info.value)
     assert str(path) in msg and needle in msg
     assert info.value.line == line
+
+
+@pytest.mark.parametrize("value,lo,hi", [("   1.50000", -1.0, 1.0), ("  -0.75000", -0.5, 1.0),
+                                          ("   0.50000", -1.0, 0.25)])
+def test_weight_trace_outside_the_algorithm_range_is_kept(tmp_path, capsys, value, lo, hi):
+    """NeuroSim's LoadInWeightData maps values outside algoWeightMin/Max to levels above
+    2^synapseBit or below 0 without a word; we keep them too, with one notice naming the
+    file and how many values lie outside (they used to be refused)."""
+    lines = _weights().splitlines(keepends=True)
+    lines[1] = lines[1].replace("   0.50000", value, 1)
+    path = tmp_path / "weight.csv"
+    path.write_text("".join(lines))
+    w = read_weight_trace(path, LAYER, weight_min=lo, weight_max=hi)
+    assert w[1, 0] == float(value) and w.shape == (18, 3)
+    err = capsys.readouterr().err.splitlines()
+    n = int(np.count_nonzero((w < lo) | (w > hi)))
+    assert len(err) == 1 and err[0].startswith(f"Notice: {n} weights of {path} lie outside")
+    assert f"[{lo:g}, {hi:g}]" in err[0]
+    read_weight_trace(path, LAYER, weight_min=min(lo, float(w.min())),
+                      weight_max=max(hi, float(w.max())))
+    assert capsys.readouterr().err == ""  # inside the range: no notice
 
 
 @pytest.mark.parametrize(

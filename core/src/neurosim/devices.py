@@ -253,16 +253,19 @@ class Device(ABC):
         NeuroSim's ``LoadInWeightData``: ``G = level / (2^cellBit - 1) * (Gmax - Gmin) + Gmin``
         with ``Gmax = 1/Ron``, ``Gmin = 1/Roff``; a 1-bit cell (every SRAM cell) maps 0 to
         Gmin and 1 to Gmax. Same operation order as the C++, so results are bit-identical.
+        A weight below ``algoWeightMin`` gives negative digits (C++ truncating ``%``), down
+        to ``-(2^cellBit - 1)``: the same line extended below Gmin, as NeuroSim computes it.
         """
         if int(cell_bits) != cell_bits or cell_bits < 1:
             raise DeviceError(f"cell_bits = {cell_bits!r} must be a positive integer")
         levels = np.asarray(levels)
         top = (1 << int(cell_bits)) - 1
-        if levels.size and (levels.min() < 0 or levels.max() > top
+        if levels.size and (levels.min() < -top or levels.max() > top
                             or not np.array_equal(levels, np.floor(levels))):
-            bad = levels[(levels < 0) | (levels > top) | (levels != np.floor(levels))].flat[0]
-            raise DeviceError(f"{cls.name}: cell level {bad!r} is not an integer in 0..{top} "
-                              f"(cell_bits = {cell_bits})")
+            bad = levels[(levels < -top) | (levels > top)
+                         | (levels != np.floor(levels))].flat[0]
+            raise DeviceError(f"{cls.name}: cell level {bad!r} is not an integer in "
+                              f"-{top}..{top} (cell_bits = {cell_bits})")
         g_min, g_max = conductance_range_s(cell)
         return levels.astype(np.float64) / top * (g_max - g_min) + g_min
 

@@ -95,7 +95,10 @@ class SubArrayVectors:
         distinct = col_res = None
         if not calculate_clk_freq or needs_res:
             distinct = [s.distinct(by_bits) for s in items]
-            if needs_res or not self._fused_adc_applies(model):
+            if (needs_res or not self._fused_adc_applies(model)
+                    or not all(_no_negative_cell_of(s) for s in items)):
+                # cells of negative conductance (weights below algoWeightMin give negative
+                # digits): their sums cancel, which float32 would not resolve
                 col_res = column_resistances(model, items, distinct)
         self.level_output = int(p.level_output if p.parallel_read else math.pow(2, p.cell_bit))
         back = self._latency(activity, counts, items, distinct, col_res, calculate_clk_freq)
@@ -216,7 +219,10 @@ def fused_adc_energies(sub: Any, model: ColumnModel, items: list[SubarrayStatist
     or the activated rows, :meth:`ColumnModel.resistance_scale`), which returns the energy
     of every row from row sums of ``ln g``. Nothing of size vectors x all columns is
     formed; the figures differ from the column-resistance path (``FUSED_ENVM_ADC =
-    False``) by the float32 product and logarithm only (docs/performance.md).
+    False``) by the float32 product and logarithm only (docs/performance.md). Only for
+    subarrays with no cell of negative (or non-finite) conductance: a weight below
+    ``algoWeightMin`` maps to negative digits and conductances, whose sums cancel, and those
+    subarrays take the float64 column-resistance path (as NeuroSim computes them).
 
     The buffer's composition depends only on the items' shapes and distinct vectors, and
     kept conductance sums (:meth:`SubarrayStatistics.conductance_buffer`) take the place
@@ -255,6 +261,20 @@ def _run_blocks(adc: Any, blocks: list[_FusedBlock]) -> None:
 
 #: stands for the conductances of a subarray whose converter reads none (see _FusedBlock)
 _PLACEHOLDER = np.ones((1, 1), dtype=np.float32)
+
+
+def _no_negative_cell(memory: np.ndarray) -> bool:
+    """Whether no cell has a negative (or non-finite) conductance."""
+    m = np.asarray(memory)
+    return not m.size or (bool(np.min(m) >= 0) and bool(np.isfinite(np.max(m))))
+
+
+def _no_negative_cell_of(s: SubarrayStatistics) -> bool:
+    """:func:`_no_negative_cell` of a subarray's memory, kept in the memo by its cells."""
+    key = s.key
+    if key is None or key.cells is None:
+        return _no_negative_cell(s.memory)
+    return s.memo.small(("no-negative-cell", key.cells), lambda: _no_negative_cell(s.memory))
 
 
 def _all_conducting(memory: np.ndarray) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -386,8 +387,10 @@ def read_weight_trace(
     """Weights of ``layer``: float64, rows ``cin*kh*kw``, columns ``cout``.
 
     Values outside ``[weight_min, weight_max]`` (the algorithm's weight range, NeuroSim's
-    ``algoWeightMin/Max``) are rejected: NeuroSim would map them to negative or overflowing
-    cell levels without notice.
+    ``algoWeightMin/Max``) are kept, as NeuroSim's ``LoadInWeightData`` keeps them, with one
+    notice on stderr (:func:`out_of_range_notice`): their levels lie beyond
+    ``2^synapseBit`` (the digits wrap, see :mod:`.weight_mapping`) or below 0 (negative
+    digits, conductances below Gmin). A value that is not a finite number is refused.
     """
     path = Path(path)
     w = parse_weight_trace(path)
@@ -400,16 +403,22 @@ def read_weight_trace(
         )
     if w.min() >= weight_min and w.max() <= weight_max:  # NaN fails both
         return w
-    bad = ~((w >= weight_min) & (w <= weight_max))
+    bad = ~np.isfinite(w)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputFileError(
-            path,
-            f"weight {w[r, c]!r} in column {c + 1} is outside the "
-            f"algorithm range [{weight_min:g}, {weight_max:g}]",
-            line=int(r) + 1,
-        )
+        raise InputFileError(path, f"weight {w[r, c]!r} in column {c + 1} is not a finite number",
+                             line=int(r) + 1)
+    sys.stderr.write(out_of_range_notice(path, w, weight_min, weight_max) + "\n")
     return w
+
+
+def out_of_range_notice(path: str | os.PathLike, w: np.ndarray, weight_min: float,
+                        weight_max: float) -> str:
+    """The one-line notice for the weights of ``path`` outside ``[weight_min, weight_max]``."""
+    n = int(np.count_nonzero((w < weight_min) | (w > weight_max)))
+    return (f"Notice: {n} weights of {path} lie outside algoWeightMin/Max "
+            f"[{weight_min:g}, {weight_max:g}]; mapped as NeuroSim maps them (to levels above "
+            "2^synapseBit or below 0)")
 
 
 # ---------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ after the capture (the estimate, the report, the JSON) runs on these records alo
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,15 +130,20 @@ def block_diagonal(weights: np.ndarray, groups: int) -> np.ndarray:
 
 
 def check_weight_range(capture: NetworkCapture, weight_min: float, weight_max: float) -> None:
-    """Every layer's quantized weights lie in ``[weight_min, weight_max]``
-    (``algo_weight_min/max``, the range NeuroSim maps to conductances); else a
+    """One notice on stderr per layer whose quantized weights leave ``[weight_min,
+    weight_max]`` (``algo_weight_min/max``): NeuroSim's ``LoadInWeightData`` maps them all
+    the same, to levels beyond ``2^synapseBit`` or below 0 (:mod:`neurosim.engine.
+    weight_mapping`), and so does the estimate; a weight that is not a finite number is a
     NeuroSimError naming the layer. Run on fresh and on cached captures alike (the range
     is not part of the trace-cache key)."""
     for layer in capture.layers:
         w = layer.weights
-        if w.size and (w.min() < weight_min or w.max() > weight_max):
-            raise NeuroSimError(
-                f"layer {layer.name}: quantized weights span [{w.min():.4g}, {w.max():.4g}], "
-                f"outside the algorithm range [{weight_min:g}, {weight_max:g}] "
-                "(algo_weight_min/max) that NeuroSim maps to conductances; use quant_mode = "
-                "WAGE or set the range")
+        if not w.size or (w.min() >= weight_min and w.max() <= weight_max):
+            continue
+        if not np.isfinite(w).all():
+            raise NeuroSimError(f"layer {layer.name}: a quantized weight is not a finite number")
+        n = int(np.count_nonzero((w < weight_min) | (w > weight_max)))
+        sys.stderr.write(
+            f"Notice: {n} weights of layer {layer.name} lie outside algoWeightMin/Max "
+            f"[{weight_min:g}, {weight_max:g}]; mapped as NeuroSim maps them (to levels above "
+            "2^synapseBit or below 0)\n")

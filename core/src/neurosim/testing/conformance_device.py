@@ -195,7 +195,10 @@ class DeviceConformance(ComponentConformance):
 
     def test_weight_to_conductance(self, device: Any, conformance_host: PluginHost) -> None:
         """Levels 0 .. 2^b - 1 map monotonically onto [1/Roff, 1/Ron], ends included, the
-        same way every call; levels outside that range raise a NeuroSimError.
+        same way every call; levels beyond +/-(2^b - 1) raise a NeuroSimError. Negative
+        levels down to -(2^b - 1) are the digits NeuroSim gives a weight below
+        ``algoWeightMin``: the base class extends its line below 1/Roff for them, as
+        NeuroSim does; a device may map them otherwise or refuse them.
 
         Troubleshooting: follow NeuroSim's ``LoadInWeightData`` (linear in the level)
         unless the device is known to be nonlinear; return float64 siemens of the input's
@@ -217,7 +220,7 @@ class DeviceConformance(ComponentConformance):
             with pytest.raises(NeuroSimError):
                 device.weight_to_conductance(np.array([2 ** bits]), cell, bits)
             with pytest.raises(NeuroSimError):
-                device.weight_to_conductance(np.array([-1]), cell, bits)
+                device.weight_to_conductance(np.array([-(2 ** bits)]), cell, bits)
 
     def test_build_cell_deterministic(self, device: Any, conformance_host: PluginHost) -> None:
         """Building the cell twice for the same configuration gives equal cells.
