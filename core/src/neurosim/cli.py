@@ -6,6 +6,7 @@ import contextlib
 import gc
 import json
 import sys
+import warnings
 from typing import Any, Iterator
 
 import click
@@ -232,8 +233,33 @@ def _show_missing_command(self: click.UsageError, file: Any = None) -> None:
                f"'{ctx.command_path} --help'", file=sys.stderr if file is None else file)
 
 
+def warning_as_notice() -> Any:
+    """A ``warnings.showwarning`` that writes each distinct warning once, as one
+    ``Notice:`` line on stderr: NeuroSim's own messages (the circuits' ``[SenseAmp] Error:
+    pitch too small``, ``Adder: ... exceeds the assigned width``, which NeuroSim prints and
+    goes on) and a library's, prefixed with its category (``RuntimeWarning: ...``), instead
+    of Python's two lines with the file path and source line."""
+    shown: set[tuple[type, str]] = set()
+
+    def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+             line: str | None = None) -> None:
+        text = " ".join(str(message).split())
+        if (category, text) in shown:
+            return
+        shown.add((category, text))
+        prefix = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
+        try:
+            (file or sys.stderr).write(f"Notice: {prefix}{text}\n")
+        except OSError:  # stderr closed: nothing to tell
+            pass
+    return show
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
+    shown = warnings.showwarning
+    if "--debug" not in args[:1]:  # --debug keeps Python's format (file and source line)
+        warnings.showwarning = warning_as_notice()
     click.UsageError.show = _show_usage_error  # type: ignore[method-assign]
     click.exceptions.NoArgsIsHelpError.show = _show_missing_command  # type: ignore
     try:
@@ -244,6 +270,8 @@ def main(argv: list[str] | None = None) -> None:
             cli.main(args=args, prog_name="neurosim", standalone_mode=True)
     except (Exception, KeyboardInterrupt) as exc:  # raised outside a command's invoke
         sys.exit(report(exc, "--debug" in args[:1]))
+    finally:
+        warnings.showwarning = shown  # an in-process caller gets its own back
 
 
 if __name__ == "__main__":
