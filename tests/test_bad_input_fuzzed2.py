@@ -195,3 +195,45 @@ def test_negative_number_argument() -> None:
     proc = neurosim("compat", "net.csv", "8", "8", "128", "-1", "w1.csv", "i1.csv")
     assert_one_error(proc, "-1 is not an option of 'neurosim compat'", "PARALLEL_ROWS",
                      "positive numbers")
+
+
+# ---------------------------------------------------------------- accuracy / train
+ACC = ("accuracy", "--network", "lenet", "--data", "random:2", "--quiet")
+
+
+@pytest.mark.parametrize("option", ["mem_states_file", "output_noise_file"])
+def test_nonideality_csv_not_utf8(tmp_path: Path, option: str) -> None:
+    bad = tmp_path / "states.csv"
+    bad.write_bytes(bytes(range(256)))  # before: exit 1 (UnicodeDecodeError)
+    out = tmp_path / "o.json"
+    proc = neurosim(*ACC, "--set", f"{option}={bad}", "--json", str(out))
+    assert_one_error(proc, "states.csv", option, "not UTF-8")
+    assert not out.exists()
+
+
+def test_nonideality_csv_size_limit(tmp_path: Path) -> None:
+    big = tmp_path / "states.csv"  # before: read whole, whatever its size (/dev/zero: hang)
+    big.write_text("states,mean,std\n" + "0,1e-6,0\n" * 2000)
+    import os
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "neurosim.cli", *ACC, "--set",
+                           f"mem_states_file={big}"], capture_output=True, text=True,
+                          env={**os.environ, "NEUROSIM_MAX_INPUT_MB": "0.001"})
+    assert_one_error(proc, "mem_states_file", "limit")
+
+
+@pytest.mark.parametrize("args,named", [
+    (["--seed", "99999999999999999999"], "--seed"),  # exit 1: Overflow (long long)
+    (["--lr", "1e308"], "--lr 1e+308: must be <= 1000"),  # exit 1: float overflow in SGD
+    (["--weight-decay", "1e308"], "--weight-decay"),  # exit 1: float overflow in SGD
+    (["--momentum", "5"], "--momentum 5.0: must be <= 1"),  # exit 0: diverging SGD
+    (["--threads", "100000"], "--threads 100000"),  # killed by SIGSEGV (rc -11)
+    (["--decreasing-lr", "-5"], "--decreasing-lr -5"),  # exit 0: never applied
+])
+def test_train_settings(tmp_path: Path, args: list[str], named: str) -> None:
+    out = tmp_path / "t.pth"
+    proc = neurosim("train", "--network", "lenet", "--data", "digits:train", "--limit", "8",
+                    "--epochs", "1", "--quiet", "--out", str(out), *args)
+    assert_one_error(proc, named)
+    assert not out.exists() and list(tmp_path.iterdir()) == []

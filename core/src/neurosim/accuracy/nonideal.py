@@ -149,12 +149,15 @@ def parse_layer_list(text: str) -> tuple[float, ...] | None:
 def _read_csv(path: str, option: str, columns: tuple[str, ...]) -> list[dict[str, float]]:
     """Rows of a V1.5 CSV (BOM and CRLF tolerated) as floats of ``columns`` (the first is
     required; the others default to None)."""
+    from ..errors import InputFileError
+    from ..files import decode_text, limit_bytes, read_bytes
+
     p = Path(path).expanduser()
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise ConfigError(f"option {option} = {path!r}: cannot read the file "
-                          f"({exc.strerror})") from None
+    try:  # missing, a folder, a device (/dev/zero), too large, not UTF-8: named
+        text = decode_text(p, read_bytes(p, "CSV", limit=limit_bytes("configuration")),
+                           "CSV")
+    except InputFileError as exc:
+        raise ConfigError(f"option {option}: {exc}") from None
     rows = list(csv.reader(text.splitlines()))
     if not rows:
         raise ConfigError(f"{p}: option {option}: the file is empty")

@@ -25,6 +25,13 @@ from ..errors import NeuroSimError
 from .wage import clip_weights, qg, quantize_errors, sse_loss
 
 
+#: the largest value of each float setting: beyond float32's 3.4e38 torch's SGD raised
+#: (internal error), and SGD diverges with a momentum or weight decay above 1
+MAX_SETTINGS = {"lr": 1e3, "grad_scale": 1e6, "momentum": 1.0, "weight_decay": 1.0}
+#: the seeds torch.manual_seed takes (a larger one overflowed: internal error)
+MAX_SEED = 2**32 - 1
+
+
 @dataclass(frozen=True)
 class TrainSettings:
     """The wrapper's ``train.py`` options (its defaults)."""
@@ -58,6 +65,15 @@ class TrainSettings:
             if v != -1 and not 1 <= v <= 32:
                 raise NeuroSimError(f"--{name.replace('_', '-')} {v}: expected 1..32 or -1 "
                                     "(no quantization)")
+        for name, most in MAX_SETTINGS.items():
+            if getattr(self, name) > most:
+                raise NeuroSimError(f"--{name.replace('_', '-')} {getattr(self, name)}: "
+                                    f"must be <= {most:g}")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise NeuroSimError(f"--seed {self.seed}: must be from 0 to {MAX_SEED}")
+        if any(e < 1 for e in self.decreasing_lr):  # an epoch below 1 is never reached
+            raise NeuroSimError(f"--decreasing-lr {','.join(map(str, self.decreasing_lr))}: "
+                                "epochs count from 1")
         if self.wl_grad == -1:
             raise NeuroSimError("--wl-grad -1: the WAGE gradient quantizer needs a bit count")
         if self.loss not in ("auto", "sse", "ce"):

@@ -65,8 +65,11 @@ def run_training(network: str, data: str, val_data: str | None, settings: TrainS
                  threads: int = 0) -> TrainResult:
     """Train ``network`` on ``data`` and write the checkpoint (module doc); ``threads``:
     torch's CPU threads during the run (0: unchanged)."""
-    if threads < 0:
-        raise NeuroSimError(f"--threads {threads}: must be 0 (torch's default) or more")
+    from ..commands.common import MAX_BLAS_THREADS
+
+    if not 0 <= threads <= MAX_BLAS_THREADS:  # 100000 crashed torch (SIGSEGV)
+        raise NeuroSimError(f"--threads {threads}: give 0 (torch's default) to "
+                            f"{MAX_BLAS_THREADS}")
     before = torch.get_num_threads()
     if threads:
         torch.set_num_threads(threads)
