@@ -50,3 +50,23 @@ def test_no_notice_where_the_device_reads_the_option(tmp_path: Path) -> None:
 def test_no_notice_at_the_default_value(tmp_path: Path) -> None:
     lines, _ = _estimate(tmp_path, "dflt", "resistanceOn=100e3")
     assert not lines, lines
+
+
+@pytest.mark.parametrize("setting,named", [
+    ("tileBufferType=1", "tile_buffer_sram (tileBufferType) = true has no effect"),
+    ("Activationtype=0", "activation_sram (Activationtype) = false has no effect with relu"),
+    ("speciallayout=0", "special_layout (speciallayout) = 0 has no effect at 22nm"),
+])
+def test_notice_for_option_this_design_never_reads(tmp_path: Path, setting: str,
+                                                   named: str) -> None:
+    lines, figures = _estimate(tmp_path, "set", setting)
+    assert len(lines) == 1 and named in lines[0], lines
+    _, plain = _estimate(tmp_path, "plain")
+    assert figures == plain
+
+
+def test_special_layout_at_a_gaa_node_has_effect_and_no_notice(tmp_path: Path) -> None:
+    lines, figures = _estimate(tmp_path, "off", "technode=2", "speciallayout=0")
+    assert not lines, lines
+    _, on = _estimate(tmp_path, "on", "technode=2")
+    assert figures["chip"] != on["chip"]

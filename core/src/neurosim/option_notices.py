@@ -7,6 +7,9 @@ NeuroSim's ``Param.cpp`` default gets one ``Notice:`` line, so a value that chan
 is never ignored silently; the estimate goes on, as NeuroSim's would (a sweep over devices
 keeps its shared base). A value equal to the default cannot be told from an unset one and
 gets none (as in :func:`neurosim.devices.apply_device_defaults`).
+
+:func:`unread_option_notices` does the same for options NeuroSim reads only in some designs
+(the sigmoid table's memory, the GAA layout factors) or never (``tileBufferType``).
 """
 
 from __future__ import annotations
@@ -35,6 +38,27 @@ def inapplicable_option_notices(cfg: Config, device: Any) -> list[str]:
             out.append(f"Notice: {spelled} = {_show(value)} has no effect with device = "
                        f"{cfg.device}: the {cfg.device} cell does not read it (NeuroSim "
                        "ignores it too)")
+    return out
+
+
+def unread_option_notices(cfg: Config, node: Any = None) -> list[str]:
+    """Options set (not at the default) that no circuit of this design reads; ``node`` is
+    the technology-node plugin's record (its ``circuit_fits``), None when unknown."""
+    out = []
+    if cfg.tile_buffer_sram:
+        out.append("Notice: tile_buffer_sram (tileBufferType) = true has no effect: NeuroSim "
+                   "V1.4 reads it in Param.cpp only and builds the tile buffers as "
+                   "pe_buffer_sram (peBufferType) says")
+    if not cfg.activation_sram and cfg.relu:
+        out.append("Notice: activation_sram (Activationtype) = false has no effect with relu "
+                   "= true: it chooses the memory of the sigmoid look-up table, which a ReLU "
+                   "chip does not have")
+    fits = getattr(node, "circuit_fits", None)
+    if (cfg.special_layout == 0 and isinstance(fits, dict)
+            and "gaa_special_layout" not in fits):
+        out.append(f"Notice: special_layout (speciallayout) = 0 has no effect at {cfg.tech}: "
+                   "the node has no GAA special-layout factors (NeuroSim applies them at 2 "
+                   "and 1 nm)")
     return out
 
 

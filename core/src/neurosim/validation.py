@@ -281,13 +281,14 @@ def notices(cfg: Any) -> list[str]:
     if cfg.speedup_degree == 0:
         out.append("Notice: speedup_degree (speedUpDegree) = 0 is computed as NeuroSim does: "
                    "every layer gets speed-up 1 (as with speedup_degree = 1)")
-    from .option_notices import inapplicable_option_notices
+    from .option_notices import inapplicable_option_notices, unread_option_notices
     from .plugins import get_registry
 
     registry = get_registry()
     if cfg.device in registry.names("device"):
         out += inapplicable_option_notices(cfg, registry.get("device", cfg.device))
-    return out
+    node = registry.get("tech", cfg.tech) if cfg.tech in registry.names("tech") else None
+    return out + unread_option_notices(cfg, node)
 
 
 def _check_global_bus(name: str, registry: Any) -> None:
