@@ -70,3 +70,23 @@ def test_special_layout_at_a_gaa_node_has_effect_and_no_notice(tmp_path: Path) -
     assert not lines, lines
     _, on = _estimate(tmp_path, "on", "technode=2")
     assert figures["chip"] != on["chip"]
+
+
+def test_word_line_buffer_ratio_only_where_the_node_has_buffers(tmp_path: Path) -> None:
+    lines, figures = _estimate(tmp_path, "22", "buffersizeratio=2")
+    assert len(lines) == 1 and "buffersizeratio = 2 has no effect with buffernumber = 0" \
+        in lines[0], lines
+    _, plain = _estimate(tmp_path, "plain")
+    assert figures == plain
+    lines, figures = _estimate(tmp_path, "2", "technode=2", "buffersizeratio=2")
+    assert not lines, lines
+    _, node_value = _estimate(tmp_path, "2n", "technode=2")
+    assert figures["chip"] != node_value["chip"]  # 2 nm sizes its buffers by it
+
+
+def test_switch_matrix_ratio_is_an_envm_option(tmp_path: Path) -> None:
+    lines, figures = _estimate(tmp_path, "s", "newswitchmatrixsizeratio=2")
+    assert lines == ["Notice: newswitchmatrixsizeratio = 2 has no effect with device = "
+                     "sram: the sram cell does not read it (NeuroSim ignores it too)"], lines
+    _, plain = _estimate(tmp_path, "plain")
+    assert figures == plain

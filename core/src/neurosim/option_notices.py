@@ -33,7 +33,7 @@ def inapplicable_option_notices(cfg: Config, device: Any) -> list[str]:
             continue  # a name of another core version: nothing to compare
         value = getattr(cfg, name)
         if value != f.default:
-            alias = f.metadata.get("aliases") or ()
+            alias = [a for a in f.metadata.get("aliases") or () if a != name]
             spelled = f"{name} ({alias[0]})" if alias else name
             out.append(f"Notice: {spelled} = {_show(value)} has no effect with device = "
                        f"{cfg.device}: the {cfg.device} cell does not read it (NeuroSim "
@@ -53,6 +53,13 @@ def unread_option_notices(cfg: Config, node: Any = None) -> list[str]:
         out.append("Notice: activation_sram (Activationtype) = false has no effect with relu "
                    "= true: it chooses the memory of the sigmoid look-up table, which a ReLU "
                    "chip does not have")
+    buffers = cfg.buffernumber
+    if buffers is None:
+        buffers = getattr(getattr(node, "param_cpp", None), "buffernumber", None)
+    if cfg.buffersizeratio is not None and buffers == 0:
+        out.append(f"Notice: buffersizeratio = {_show(cfg.buffersizeratio)} has no effect with "
+                   f"buffernumber = 0 at {cfg.tech}: it sizes the word-line buffers, which "
+                   "this node has none of (NeuroSim places them at 2 and 1 nm)")
     fits = getattr(node, "circuit_fits", None)
     if (cfg.special_layout == 0 and isinstance(fits, dict)
             and "gaa_special_layout" not in fits):

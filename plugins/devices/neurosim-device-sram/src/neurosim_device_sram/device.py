@@ -56,11 +56,12 @@ class SRAMDevice(Device):
     description: ClassVar[str] = "SRAM bit cell (NeuroSim V1.4, per-node 6T geometry)"
     #: options of resistive cells that no SRAM circuit reads (NeuroSim V1.4's SRAM branches
     #: never use Ron/Roff, the read pulse, the access/write voltages, the access device or
-    #: the 1T1R/crossbar geometry): a value set for them gets a notice, not silence
+    #: the 1T1R/crossbar geometry, or the eNVM switch matrix's size ratio): a value set for
+    #: them gets a notice, not silence
     inapplicable_options: ClassVar[tuple[str, ...]] = (
         "resistance_on_ohm", "resistance_off_ohm", "read_pulse_width_s", "access_voltage_v",
         "write_voltage_v", "access_type", "height_1t1r_f", "width_1t1r_f",
-        "height_crossbar_f", "width_crossbar_f")
+        "height_crossbar_f", "width_crossbar_f", "newswitchmatrixsizeratio")
     #: accuracy-run defaults with ``device_nonidealities = true``: none
     nonidealities: ClassVar[NonIdealityPreset] = NonIdealityPreset(
         source="an SRAM cell stores a digital bit read by a sense amplifier: no analog "
