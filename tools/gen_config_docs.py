@@ -47,6 +47,14 @@ also accepts. Options are set, later sources winning, by
 
 `neurosim config show [--config FILE] [--set KEY=VALUE]` prints the effective values.
 Combinations NeuroSim V1.4 rejects are rejected with a message naming the option.
+An option set to a value other than its default that the configured design never reads gets
+one `Notice:` line on stderr and the estimate goes on (NeuroSim ignores such values too):
+the resistive-cell options (`resistance_on_ohm`, `read_pulse_width_s`, `access_type`, the
+1T1R/crossbar geometry, `newswitchmatrixsizeratio`, ...) with `device = "sram"` (a device
+plugin lists them in its `inapplicable_options`), `tile_buffer_sram` (read by `Param.cpp`
+only), `activation_sram` with `relu = true`, `special_layout` at a node without GAA
+layout factors and `buffersizeratio` at a node without word-line buffers (both: all but 2
+and 1 nm).
 
 Example (`my.toml`):
 
