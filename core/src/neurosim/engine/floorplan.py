@@ -314,6 +314,15 @@ TOO_LARGE_MSG = ("the subarray ({rows} rows) is too large for the chip hierarchy
                  "large, which break the chip hierarchey, please decrease the SubArray size!'); "
                  "decrease subarray_rows (argv 4)")
 
+#: novel_mapping with no layer it applies to: NeuroSim's novel PE size stays 0, and it prints
+#: the same "SubArray Size is too large" error
+NO_NOVEL_LAYER_MSG = ("novel_mapping (novelMapping) = true but no layer of this network "
+                      "qualifies for it (NeuroSim novel-maps the layers of its most frequent "
+                      "kernel size whose weight rows, cin x kh x kw, reach subarray_rows = "
+                      "{rows}), so it sizes no novel-mapped PE and stops ('ERROR: SubArray "
+                      "Size is too large, which break the chip hierarchey'); set novel_mapping "
+                      "= false (novelMapping=0) or decrease subarray_rows")
+
 
 def floor_plan(net: Sequence[NetRow], p: MappingParams, init: DesignInit) -> Floorplan:
     """``ChipFloorPlan``: choose tile/PE sizes maximizing utilization and map every layer.
@@ -330,6 +339,8 @@ def floor_plan(net: Sequence[NetRow], p: MappingParams, init: DesignInit) -> Flo
     max_util_nm = 0.0
     max_util_cm = 0.0
     if p.novel_mapping:
+        if max_pe_nm == 0:
+            raise RejectedConfiguration(NO_NOVEL_LAYER_MSG.format(rows=sa))
         if max_pe_nm < 2 * sa:
             raise RejectedConfiguration(TOO_LARGE_MSG.format(rows=sa, size=max_pe_nm))
         pe_size_nm = max(max_pe_nm, 2 * sa)

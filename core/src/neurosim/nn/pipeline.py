@@ -195,8 +195,16 @@ def _prepare(config: Config, *, network: str | None, model_ref: str | None,
         user_files = [func.__code__.co_filename] if hasattr(func, "__code__") else []
         with user_code(f"--model {model_ref}", user_files):
             made = func()
+        if isinstance(made, tuple) and len(made) != 2:
+            raise NeuroSimError(f"--model {model_ref}: the function returned a tuple of "
+                                f"{len(made)} items; return the model, or (model, "
+                                "example_inputs)")
         model, inputs = (made if isinstance(made, tuple) else (made, None))
         own_inputs = inputs is not None
+        if isinstance(inputs, torch.Tensor) and (inputs.ndim == 0 or inputs.shape[0] == 0):
+            raise NeuroSimError(f"--model {model_ref}: the example inputs (shape "
+                                f"{tuple(inputs.shape)}) hold no item; their first axis is "
+                                "the batch and needs at least one")
         if own_inputs and input_shape is not None:
             raise NeuroSimError(f"--input-shape: {model_ref} returns its own example inputs, "
                                 "which set the shape; drop --input-shape")
