@@ -237,3 +237,17 @@ def test_train_settings(tmp_path: Path, args: list[str], named: str) -> None:
                     "--epochs", "1", "--quiet", "--out", str(out), *args)
     assert_one_error(proc, named)
     assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- stderr of good runs
+def test_compiled_adc_kernel_is_silent() -> None:
+    """The CPU kernel torch.compile builds for the accuracy path: where a CUDA toolkit is
+    installed without a GPU, torch logged 'No CUDA runtime is found, using CUDA_HOME=...'
+    on stderr (every VGG8 `neurosim accuracy` run on such a machine)."""
+    import subprocess
+
+    code = ("import torch\nfrom neurosim.accuracy.adc_float import adc_float_kernel\n"
+            "adc_float_kernel()(torch.rand(4, 8), (1,), 7.0, 7.0)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stderr == ""

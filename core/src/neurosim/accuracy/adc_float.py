@@ -35,4 +35,7 @@ def adc_float(y: torch.Tensor, dims: tuple[int, ...], amp: float,
 def adc_float_kernel() -> object:
     """:func:`adc_float` compiled (inductor, dynamic shapes); raises what the compiler
     raises (the caller falls back to the torch operations)."""
+    from .quant import quiet_cuda_home_probe
+
+    quiet_cuda_home_probe()
     return torch.compile(adc_float, dynamic=True, fullgraph=True)

@@ -17,6 +17,7 @@ Two families:
 from __future__ import annotations
 
 import functools
+import logging
 
 from typing import Sequence
 
@@ -142,6 +143,16 @@ def fast_bf16_matmul(device: torch.device) -> bool:
         return False
 
 
+def quiet_cuda_home_probe() -> None:
+    """Inductor's CPU compile asks ``torch.utils.cpp_extension`` for CUDA_HOME, which logs
+    ``No CUDA runtime is found, using CUDA_HOME=...`` on stderr wherever a CUDA toolkit
+    (nvcc) is installed without a GPU: noise for a CPU kernel, before any result. Only that
+    logger is raised to ERROR, and only when torch sees no CUDA device (the message's own
+    condition; a CUDA extension cannot be built then anyway)."""
+    if not torch.cuda.is_available():
+        logging.getLogger("torch.utils.cpp_extension").setLevel(logging.ERROR)
+
+
 @functools.cache
 def adc_shift_add_kernel() -> object:
     """:func:`adc_shift_add` compiled by ``torch.compile`` (inductor, dynamic shapes; a
@@ -149,4 +160,5 @@ def adc_shift_add_kernel() -> object:
     the ranges, one for the ADC and the weighted sums, instead of ~10 passes of separate
     torch operations. Raises what the compiler raises; callers fall back to the torch
     operations."""
+    quiet_cuda_home_probe()
     return torch.compile(adc_shift_add, dynamic=True, fullgraph=True)
