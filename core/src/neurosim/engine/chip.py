@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..errors import RejectedConfiguration
 from ..primitives.constants import AreaModify
 from .compat_bugs import register_bug
 from .contributions import Contribution, Perf, leaf, total
@@ -422,6 +423,13 @@ class Chip:
             perf.add("core_energy_accum", "global accumulation", g.read_dynamic_energy)
         if row[POOL]:
             mp = self.max_pool
+            if mp.num_max_pooling == 0:
+                raise RejectedConfiguration(
+                    f"col_mux (numColMuxed) = {p.num_col_muxed} is wider than the tiles "
+                    f"({int(max(fp.desired_tile_size_cm, fp.desired_pe_size_nm))} columns): "
+                    "NeuroSim V1.4 builds tile columns / numColMuxed max-pooling units, 0 "
+                    f"here, so pooling layer {layer + 1} would take an infinite time; use a "
+                    "col_mux no larger than the tile")
             n_read = ceil((niv * wmc // cps / mp.window) / mp.num_max_pooling)
             mp.calculate_latency(1e20, 0, n_read)
             mp.calculate_power(n_read)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-from ..errors import ConfigError
+from ..errors import ConfigError, RejectedConfiguration
 from ..primitives import formula
 from ..primitives.constants import (
     MAX_TRANSISTOR_HEIGHT,
@@ -218,6 +218,20 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, SubArrayVectors, Fu
             return self.num_row_parallel // 2
         return self.num_row_parallel / 2
 
+    def _check_mux_sizing(self) -> None:
+        """The SRAM column mux is sized for ``numRowParallel/2`` conducting rows; with one
+        parallel row NeuroSim's integer division makes that 0, an infinite target resistance,
+        which a FinFET/GAA node rounds to zero fins (a planar node clamps the width to 1 F):
+        the mux then has an infinite resistance and delay. Refused with the reason."""
+        if self.half_parallel_rows() == 0 and self.ctx.tech.nonplanar:
+            raise RejectedConfiguration(
+                f"parallel_rows (numRowParallel) = {self.num_row_parallel} with SRAM and "
+                f"col_mux = {self.num_col_muxed} at a FinFET/GAA node: NeuroSim V1.4 sizes the "
+                "column mux for numRowParallel/2 conducting rows in integer arithmetic (0 here, "
+                "compat bug subarray_half_parallel_rows_int_division), so its transmission "
+                "gates get zero fins and an infinite delay; use parallel_rows >= 2, col_mux = "
+                "1 or compat_bugs = false")
+
     def initialize_for_pe(self) -> None:
         """What ``ProcessingUnitInitialize`` does to the subarray: options, ``Initialize``
         with Param's geometry and ``CalculateArea``."""
@@ -362,6 +376,7 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, SubArrayVectors, Fu
                 )
                 if ncm > 1:
                     p.res_cell_access = self.res_cell_access
+                    self._check_mux_sizing()
                     self.mux.initialize(
                         num_col // ncm,
                         ncm,

@@ -53,6 +53,8 @@ def is_cmos_access(cell: Any) -> bool:
 
 
 def tg_resistance_normal(width_n: float, width_p: float, temp: float, tech: Any) -> float:
-    """On-resistance of an NMOS || PMOS transmission gate (normal on-resistance model)."""
-    return 1 / (1 / formula.calculate_on_resistance_normal(width_n, NMOS, temp, tech)
-                + 1 / formula.calculate_on_resistance_normal(width_p, PMOS, temp, tech))
+    """On-resistance of an NMOS || PMOS transmission gate (normal on-resistance model);
+    infinite for two zero-width transistors, as the C++ ``1 / (1/inf + 1/inf)``."""
+    conductance = (1 / formula.calculate_on_resistance_normal(width_n, NMOS, temp, tech)
+                   + 1 / formula.calculate_on_resistance_normal(width_p, PMOS, temp, tech))
+    return 1 / conductance if conductance else math.inf
