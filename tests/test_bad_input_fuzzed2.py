@@ -76,9 +76,14 @@ def test_bad_spec_values(tmp_path: Path, name: str, text: str, named: str) -> No
     ('model = "smallnet.py:nofunc"\n' + GRID, "no function 'nofunc'"),
     ('model = "smallnet"\n' + GRID, "expected module:function"),
     ('model = "broken.py:build"\n' + GRID, "SyntaxError"),
-    ('network = "lenet"\ncheckpoint = "nope.pth"\n' + GRID, "checkpoint = 'nope.pth'"),
+    ('network = "lenet"\ncheckpoint = "nope.pth"\n' + GRID, "checkpoint nope.pth: no such file"),
     ('network = "lenet"\ninput_shape = "a,b"\n' + GRID, "input_shape = 'a,b'"),
     ('traces = "empty"\n' + GRID, "no trace_command.sh"),
+    ('network = "lenet"\ncheckpoint = "junk.pth"\n' + GRID, "cannot load it"),
+    (MODEL + 'checkpoint = "junk.pth"\n' + GRID, "checkpoint applies to network"),
+    (MODEL + 'data = "digits:test"\n' + GRID, "random inputs only"),
+    ('network = "lenet"\ninput_shape = "3,32,32"\n' + GRID, "takes inputs of shape 1,8,8"),
+    ('network = "lenet"\ndata = "cifar10:nowhere"\n' + GRID, "takes 1x8x8 images"),
 ])
 def test_bad_spec_inputs(tmp_path: Path, text: str, named: str) -> None:
     # before: exit 0, every row 'rejected' with the same capture error
@@ -87,6 +92,7 @@ def test_bad_spec_inputs(tmp_path: Path, text: str, named: str) -> None:
     (tmp_path / "smallnet.py").write_text(SMALLNET)
     (tmp_path / "broken.py").write_text("def build(:\n")
     (tmp_path / "empty").mkdir()
+    (tmp_path / "junk.pth").write_bytes(b"garbage" * 10)
     proc, spec, out = run_spec(tmp_path, "s.toml", text)
     assert_one_error(proc, str(spec), named)
     assert not out.exists()

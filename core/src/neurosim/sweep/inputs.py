@@ -159,20 +159,55 @@ def build_inputs(cfg: Config, source: Mapping[str, Any], spec_dir: Path,
                         int(cfg.synapse_bits))
 
 
+#: checkpoint names that are state-dict files (checked when the spec is read); others may
+#: be what a network plugin loads itself (roberta-lora: a model folder or a hub id)
+STATE_DICT_SUFFIXES = (".pth", ".pt", ".tar", ".ckpt")
+
+
 def check_source_files(source: Mapping[str, Any], spec_dir: Path) -> None:
     """What every row shares, checked before any row runs (else each trace key's capture
-    fails alike and every row is 'rejected'): the ``model`` function imports, the
-    ``checkpoint`` exists, a ``traces`` set names its files and they exist."""
+    fails alike and every row is 'rejected'): the ``model`` function imports and takes no
+    checkpoint, net_options or data set; a state-dict ``checkpoint`` loads; a network
+    takes the data set and the input shape; a ``traces`` set's files exist."""
     if source.get("model"):
-        from ..nn.pipeline import load_model_function
-
-        load_model_function(_relative_file(source["model"], spec_dir))
+        _check_model_source(source, spec_dir)
+    if source.get("network"):
+        _check_network_source(source)
     checkpoint = _checkpoint_path(source.get("checkpoint"), spec_dir)
-    if checkpoint and not Path(checkpoint).exists():
-        raise NeuroSimError(f"checkpoint = {source['checkpoint']!r}: no such file (relative "
-                            f"paths are found next to the spec or in {Path.cwd()})")
+    if checkpoint and checkpoint.lower().endswith(STATE_DICT_SUFFIXES):
+        from ..networks import load_state_dict_file
+
+        load_state_dict_file(checkpoint)  # missing, a folder, not a state dict: named
     if source.get("traces"):
         _check_trace_set(Path(source["traces"]))
+
+
+def _check_model_source(source: Mapping[str, Any], spec_dir: Path) -> None:
+    from ..nn.pipeline import load_model_function
+
+    for key in ("checkpoint", "net_options"):
+        if source.get(key):
+            raise NeuroSimError(f"{key} applies to network = NAME; a model function loads "
+                                "its own weights")
+    if not str(source.get("data", "random:1")).startswith("random:"):
+        raise NeuroSimError(f"data = {source['data']!r}: a model takes random inputs only "
+                            "(random:N); build real inputs into the function's return value")
+    load_model_function(_relative_file(source["model"], spec_dir))
+
+
+def _check_network_source(source: Mapping[str, Any]) -> None:
+    from ..datasets import check_compatible, network_input, parse_data
+    from ..networks import get_network
+
+    net = get_network(source["network"])
+    shape = source.get("input_shape")
+    if shape and tuple(int(v) for v in shape.replace("x", ",").split(",") if v.strip()) \
+            != tuple(net.input_shape):
+        raise NeuroSimError(f"input_shape = {shape!r}: network {net.name} takes inputs of "
+                            f"shape {','.join(map(str, net.input_shape))}; input_shape is for "
+                            "model functions that return only the model")
+    check_compatible(network_input(net, source.get("net_options")),
+                     parse_data(source.get("data"), int(source.get("batch", 1))))
 
 
 def _check_trace_set(directory: Path) -> None:
