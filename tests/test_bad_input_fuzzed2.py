@@ -6,6 +6,7 @@ rejected or the value silently ignored)."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,12 +19,23 @@ MODEL = 'model = "smallnet.py:build"\n'
 GRID = "[grid]\ntechnode = [22]\n"
 
 
+def in_process(*args: str) -> subprocess.CompletedProcess:
+    """``neurosim ARGS`` run by click's test runner in this process (the spec cases: a
+    subprocess each took 1-3 s of imports); stdout and stderr kept apart."""
+    from click.testing import CliRunner
+
+    from neurosim.cli import cli
+
+    res = CliRunner().invoke(cli, list(args))
+    return subprocess.CompletedProcess(args, res.exit_code, res.stdout, res.stderr)
+
+
 def run_spec(tmp_path: Path, name: str, text: str, *extra: str):
     spec = tmp_path / name
     spec.write_text(text)
     out = tmp_path / "out"
-    proc = neurosim("sweep", "run", str(spec), "--out", str(out), "--workers", "1",
-                    "--quiet", "--no-plots", *extra)
+    proc = in_process("sweep", "run", str(spec), "--out", str(out), "--workers", "1",
+                      "--quiet", "--no-plots", *extra)
     return proc, spec, out
 
 
@@ -131,7 +143,7 @@ def store(tmp_path_factory) -> Path:
 def test_show_csv_onto_the_store(store: Path) -> None:
     db = store / "results.sqlite"
     before = db.read_bytes()  # before: exit 0, the store overwritten by the CSV
-    assert_one_error(neurosim("sweep", "show", str(store), "--csv", str(db)), "--csv",
+    assert_one_error(in_process("sweep", "show", str(store), "--csv", str(db)), "--csv",
                      "input file")
     assert db.read_bytes() == before
 
@@ -144,7 +156,7 @@ def test_show_csv_onto_the_store(store: Path) -> None:
     (["--columns", ","], "--columns"),
 ])
 def test_show_bad_options(store: Path, args: list[str], named: str) -> None:
-    assert_one_error(neurosim("sweep", "show", str(store), *args), named)
+    assert_one_error(in_process("sweep", "show", str(store), *args), named)
 
 
 def test_show_writes_both_outputs_or_neither(store: Path, tmp_path: Path) -> None:
