@@ -269,3 +269,17 @@ def test_compiled_adc_kernel_is_silent() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("scheduler,named", [
+    ("tcp://127.0.0.1:1", "cannot connect"),  # before: 30 s, then the error
+    ("tcp://", "expected tcp://HOST:PORT"),
+    ("tcp://[::1:80", "expected tcp://HOST:PORT"),  # before: exit 1 (Invalid IPv6 URL)
+    ("tls://127.0.0.1:1", "tcp://HOST:PORT"),  # before: exit 1 (TypeError: ssl_context)
+])
+def test_unreachable_scheduler_writes_nothing(tmp_path: Path, scheduler: str,
+                                              named: str) -> None:
+    # before: the --out folder was created with a store of pending rows
+    proc, _, out = run_spec(tmp_path, "s.toml", MODEL + GRID, "--scheduler", scheduler)
+    assert_one_error(proc, f"--scheduler {scheduler}", named)
+    assert not out.exists()

@@ -109,6 +109,36 @@ def check_workers(workers: int, scheduler: str | None) -> None:
                             "each holds its own copy of the traces")
 
 
+def check_scheduler(scheduler: str | None) -> None:
+    """``--scheduler``: 'local', or a tcp://HOST:PORT address whose scheduler answers now
+    (probed with a plain connection, 5 s at most), before the --out folder is made: an
+    unreachable scheduler left a store of pending rows behind."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not scheduler or scheduler == "local":
+        return
+    if "://" not in scheduler:
+        raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
+                            "tcp://HOST:8786")
+    try:
+        url = urlsplit(scheduler)
+        host, port = url.hostname, url.port
+    except ValueError:  # tcp://[::1:80, a port above 65535
+        url, host, port = urlsplit("tcp://"), None, None
+    if url.scheme != "tcp":  # tls:// needs a security configuration neurosim has not
+        raise NeuroSimError(f"--scheduler {scheduler}: use a tcp://HOST:PORT address (or "
+                            "'local')")
+    if not host or not port:
+        raise NeuroSimError(f"--scheduler {scheduler}: expected tcp://HOST:PORT, e.g. "
+                            "tcp://10.0.0.5:8786")
+    try:
+        socket.create_connection((host, port), timeout=5).close()
+    except OSError as exc:
+        raise NeuroSimError(f"--scheduler {scheduler}: cannot connect to the Dask scheduler "
+                            f"({exc.strerror or exc})") from None
+
+
 @sweep_group.command("run")
 @click.argument("spec_file", metavar="SPEC", type=click.Path(dir_okay=False))
 @click.option("--out", "-o", "out_dir", required=True, type=click.Path(file_okay=False),
@@ -140,9 +170,7 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     from ..sweep.store import Store
 
     check_workers(workers, scheduler)
-    if scheduler and scheduler != "local" and "://" not in scheduler:
-        raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
-                            "tcp://HOST:8786")
+    check_scheduler(scheduler)
     if memo_mb is not None:
         check_memo_mb(memo_mb, "--memo-mb")
     spec = load_spec(spec_file)
