@@ -75,6 +75,9 @@ def assert_one_error(proc, *names: str) -> str:
      "'chip.area_m2']\n", "given twice"),
     ("obj0.toml", MODEL + GRID + "[objectives]\nminimize = ['layers.0.read_energy_j']\n",
      "layers.0.read_energy_j"),
+    # exit 1: RecursionError in the YAML / TOML parser
+    ("deep.yaml", "grid:\n  technode: " + "[" * 50000 + "]" * 50000 + "\n", "too deeply"),
+    ("deep.toml", MODEL + "base = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n", "too deeply"),
 ])
 def test_bad_spec_values(tmp_path: Path, name: str, text: str, named: str) -> None:
     proc, spec, out = run_spec(tmp_path, name, text)

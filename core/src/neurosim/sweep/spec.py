@@ -118,7 +118,6 @@ def config_id(options: Mapping[str, Any], source: Mapping[str, Any]) -> str:
 # ----------------------------------------------------------------------------- reading
 
 def read_spec_file(path: str | Path) -> dict[str, Any]:
-    from ..config import _yaml_loader
     from ..files import read_text
 
     p = Path(path)
@@ -128,6 +127,19 @@ def read_spec_file(path: str | Path) -> dict[str, Any]:
         raise SpecError(str(exc)) from None
     except OSError as exc:
         raise SpecError(f"{p}: cannot read the spec file ({exc.strerror or exc})") from None
+    try:
+        data = _parse_spec_text(p, text)
+    except RecursionError:  # [[[[...]]]] 50,000 deep: an internal error before
+        raise SpecError(f"{p}: nested too deeply to be a spec file") from None
+    if not isinstance(data, dict):
+        raise SpecError(f"{p}: expected a table of spec keys")
+    return data
+
+
+def _parse_spec_text(p: Path, text: str) -> Any:
+    """The YAML (``.yaml``/``.yml``) or TOML text of spec file ``p``."""
+    from ..config import _yaml_loader
+
     if p.suffix in (".yaml", ".yml"):
         import yaml
 
@@ -146,8 +158,6 @@ def read_spec_file(path: str | Path) -> dict[str, Any]:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise SpecError(f"{p}: invalid TOML: {exc}") from None
-    if not isinstance(data, dict):
-        raise SpecError(f"{p}: expected a table of spec keys")
     return data
 
 
