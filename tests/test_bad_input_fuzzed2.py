@@ -99,6 +99,7 @@ def test_bad_spec_values(tmp_path: Path, name: str, text: str, named: str) -> No
     (MODEL + 'data = "digits:test"\n' + GRID, "random inputs only"),
     ('network = "lenet"\ninput_shape = "3,32,32"\n' + GRID, "takes inputs of shape 1,8,8"),
     ('network = "lenet"\ndata = "cifar10:nowhere"\n' + GRID, "takes 1x8x8 images"),
+    ('network = "lenet"\n' + GRID + "[net_options.a]\nb = 1\n", "[net_options] 'a'"),
 ])
 def test_bad_spec_inputs(tmp_path: Path, text: str, named: str) -> None:
     # before: exit 0, every row 'rejected' with the same capture error

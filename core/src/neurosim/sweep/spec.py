@@ -275,6 +275,10 @@ def _source(data: dict[str, Any], where: str) -> dict[str, Any]:
     net = data.get("net_options", {})
     if not isinstance(net, dict):
         raise SpecError(f"{where}: net_options: expected a table of KEY = VALUE")
+    for k, v in net.items():  # what --net-option KEY=VALUE gives: a name, number or bool
+        if not isinstance(k, str) or not isinstance(v, (str, int, float, bool)):
+            raise SpecError(f"{where}: [net_options] {k!r} = {v!r}: expected a name, a "
+                            "number or true/false")
     if net:
         src["net_options"] = {str(k): v for k, v in net.items()}
     return src
