@@ -287,3 +287,14 @@ def test_unreachable_scheduler_writes_nothing(tmp_path: Path, scheduler: str,
     proc, _, out = run_spec(tmp_path, "s.toml", MODEL + GRID, "--scheduler", scheduler)
     assert_one_error(proc, f"--scheduler {scheduler}", named)
     assert not out.exists()
+
+
+def test_where_quoted_value_with_separators() -> None:
+    """A quoted value holding ',' or ' and ' (NeuroSim's reasons do) was split inside the
+    quotes: ``Error: --where ...: cannot read "reason = 'a"``."""
+    from neurosim.sweep.query import parse_where
+
+    conds = parse_where("reason = 'at 7nm, rram and sram' and technode <= 22",
+                        ["reason", "technode"])
+    assert [(c.column, c.value) for c in conds] == [("reason", "at 7nm, rram and sram"),
+                                                    ("technode", 22.0)]

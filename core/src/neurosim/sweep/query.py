@@ -27,7 +27,10 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge, "<": operator.lt, ">": operator.gt}
 _COND = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(==|!=|<=|>=|=|<|>)\s*"
                    r"(\"[^\"]*\"|'[^']*'|[^\s'\"]+)\s*$")
-_SPLIT = re.compile(r"\s+and\s+|\s*&&\s*|\s*,\s*", re.IGNORECASE)
+#: a separator outside quotes (an even number of quote marks follows it): a quoted
+#: value may hold ',' or ' and ' (reason = "a, b" was split inside the quotes)
+_SPLIT = re.compile(r"""(?:\s+and\s+|\s*&&\s*|\s*,\s*)(?=(?:[^'"]|'[^']*'|"[^"]*")*$)""",
+                    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
