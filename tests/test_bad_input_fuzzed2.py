@@ -298,3 +298,14 @@ def test_where_quoted_value_with_separators() -> None:
                         ["reason", "technode"])
     assert [(c.column, c.value) for c in conds] == [("reason", "at 7nm, rram and sram"),
                                                     ("technode", 22.0)]
+
+
+def test_accuracy_sweep_too_many_points(tmp_path: Path) -> None:
+    # before: 48,000 configurations loaded (a minute) before the first of 48,000 runs
+    seeds = ",".join(str(i) for i in range(1000))
+    out = tmp_path / "o.json"
+    proc = in_process(*ACC, "--sweep", f"seed={seeds}", "--sweep", "adc_bits=" +
+                      ",".join(str(b) for b in range(1, 17)), "--sweep", "variation=0,0.1,0.2",
+                      "--json", str(out))
+    assert_one_error(proc, "--sweep", "48,000 combinations", "at most 10,000")
+    assert not out.exists()

@@ -10,6 +10,7 @@ accuracy against the first key, one line per combination of the others, with the
 from __future__ import annotations
 
 import itertools
+import math
 from typing import Any
 
 from ..errors import NeuroSimError
@@ -38,8 +39,18 @@ def parse_sweep(items: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     return out
 
 
+#: most grid points of one --sweep (each is a whole accuracy run, as each of --seeds)
+MAX_POINTS = 10_000
+
+
 def combinations(sweep: list[tuple[str, list[str]]]) -> list[tuple[str, ...]]:
-    """``KEY=VALUE`` override tuples of every grid point."""
+    """``KEY=VALUE`` override tuples of every grid point (at most :data:`MAX_POINTS`: a
+    48,000-point product was expanded and loaded before the first run, then ran for days)."""
+    n = math.prod(len(vals) for _, vals in sweep)
+    if n > MAX_POINTS:
+        sizes = " x ".join(str(len(vals)) for _, vals in sweep)
+        raise NeuroSimError(f"--sweep: {n:,} combinations ({sizes}); at most "
+                            f"{MAX_POINTS:,} accuracy runs; split the sweep")
     keys = [k for k, _ in sweep]
     return [tuple(f"{k}={v}" for k, v in zip(keys, point))
             for point in itertools.product(*(vals for _, vals in sweep))]
