@@ -90,3 +90,21 @@ def test_switch_matrix_ratio_is_an_envm_option(tmp_path: Path) -> None:
                      "sram: the sram cell does not read it (NeuroSim ignores it too)"], lines
     _, plain = _estimate(tmp_path, "plain")
     assert figures == plain
+
+
+def test_accuracy_options_on_a_hardware_only_estimate(tmp_path: Path) -> None:
+    lines, figures = _estimate(tmp_path, "acc", "variation=0.1", "stuck_at_0_rate=0.01")
+    assert lines == ["Notice: variation = 0.1, stuck_at_0_rate = 0.01 have no effect on the "
+                     "hardware figures: accuracy simulation options (add --with-accuracy, or "
+                     "run neurosim accuracy)"], lines
+    _, plain = _estimate(tmp_path, "plain")
+    assert figures == plain
+    lines, seeded = _estimate(tmp_path, "seed", "seed=5")  # shapes the random weights
+    assert not lines and seeded != plain
+
+
+def test_no_accuracy_notice_with_the_accuracy_run(tmp_path: Path) -> None:
+    proc = neurosim("estimate", "-n", "lenet", "--quiet", "--with-accuracy", "--set",
+                    "variation=0.1")
+    assert proc.returncode == 0, proc.stderr
+    assert "no effect" not in proc.stderr, proc.stderr

@@ -54,7 +54,10 @@ the resistive-cell options (`resistance_on_ohm`, `read_pulse_width_s`, `access_t
 plugin lists them in its `inapplicable_options`), `tile_buffer_sram` (read by `Param.cpp`
 only), `activation_sram` with `relu = true`, `special_layout` at a node without GAA
 layout factors and `buffersizeratio` at a node without word-line buffers (both: all but 2
-and 1 nm).
+and 1 nm). Likewise the accuracy simulation's options (`adc_bits`, `variation`, `onoff_ratio`,
+drift, stuck-at, noise, `mem_states_file`, ...) on `estimate` without `--with-accuracy` and
+on `compat`, which leave every hardware figure unchanged (`quant_mode` and `seed` shape the
+captured weights and are not among them).
 
 Example (`my.toml`):
 

@@ -9,11 +9,13 @@ keeps its shared base). A value equal to the default cannot be told from an unse
 gets none (as in :func:`neurosim.devices.apply_device_defaults`).
 
 :func:`unread_option_notices` does the same for options NeuroSim reads only in some designs
-(the sigmoid table's memory, the GAA layout factors) or never (``tileBufferType``).
+(the sigmoid table's memory, the GAA layout factors) or never (``tileBufferType``), and
+:func:`accuracy_option_notices` for the accuracy simulation's options on a hardware-only run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import fields
 from typing import Any
 
@@ -67,6 +69,33 @@ def unread_option_notices(cfg: Config, node: Any = None) -> list[str]:
                    "the node has no GAA special-layout factors (NeuroSim applies them at 2 "
                    "and 1 nm)")
     return out
+
+
+#: options only the accuracy simulation reads (checked to leave every hardware figure of an
+#: estimate unchanged); ``quant_mode`` and ``seed`` are not among them: they shape the
+#: captured weights
+ACCURACY_ONLY_OPTIONS = (
+    "adc_bits", "onoff_ratio", "variation", "variation_mode", "retention_time_s", "drift_nu",
+    "drift_nu_per_layer", "drift_detect", "drift_target", "stuck_at_0_rate",
+    "stuck_at_1_rate", "read_noise", "output_noise_lsb", "output_noise_file",
+    "mem_states_file", "dac_bits", "device_nonidealities")
+
+
+def accuracy_option_notices(cfg: Config, how: str) -> list[str]:
+    """One line naming the accuracy-only options ``cfg`` sets on a run without the accuracy
+    simulation; ``how`` says how to get it (e.g. "add --with-accuracy")."""
+    known = {f.name: f for f in fields(Config)}
+    set_ = [f"{name} = {_show(getattr(cfg, name))}" for name in ACCURACY_ONLY_OPTIONS
+            if name in known and getattr(cfg, name) != _default(known[name])]
+    if not set_:
+        return []
+    return [f"Notice: {', '.join(set_)} {'has' if len(set_) == 1 else 'have'} no effect on "
+            f"the hardware figures: accuracy simulation option{'s' if len(set_) > 1 else ''} "
+            f"({how})"]
+
+
+def _default(f: Any) -> Any:
+    return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
 
 
 def _show(value: Any) -> str:

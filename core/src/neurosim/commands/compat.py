@@ -227,7 +227,9 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
     from ..validation import check_components, notices
 
     check_components(cfg, get_host().registry)
-    for line in notices(cfg):
+    from ..option_notices import accuracy_option_notices
+
+    for line in notices(cfg) + accuracy_option_notices(cfg, "neurosim accuracy runs it"):
         click.echo(line, err=True)
     from ..cost import guard, predict
     from ..engine.traces import read_network_csv

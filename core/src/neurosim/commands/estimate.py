@@ -128,6 +128,12 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         reject_unused(["--accuracy-mode", "--device"], "--with-accuracy")
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
+    if not with_accuracy:
+        from ..option_notices import accuracy_option_notices
+
+        for line in accuracy_option_notices(cfg, "add --with-accuracy, or run neurosim "
+                                                 "accuracy"):
+            click.echo(line, err=True)
     say = progress_printer(quiet)
     from ..trace_cache import prepare_cached
 
