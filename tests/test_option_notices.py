@@ -108,3 +108,22 @@ def test_no_accuracy_notice_with_the_accuracy_run(tmp_path: Path) -> None:
                     "variation=0.1")
     assert proc.returncode == 0, proc.stderr
     assert "no effect" not in proc.stderr, proc.stderr
+
+
+def test_sweep_without_accuracy_names_its_accuracy_axes(tmp_path: Path) -> None:
+    import csv
+
+    spec = tmp_path / "spec.toml"
+    spec.write_text('network = "lenet"\n[grid]\nvariation = [0.0, 0.1]\n'
+                    '[objectives]\nmaximize = ["performance.tops_per_w"]\n')
+    proc = neurosim("sweep", "run", str(spec), "--out", str(tmp_path / "out"), "--workers",
+                    "1", "--quiet")
+    assert proc.returncode == 0, proc.stderr
+    notices = [line for line in proc.stderr.splitlines() if line.startswith("Notice: ")]
+    assert notices == ["Notice: variation ([grid]) has no effect on the hardware figures: "
+                       "accuracy simulation options, and this sweep runs no accuracy (add "
+                       "--with-accuracy, or accuracy = true in the spec)"], proc.stderr
+    rows = list(csv.DictReader((tmp_path / "out" / "results.csv").open()))
+    assert len(rows) == 2
+    assert rows[0]["chip.area_m2"] == rows[1]["chip.area_m2"]
+    assert rows[0]["performance.tops_per_w"] == rows[1]["performance.tops_per_w"]

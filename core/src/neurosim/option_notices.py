@@ -94,6 +94,29 @@ def accuracy_option_notices(cfg: Config, how: str) -> list[str]:
             f"({how})"]
 
 
+def sweep_accuracy_option_notices(spec: Any) -> list[str]:
+    """The notice for a sweep ``spec`` (``neurosim.sweep.spec.SweepSpec``) without accuracy
+    that sets accuracy-only options in ``[base]``, ``[grid]``, ``[[points]]`` or
+    ``[random]``: its rows then differ in no figure along those options."""
+    from .config import resolve_name
+
+    where: dict[str, list[str]] = {}
+    tables = [("base", spec.base), ("grid", spec.grid), ("random",
+              spec.random.get("keys", {}) if spec.random else {})]
+    tables += [("points", p) for p in spec.points]
+    for table, keys in tables:
+        for key in keys:
+            name = resolve_name(key)
+            if name in ACCURACY_ONLY_OPTIONS and table not in where.setdefault(key, []):
+                where[key].append(table)
+    if not where:
+        return []
+    named = ", ".join(f"{k} ([{'], ['.join(t)}])" for k, t in where.items())
+    return [f"Notice: {named} {'has' if len(where) == 1 else 'have'} no effect on the "
+            "hardware figures: accuracy simulation options, and this sweep runs no accuracy "
+            "(add --with-accuracy, or accuracy = true in the spec)"]
+
+
 def _default(f: Any) -> Any:
     return f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
 

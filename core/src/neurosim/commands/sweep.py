@@ -177,9 +177,12 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     _check_source(spec)
     check_out_dir(out_dir, spec)
     if not (with_accuracy or spec.accuracy):
+        from ..option_notices import sweep_accuracy_option_notices
         from .common import reject_unused
 
         reject_unused(["--device"], "--with-accuracy (or accuracy = true in the spec)")
+        for line in sweep_accuracy_option_notices(spec):
+            click.echo(line, err=True)
     if (with_accuracy or spec.accuracy) and device.startswith("cuda"):
         try:
             import torch
