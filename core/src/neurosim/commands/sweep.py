@@ -218,6 +218,10 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
                    f"{summary.worker_peak_rss_mb:.0f} MB")
     click.echo(rep.text())
     click.echo("wrote " + ", ".join(str(p) for p in rep.files))
+    from ..sweep.pareto import objective_notices
+
+    for line in objective_notices(rep.table, rep.objectives):
+        click.echo(line, err=True)
     sys.stdout.flush()
 
 
@@ -256,6 +260,10 @@ def sweep_show(directory: str, where: str | None, sort_key: str | None, columns:
         raise NeuroSimError(f"--limit {limit}: give 0 (all rows) or more")
     with Store(directory, create=False) as store:
         table, objectives = load_table(store)
+    from ..sweep.pareto import objective_notices
+
+    for line in objective_notices(table, objectives):
+        click.echo(line, err=True)
     table = filter_table(table, where)
     if pareto:
         table = front_table(table, pareto_front(table, objectives))

@@ -8,6 +8,7 @@ arrays, a block of candidate rows against all rows at a time (memory ``block x n
 
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
 import numpy as np
@@ -31,6 +32,25 @@ def objective_matrix(table: Table, objectives: Sequence[tuple[str, str]]) -> tup
     ok = status & np.all(np.isfinite(m), axis=1)
     idx = np.nonzero(ok)[0]
     return idx, m[idx]
+
+
+def objective_notices(table: Table, objectives: Sequence[tuple[str, str]]) -> list[str]:
+    """A ``Notice:`` line per objective that no finished row has as a figure (e.g.
+    ``layers.9.read_latency_s`` of a 3-layer network): the front is empty because of it."""
+    done = [r for r in table.records if r.get("status") == "done"]
+    if not done:
+        return []
+    layers = {int(c.split(".")[1]) for c in table.columns
+              if c.startswith("layers.") and c.split(".")[1].isdigit()}
+    out = []
+    for name, _ in objectives:
+        if any(math.isfinite(number(r.get(name))) for r in done):
+            continue
+        hint = (f" (the rows have layers 1 to {max(layers)})"
+                if name.startswith("layers.") and layers else "")
+        out.append(f"Notice: objective {name}: no finished row has this figure{hint}, so "
+                   "the Pareto front is empty")
+    return out
 
 
 def non_dominated(values: np.ndarray, block: int = 512) -> np.ndarray:
