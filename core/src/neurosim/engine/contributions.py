@@ -134,7 +134,8 @@ class Perf:
                 g.children.append(Contribution("so far", self.values[fig], parts[:], "sum"))
             self.parts[fig] = [g]
         g.children.append(child)
-        new = max(child.value, self.values[fig])
+        # NeuroSim's MAX(a, b) is ``a > b ? a : b``: a NaN child leaves the figure as it was
+        new = child.value if child.value > self.values[fig] else self.values[fig]
         g.value = new
         self.values[fig] = new
 

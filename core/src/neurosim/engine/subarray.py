@@ -222,15 +222,19 @@ class SubArray(SubArrayArea, SubArrayLatency, SubArrayPower, SubArrayVectors, Fu
         """The SRAM column mux is sized for ``numRowParallel/2`` conducting rows; with one
         parallel row NeuroSim's integer division makes that 0, an infinite target resistance,
         which a FinFET/GAA node rounds to zero fins (a planar node clamps the width to 1 F):
-        the mux then has an infinite resistance and delay. Refused with the reason."""
-        if self.half_parallel_rows() == 0 and self.ctx.tech.nonplanar:
+        the mux then has an infinite resistance and delay, which sets an infinite clock
+        period in synchronous mode. Refused there with the reason; in asynchronous mode the
+        C++ estimates finite figures (its ``MAX(NaN, 0)`` keeps the 0 it started from:
+        checked against the C++ on Micro at 14 nm with SRAM buffers)."""
+        if (self.half_parallel_rows() == 0 and self.ctx.tech.nonplanar
+                and self.ctx.param.synchronous):
             raise RejectedConfiguration(
                 f"parallel_rows (numRowParallel) = {self.num_row_parallel} with SRAM and "
                 f"col_mux = {self.num_col_muxed} at a FinFET/GAA node: NeuroSim V1.4 sizes the "
                 "column mux for numRowParallel/2 conducting rows in integer arithmetic (0 here, "
                 "compat bug subarray_half_parallel_rows_int_division), so its transmission "
-                "gates get zero fins and an infinite delay; use parallel_rows >= 2, col_mux = "
-                "1 or compat_bugs = false")
+                "gates get zero fins and an infinite delay (an infinite clock period in "
+                "synchronous mode); use parallel_rows >= 2, col_mux = 1 or compat_bugs = false")
 
     def initialize_for_pe(self) -> None:
         """What ``ProcessingUnitInitialize`` does to the subarray: options, ``Initialize``
