@@ -105,23 +105,24 @@ def diff_cmd(a: str, b: str, figures: tuple[str, ...], depth: int, min_share: fl
     """Compare two results (--json files or DIR/results.sqlite#CONFIG_ID sweep rows):
     each headline figure's values, ratio and the contributions that explain its change."""
     from ..explain.compare import load
-    from ..outputs import check_output_args, plot_format, write_atomic
+    from ..output_group import OutputGroup
+    from ..outputs import check_output_args, plot_format
 
     check_output_args(None, plot_out)
-    check_folder("--json", json_out)
+    group = OutputGroup(inputs=[p.partition("#")[0] for p in (a, b)])
+    group.declare("--json", json_out)
+    group.declare("--plot", plot_out)
     left, right = load(a), load(b)
     if left.data.get("network", {}).get("name") != right.data.get("network", {}).get("name"):
         click.echo("NOTE: A and B are different networks", err=True)
     text, obj = diff_report(left, right, figures, depth, min_share, max_children)
-    files: list[tuple[str, str | bytes]] = []
     if json_out:
-        files.append((json_out, json.dumps(obj, indent=2) + "\n"))
+        group.set("--json", json.dumps(obj, indent=2) + "\n")
     if plot_out:
         from ..explain.waterfall import render_waterfall
 
-        files.append((plot_out, render_waterfall(obj, plot_format(plot_out))))
-    for path, data in files:
-        write_atomic(path, data)
+        group.set("--plot", render_waterfall(obj, plot_format(plot_out)))
+    group.commit()
     click.echo(text)
     if not obj["figures"] and "accuracy" not in obj:
         raise NeuroSimError("--figure accuracy: A or B has no accuracy (estimate "

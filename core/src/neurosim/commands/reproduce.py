@@ -200,12 +200,14 @@ def reproduce_cmd(table_name: str, checkpoint: str | None, data: str | None,
                   plot_out: str | None, quiet: bool) -> None:
     """Regenerate a published table of the NeuroSim manual (table7: VGG8 hardware
     estimation examples) and compare with it."""
-    from ..outputs import check_output_args, plot_format, write_atomic
+    from ..output_group import OutputGroup
+    from ..outputs import check_output_args, plot_format
     from .common import progress_printer
-    from .diff import check_folder
 
     check_output_args(csv_out, plot_out)
-    check_folder("--json", json_out)
+    group = OutputGroup(inputs=[checkpoint])
+    for option, path in (("--json", json_out), ("--csv", csv_out), ("--plot", plot_out)):
+        group.declare(option, path)
     table = load_table(table_name)
     known = [c["id"] for c in table["config"]]
     for o in only:
@@ -213,13 +215,11 @@ def reproduce_cmd(table_name: str, checkpoint: str | None, data: str | None,
             raise NeuroSimError(f"--only {o}: no such configuration; choose from "
                                 f"{', '.join(known)}")
     rows, run = run_rows(table, only, checkpoint, data, progress_printer(quiet))
-    files: list[tuple[str, str | bytes]] = []
     if json_out:
-        files.append((json_out, json.dumps(table_json(rows, table, run), indent=2) + "\n"))
+        group.set("--json", json.dumps(table_json(rows, table, run), indent=2) + "\n")
     if csv_out:
-        files.append((csv_out, table_csv(rows)))
+        group.set("--csv", table_csv(rows))
     if plot_out:
-        files.append((plot_out, render_plot(rows, plot_format(plot_out))))
-    for path, text in files:
-        write_atomic(path, text)
+        group.set("--plot", render_plot(rows, plot_format(plot_out)))
+    group.commit()
     click.echo(table_text(rows, table, run))

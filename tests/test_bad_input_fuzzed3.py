@@ -1,0 +1,50 @@
+"""Bad input found by a third fuzzing round (``--net-option``, ``--data``, ``--checkpoint``,
+``explain`` / ``diff`` / ``reproduce``): one ``Error:`` line naming the option, file or key,
+exit 2, no traceback, nothing written. Each case failed before its fix (exit 1 with an
+internal error, exit 0 with inf figures or an input overwritten, or the value silently
+ignored)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_bad_input_fuzzed2 import assert_one_error, in_process  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``--json`` result of ``estimate -n lenet``."""
+    out = tmp_path_factory.mktemp("res") / "a.json"
+    proc = in_process("estimate", "-n", "lenet", "--quiet", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+# ---------------------------------------------------------------- diff / reproduce outputs
+def test_diff_json_onto_an_input(result: Path, tmp_path: Path) -> None:
+    a = tmp_path / "a.json"  # before: exit 0, the diff written over A
+    shutil.copy(result, a)
+    before = a.read_bytes()
+    proc = in_process("diff", str(a), str(a), "--json", str(a))
+    assert_one_error(proc, "--json", "input file")
+    assert a.read_bytes() == before
+
+
+@pytest.mark.parametrize("args,named", [
+    # before: exit 0 after the whole run, the CSV written over the JSON
+    (["--json", "{d}/r.out", "--csv", "{d}/r.out"], "--csv"),
+    # before: a real checkpoint was overwritten by the JSON (exit 0; this one: load error)
+    (["--json", "{d}/w.pth", "--checkpoint", "{d}/w.pth"], "input file"),
+])
+def test_reproduce_outputs_checked(tmp_path: Path, args: list[str], named: str) -> None:
+    (tmp_path / "w.pth").write_bytes(b"weights")
+    proc = in_process("reproduce", "table7", "--only", "rram22_p32", "--quiet",
+                      *[a.format(d=tmp_path) for a in args])
+    assert_one_error(proc, named)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.pth"]
+    assert (tmp_path / "w.pth").read_bytes() == b"weights"
