@@ -48,3 +48,41 @@ def test_reproduce_outputs_checked(tmp_path: Path, args: list[str], named: str) 
     assert_one_error(proc, named)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.pth"]
     assert (tmp_path / "w.pth").read_bytes() == b"weights"
+
+
+# ---------------------------------------------------------------- checkpoints
+@pytest.fixture(scope="module")
+def nan_checkpoints(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """lenet state dicts with one NaN / one infinite weight."""
+    import torch
+
+    from neurosim.networks import get_network
+
+    folder = tmp_path_factory.mktemp("ckpt")
+    out = {}
+    for name, value in (("nan", float("nan")), ("inf", float("inf"))):
+        sd = get_network("lenet").build().state_dict()
+        sd["features.0.weight"][0, 0, 0, 0] = value
+        out[name] = folder / f"{name}.pth"
+        torch.save(sd, out[name])
+    return out
+
+
+@pytest.mark.parametrize("kind", ["nan", "inf"])
+@pytest.mark.parametrize("command", [
+    # before: exit 0, agreement 100 % with the software model run on the same NaN weights
+    ["accuracy", "-n", "lenet", "--data", "random:2"],
+    # before: exit 0, trained from the NaN weights and wrote the result
+    ["train", "-n", "lenet", "--data", "digits:train", "--limit", "8", "--epochs", "1"],
+    # before: exit 2 but naming a layer input, not the checkpoint
+    ["estimate", "-n", "lenet", "--no-cache"],
+])
+def test_checkpoint_not_finite(nan_checkpoints: dict[str, Path], tmp_path: Path, kind: str,
+                               command: list[str]) -> None:
+    out = tmp_path / ("t.pth" if command[0] == "train" else "o.json")
+    option = "--out" if command[0] == "train" else "--json"
+    proc = in_process(*command, "--quiet", "--checkpoint", str(nan_checkpoints[kind]),
+                      option, str(out))
+    assert_one_error(proc, f"checkpoint {nan_checkpoints[kind]}", "'features.0.weight'",
+                     "NaN or infinite")
+    assert list(tmp_path.iterdir()) == []

@@ -120,7 +120,20 @@ def load_state_dict_file(path: str) -> dict:
                 obj = obj[key]
     if not isinstance(obj, dict):
         raise NeuroSimError(f"checkpoint {path}: holds a {type(obj).__name__}, not a state dict")
+    _check_finite(path, obj)
     return obj
+
+
+def _check_finite(path: str, state: dict) -> None:
+    """Refuse a state dict whose floating-point tensors hold NaN or infinite values (the
+    model would run, and accuracy be reported, on garbage)."""
+    import torch
+
+    for key, value in state.items():
+        if (isinstance(value, torch.Tensor) and value.is_floating_point()
+                and not bool(torch.isfinite(value).all())):
+            raise NeuroSimError(f"checkpoint {path}: tensor {key!r} holds NaN or infinite "
+                                "values")
 
 
 def load_checkpoint(model: Any, path: str, *, strict: bool = True) -> Any:
