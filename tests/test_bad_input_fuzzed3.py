@@ -86,3 +86,23 @@ def test_checkpoint_not_finite(nan_checkpoints: dict[str, Path], tmp_path: Path,
     assert_one_error(proc, f"checkpoint {nan_checkpoints[kind]}", "'features.0.weight'",
                      "NaN or infinite")
     assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------- data sets
+@pytest.mark.parametrize("command", [
+    ["accuracy", "-n", "vgg8"],  # before: exit 0, 0.00 % of 0 items at inf images/s
+    ["estimate", "-n", "vgg8"],  # before: exit 1, IndexError (index 0 of size 0)
+])
+def test_cifar_batch_without_images(tmp_path: Path, command: list[str]) -> None:
+    import pickle
+
+    import numpy as np
+
+    data = tmp_path / "cifar"
+    data.mkdir()
+    with open(data / "test_batch", "wb") as f:
+        pickle.dump({b"data": np.zeros((0, 3072), np.uint8), b"labels": []}, f)
+    out = tmp_path / "o.json"
+    proc = in_process(*command, "--data", f"cifar10:{data}", "--quiet", "--json", str(out))
+    assert_one_error(proc, str(data / "test_batch"), "holds no images")
+    assert not out.exists()

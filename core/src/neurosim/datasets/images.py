@@ -93,6 +93,9 @@ def open_cifar(kind: str, path: str, split: str = "test", limit: int | None = No
     files = cifar_files(kind, path, split)
     parts = [read_cifar_file(kind, f) for f in files]
     data = np.concatenate([d for d, _ in parts])
+    if not len(data):
+        raise NeuroSimError(f"{', '.join(map(str, files))}: the {kind} {split} split holds no "
+                            "images")
     labelled = all(lab is not None for _, lab in parts)
     labels = [v for _, lab in parts for v in lab] if labelled else None
     classes = CIFAR[kind][4]
