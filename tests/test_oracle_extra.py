@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,14 @@ CASES = [json.loads(line) for line in
 @pytest.mark.parametrize("case", [c for c in CASES if c["status"] == "ok"],
                          ids=lambda c: c["id"])
 def test_oracle_case(case: dict) -> None:
-    """Every number within the parity tolerance of the C++ output."""
-    _run_ok_case(case)
+    """Every number within the parity tolerance of the C++ output; where the C++ printed
+    ``Error`` lines and went on (``cpp_messages``), each is one of our warnings."""
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        _run_ok_case(case)
+    ours = {" ".join(str(w.message).split()) for w in seen}
+    for msg in case.get("cpp_messages", []):
+        assert " ".join(msg.split()) in ours, (msg, sorted(ours))
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["status"] == "rejected"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from neurosim.primitives import formula
@@ -22,6 +23,10 @@ from neurosim.primitives.function_unit import FunctionUnit, apply_area_option, r
 from .bugs import ROW_DECODER_INV_COLUMNS
 from .common import ieee_div
 from .layout import metal_pitches_f
+
+#: what NeuroSim prints (and goes on) when one gate is taller / wider than the assigned
+#: height / width; the folding then gives that stage no column (row) and no area
+_TOO_LARGE = "[Row Decoder] Error: Row Decoder width is even larger than the assigned width !"
 
 
 class RowDecoder(FunctionUnit):
@@ -104,6 +109,8 @@ class RowDecoder(FunctionUnit):
         fixed = option == AreaModify.NONE
         if self.mode == DecoderMode.REGULAR_ROW:
             if new_height and fixed:
+                if h_nor > new_height or h_nand > new_height or h_inv > new_height:
+                    warnings.warn(_TOO_LARGE, stacklevel=2)
                 self._columns_for_height(new_height, h_inv, h_nand, h_nor)
                 self.height = new_height
                 self.width = (w_inv * self.num_col_inv + w_nand * self.num_col_nand
@@ -122,6 +129,8 @@ class RowDecoder(FunctionUnit):
                     self.width += w_drv * 2
         else:  # REGULAR_COL
             if new_width and fixed:
+                if w_nor > new_width or w_nand > new_width or w_inv > new_width:
+                    warnings.warn(_TOO_LARGE, stacklevel=2)
                 self._rows_for_width(new_width, w_inv, w_nand, w_nor)
                 self.width = new_width
                 self.height = (h_inv * self.num_row_inv + h_nand * self.num_row_nand
