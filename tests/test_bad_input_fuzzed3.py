@@ -106,3 +106,51 @@ def test_cifar_batch_without_images(tmp_path: Path, command: list[str]) -> None:
     proc = in_process(*command, "--data", f"cifar10:{data}", "--quiet", "--json", str(out))
     assert_one_error(proc, str(data / "test_batch"), "holds no images")
     assert not out.exists()
+
+
+# ---------------------------------------------------------------- --net-option
+@pytest.mark.parametrize("net,options,named", [
+    # exit 1: RuntimeError (a zero / negative dimension), ValueError (int('abc')),
+    # ZeroDivisionError, IndexError in the factory or the traced forward
+    ("lenet", ["num_classes=0"], "num_classes=0: network 'lenet' takes a whole number >= 1"),
+    ("lenet", ["num_classes=abc"], "num_classes=abc"),
+    ("lenet", ["image_size=0"], "image_size=0"),
+    ("lenet", ["in_channels=0"], "in_channels=0"),
+    ("resnet18", ["num_classes=-5"], "num_classes=-5"),
+    ("vgg8", ["num_classes=0"], "num_classes=0"),
+    # exit 0: int(1.5) = 1 class built silently
+    ("lenet", ["num_classes=1.5"], "num_classes=1.5"),
+    # exit 0: the second value taken silently (--set refuses a key given twice)
+    ("lenet", ["num_classes=4", "num_classes=5"], "already set by --net-option num_classes=4"),
+    ("lenet", ["num_classes=nan"], "must be a finite number"),
+    # exit 0: roberta-lora's factory takes **ignored, so these were ignored silently
+    ("roberta-lora", ["foo=1"], "has no option 'foo'; its options: adapter, config"),
+    ("roberta-lora", ["inference=1"], "has no option 'inference'"),
+    ("roberta-lora", ["merged=maybe"], "takes true/false (or 1/0) for merged"),
+    ("roberta-lora", ["lora_r=4", "lora_r=8"], "lora_r is already set"),
+    # exit 1: ValueError (int('abc'), int(nan)) and RuntimeError (num_labels=0)
+    ("roberta-lora", ["lora_alpha=abc"], "lora_alpha=abc"),
+    ("roberta-lora", ["lora_alpha=nan"], "lora_alpha=nan: must be a finite number"),
+    ("roberta-lora", ["num_labels=0"], "num_labels=0"),
+    ("roberta-lora", ["lora_r=abc"], "cannot be built with --net-option(s) lora_r=abc"),
+])
+def test_net_option_values(net: str, options: list[str], named: str) -> None:
+    if net == "roberta-lora":
+        pytest.importorskip("peft")
+    args = [a for o in options for a in ("--net-option", o)]
+    assert_one_error(in_process("network", "show", net, "--quiet", *args), named)
+
+
+@pytest.mark.parametrize("command", [
+    # exit 1: ValueError (int('abc')) reading the network's classes before the build
+    ["accuracy", "-n", "lenet", "--data", "random:2", "--net-option", "num_classes=abc"],
+    # exit 2 but "outputs 0 classes ... give a data set of at most 0 classes"
+    ["train", "-n", "lenet", "--data", "digits:train", "--limit", "8", "--epochs", "1",
+     "--net-option", "num_classes=0"],
+])
+def test_net_option_classes_before_the_data(tmp_path: Path, command: list[str]) -> None:
+    out = tmp_path / ("t.pth" if command[0] == "train" else "o.json")
+    proc = in_process(*command, "--quiet", "--out" if command[0] == "train" else "--json",
+                      str(out))
+    assert_one_error(proc, "--net-option num_classes=", "whole number >= 1")
+    assert list(tmp_path.iterdir()) == []

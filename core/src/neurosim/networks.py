@@ -50,6 +50,7 @@ class NetworkSpec:
         """The model with the configuration's precisions (``quant_mode``, ``synapse_bits``,
         ``input_bits``), layer ``settings`` and the user's ``--net-option`` keywords; a
         factory that does not take one of those is a NeuroSimError naming them."""
+        self.check_options(net_options or {})
         try:
             return self.build(mode=config.quant_mode, wl_weight=config.synapse_bits,
                               wl_activate=config.input_bits, checkpoint=checkpoint,
@@ -59,6 +60,68 @@ class NetworkSpec:
                 raise
             raise NeuroSimError(f"network {self.name!r} does not take the --net-option(s) "
                                 f"{sorted(net_options)}: {exc}") from None
+        except (ValueError, OverflowError, ZeroDivisionError, MemoryError,
+                RuntimeError) as exc:
+            if not net_options or not _options_error(exc):
+                raise
+            raise NeuroSimError(f"network {self.name!r} cannot be built with --net-option(s) "
+                                f"{_shown(net_options)}: {type(exc).__name__}: "
+                                f"{str(exc).splitlines()[0][:300] if str(exc) else ''}") \
+                from None
+
+    def check_options(self, net_options: dict[str, Any]) -> None:
+        """Refuse ``--net-option`` keys and values the factory's signature rules out: a
+        key outside its keyword-only options (a factory that declares them, such as
+        ``(..., *, adapter=None, merged=False, **ignored)``, ignores any other), a value
+        of another type than the option's default (``merged=maybe`` for a bool), an
+        integer option (``num_classes``, ``image_size``, ...) below 1."""
+        params = _factory_options(self.factory)
+        fixed = {"mode", "wl_weight", "wl_activate", "checkpoint"}
+        named = {k: p for k, p in params.items() if k not in fixed}
+        declared = [k for k, p in named.items() if p.kind == p.KEYWORD_ONLY]
+        for key, value in net_options.items():
+            if declared and key not in named and key not in fixed:
+                raise NeuroSimError(f"--net-option {key}={value}: network {self.name!r} has "
+                                    f"no option {key!r}; its options: "
+                                    f"{', '.join(sorted(declared))}")
+            if key in named:
+                _check_option_value(self.name, key, value, named[key].default)
+
+
+def _factory_options(factory: Callable[..., Any]) -> dict[str, Any]:
+    """The factory's named parameters (none when its signature cannot be read)."""
+    import inspect
+
+    try:
+        params = inspect.signature(factory).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {k: p for k, p in params.items()
+            if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+
+
+def _check_option_value(network: str, key: str, value: Any, default: Any) -> None:
+    """A value fit for an option whose default is a bool or an int (others: unchecked)."""
+    where = f"--net-option {key}={value}: network {network!r}"
+    if isinstance(default, bool):
+        if not (isinstance(value, bool) or value in (0, 1)):
+            raise NeuroSimError(f"{where} takes true/false (or 1/0) for {key}")
+    elif isinstance(default, int) and default >= 1:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise NeuroSimError(f"{where} takes a whole number >= 1 for {key} "
+                                f"(default {default})")
+
+
+def _options_error(exc: BaseException) -> bool:
+    """Whether a factory's exception is the user's options (a value it could not convert,
+    a size that does not fit in memory), not a defect: RuntimeError only for allocation."""
+    if isinstance(exc, RuntimeError):
+        return "allocate" in str(exc) or "out of memory" in str(exc)
+    return True
+
+
+def _shown(options: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in options.items())
 
 
 def get_network(name: str) -> NetworkSpec:

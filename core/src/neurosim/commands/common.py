@@ -76,12 +76,20 @@ def model_options(func: Callable[..., Any]) -> Callable[..., Any]:
 def parse_net_options(items: tuple[str, ...]) -> dict[str, Any]:
     from ..errors import NeuroSimError
 
-    out = {}
+    import math
+
+    out: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise NeuroSimError(f"--net-option {item!r}: expected KEY=VALUE")
-        out[key.strip()] = _value(value.strip())
+        if key in out:
+            raise NeuroSimError(f"--net-option {item}: {key} is already set by --net-option "
+                                f"{key}={out[key]}; give it once")
+        out[key] = _value(value.strip())
+        if isinstance(out[key], float) and not math.isfinite(out[key]):
+            raise NeuroSimError(f"--net-option {item}: must be a finite number")
     return out
 
 

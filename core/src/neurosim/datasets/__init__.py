@@ -74,6 +74,8 @@ def network_input(spec: Any, net_options: dict[str, Any] | None = None) -> Netwo
     """The declaration of network ``spec`` (a NetworkSpec): ``spec.extra`` keys
     ``input_kind``, ``num_classes``, ``normalization`` override the defaults of its
     ``dataset``; a ``num_classes``/``num_labels`` factory option overrides the classes."""
+    if net_options and hasattr(spec, "check_options"):
+        spec.check_options(net_options)  # a bad num_classes named before it is read
     kind, classes, norm = DATASET_INPUTS.get(spec.dataset, ("image", None, "unit"))
     extra = getattr(spec, "extra", {}) or {}
     kind = extra.get("input_kind", kind)

@@ -38,6 +38,7 @@ def build_for_training(spec: Any, settings: TrainSettings, checkpoint: str | Non
                        net_options: dict[str, Any]) -> Any:
     """The network with the training precisions, software forward (inference=0)."""
     torch.manual_seed(settings.seed)
+    spec.check_options(net_options)
     try:
         return spec.build(mode=settings.mode, wl_weight=settings.wl_weight,
                           wl_activate=settings.wl_activate, checkpoint=checkpoint,
