@@ -52,13 +52,20 @@ def load_model_function(ref: str) -> Any:
 
 
 @contextmanager
-def _torch_layer_errors(model_ref: str | None, inputs: Any) -> Iterator[None]:
+def _torch_layer_errors(model_ref: str | None, inputs: Any,
+                        net_options: dict[str, Any] | None = None) -> Iterator[None]:
     """A ``--model`` whose forward pass fails inside a torch layer (a shape mismatch of
     --input-shape or of the returned example inputs, a dtype error) is bad input: one
-    :class:`NeuroSimError` naming the input shape, not an internal error."""
+    :class:`NeuroSimError` naming the input shape, not an internal error. So is a
+    network whose ``--net-option`` values (``image_size=3``) do not fit its inputs."""
     try:
         yield
     except (RuntimeError, ValueError, TypeError) as exc:
+        if net_options and model_ref is None and _raised_by_torch_op(exc):
+            shown = ", ".join(f"{k}={v}" for k, v in net_options.items())
+            raise NeuroSimError(f"--net-option {shown}: the network's forward pass on its "
+                                f"inputs raised {type(exc).__name__}: {one_line(str(exc))}"
+                                ) from None
         if model_ref is None or not _raised_by_torch_op(exc):
             raise
         shape = ",".join(str(v) for v in getattr(inputs, "shape", ())[1:])
@@ -224,7 +231,7 @@ def _prepare(config: Config, *, network: str | None, model_ref: str | None,
     if model_ref is not None:  # errors in the user's forward() name the user's line
         forward_files = [*user_files, *_class_files(model)]
     with user_code(f"--model {model_ref}: the forward pass", forward_files), \
-            _torch_layer_errors(model_ref, inputs):
+            _torch_layer_errors(model_ref, inputs, net_options):
         cap = capture(model, inputs, weight_bits=config.synapse_bits,
                       input_bits=config.input_bits)
     check_weight_range(cap, config.algo_weight_min, config.algo_weight_max)
