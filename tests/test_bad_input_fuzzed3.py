@@ -164,3 +164,16 @@ def test_net_option_that_does_not_fit_the_inputs(tmp_path: Path, command: list[s
     proc = in_process(*command, "--quiet", "--net-option", "image_size=3", *extra)
     assert_one_error(proc, "--net-option image_size=3", "forward pass", "mat1 and mat2")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("value,named", [
+    ("digits:x", "--val-data 'digits:x': expected digits:train or digits:test"),
+    ("random:3", "--val-data random:3: training needs a labelled data set"),
+])
+def test_train_val_data_named(tmp_path: Path, value: str, named: str) -> None:
+    # before: the Error line named --data, which was digits:train and fine
+    out = tmp_path / "t.pth"
+    proc = in_process("train", "-n", "lenet", "--data", "digits:train", "--limit", "8",
+                      "--epochs", "1", "--val-data", value, "--quiet", "--out", str(out))
+    assert_one_error(proc, named)
+    assert list(tmp_path.iterdir()) == []

@@ -21,14 +21,19 @@ from .loop import EpochRecord, TrainResult, TrainSettings, train_model
 def _open(spec: Any, value: str, settings: TrainSettings, checkpoint: str | None,
           net_options: dict[str, Any], limit: int | None, split: str | None,
           text_field: str | None, label_field: str | None,
-          default_split: str | None) -> Any:
+          default_split: str | None, option: str = "--data") -> Any:
     from ..datasets import open_dataset, parse_data
     from ..datasets.spec import check_split
 
-    data = parse_data(value, 1, limit=limit, split=split or default_split,
-                      text_field=text_field, label_field=label_field)
+    try:
+        data = parse_data(value, 1, limit=limit, split=split or default_split,
+                          text_field=text_field, label_field=label_field)
+    except NeuroSimError as exc:  # parse_data names --data; name --val-data where given
+        if option == "--data" or not str(exc).startswith("--data "):
+            raise
+        raise NeuroSimError(option + str(exc)[len("--data"):]) from None
     if data.kind == "random":
-        raise NeuroSimError(f"--data {value}: training needs a labelled data set "
+        raise NeuroSimError(f"{option} {value}: training needs a labelled data set "
                             "(digits:train, cifar10:PATH, ...)")
     check_split(data, value, split)  # a --split the user gave that would be ignored
     return open_dataset(spec, data, settings.seed, checkpoint, net_options=net_options)
@@ -100,7 +105,7 @@ def _run(network: str, data: str, val_data: str | None, settings: TrainSettings,
     train_set = _open(spec, data, settings, checkpoint, opts, limit, split, text_field,
                       label_field, "train")
     val_set = _open(spec, val_data, settings, checkpoint, opts, None, None, text_field,
-                    label_field, None) if val_data else None
+                    label_field, None, "--val-data") if val_data else None
     if val_set is not None and val_set.labels is None:
         raise NeuroSimError(f"--val-data {val_data}: has no labels")
     model = build_for_training(spec, settings, checkpoint, opts)
