@@ -88,3 +88,24 @@ def test_text_fields_and_split_reach_the_tokenizer(tmp_path, monkeypatch):
     assert res["n_items"] == 3 and res["reference"] == "labels"
     assert res["provenance"]["data"]["text_field"] == "review"
     assert res["software_accuracy"] is not None
+
+
+@pytest.mark.parametrize("rank", [-1, 1.5, "abc", True, 10 ** 9])
+def test_lora_rank_is_a_whole_number_in_range(rank):
+    """Before: -1 built no adapter and 1.5 a rank-1 one without a word, 1e9 tried to
+    allocate terabytes."""
+    from neurosim.errors import NeuroSimError
+
+    with pytest.raises(NeuroSimError, match="lora_r=.*whole number from 0"):
+        get_network("roberta-lora").build(config=dict(SMALL), lora_r=rank)
+
+
+@pytest.mark.parametrize("text", ["{not json", "[1, 2]", "\xff\xfe"])
+def test_corrupt_adapter_config_names_the_file(tmp_path, text):
+    """Before: exit 1 (JSONDecodeError) for a checkpoint folder whose adapter_config.json
+    is not a JSON object."""
+    from neurosim.errors import NeuroSimError
+
+    (tmp_path / "adapter_config.json").write_bytes(text.encode("latin-1"))
+    with pytest.raises(NeuroSimError, match="adapter_config.json"):
+        get_network("roberta-lora").build(checkpoint=str(tmp_path))

@@ -13,6 +13,7 @@ norms, softmax and GELU are not modelled.
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any
 
@@ -24,6 +25,9 @@ FIRST_ID, LAST_ID = 4, 1000
 LORA_TARGETS = ("query", "value")
 #: rank of the fresh random adapter of the randomly initialised model
 DEFAULT_RANK = 8
+#: largest rank of a fresh adapter (roberta-large's hidden size: a rank above the
+#: hidden size adds nothing)
+MAX_RANK = 1024
 
 
 def _flag(v: Any) -> bool:
@@ -46,12 +50,37 @@ def _is_adapter(path: str | None) -> bool:
     return bool(path) and os.path.isfile(os.path.join(str(path), "adapter_config.json"))
 
 
+def _adapter_base(folder: str) -> Any:
+    """``base_model_name_or_path`` of the PEFT adapter ``folder`` (None when absent); an
+    ``adapter_config.json`` that is not a readable JSON object is a NeuroSimError naming it."""
+    from neurosim.errors import NeuroSimError
+
+    path = os.path.join(str(folder), "adapter_config.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise NeuroSimError(f"{path}: not a readable adapter config ({exc})") from None
+    if not isinstance(data, dict):
+        raise NeuroSimError(f"{path}: expected a JSON object, got a {type(data).__name__}")
+    return data.get("base_model_name_or_path")
+
+
 def _rank(lora_r: Any, checkpoint: str | None) -> int:
-    """The fresh adapter's rank: ``lora_r``, or by default 0 for a checkpoint and
-    :data:`DEFAULT_RANK` for the random model."""
+    """The fresh adapter's rank: ``lora_r`` (a whole number, 0 = none), or by default 0 for
+    a checkpoint and :data:`DEFAULT_RANK` for the random model."""
+    from neurosim.errors import NeuroSimError
+
     if lora_r is None:
         return 0 if checkpoint else DEFAULT_RANK
-    return int(lora_r)
+    try:
+        rank = float(lora_r)
+    except (TypeError, ValueError):
+        rank = math.nan
+    if isinstance(lora_r, bool) or not rank.is_integer() or not 0 <= rank <= MAX_RANK:
+        raise NeuroSimError(f"--net-option lora_r={lora_r}: the LoRA rank is a whole number "
+                            f"from 0 (no fresh adapter) to {MAX_RANK}")
+    return int(rank)
 
 
 def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int = 8,
@@ -84,8 +113,7 @@ def build_roberta_lora(mode: str = "WAGE", wl_weight: int = 8, wl_activate: int 
     num_labels = int(num_labels)
     if _is_adapter(checkpoint) and adapter is None:
         adapter = checkpoint
-        with open(os.path.join(str(checkpoint), "adapter_config.json")) as f:
-            checkpoint = json.load(f).get("base_model_name_or_path")
+        checkpoint = _adapter_base(checkpoint)
         if not checkpoint:
             raise NeuroSimError(f"adapter {adapter}: adapter_config.json names no base model "
                                 "(base_model_name_or_path)")
@@ -149,8 +177,7 @@ def encode(sentences: list[str], checkpoint: str | None) -> dict:
 
     source = checkpoint
     if _is_adapter(checkpoint):
-        with open(os.path.join(str(checkpoint), "adapter_config.json")) as f:
-            source = json.load(f).get("base_model_name_or_path")
+        source = _adapter_base(checkpoint)
     if not source:
         raise NeuroSimError("sst2 data needs a tokenizer: give --checkpoint (a RoBERTa model "
                             "folder or hub id such as roberta-base, or an adapter folder)")
