@@ -132,7 +132,7 @@ def test_cifar_batch_without_images(tmp_path: Path, command: list[str]) -> None:
     ("roberta-lora", ["lora_alpha=abc"], "lora_alpha=abc"),
     ("roberta-lora", ["lora_alpha=nan"], "lora_alpha=nan: must be a finite number"),
     ("roberta-lora", ["num_labels=0"], "num_labels=0"),
-    ("roberta-lora", ["lora_r=abc"], "cannot be built with --net-option(s) lora_r=abc"),
+    ("roberta-lora", ["lora_r=abc"], "lora_r=abc: the LoRA rank is a whole number"),
 ])
 def test_net_option_values(net: str, options: list[str], named: str) -> None:
     if net == "roberta-lora":
