@@ -156,11 +156,13 @@ def test_net_option_classes_before_the_data(tmp_path: Path, command: list[str]) 
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [["network", "show", "lenet"], ["estimate", "-n", "lenet"]])
+@pytest.mark.parametrize("command", [["network", "show", "lenet"], ["estimate", "-n", "lenet"],
+                                     ["accuracy", "-n", "lenet"]])
 def test_net_option_that_does_not_fit_the_inputs(tmp_path: Path, command: list[str]) -> None:
     # before: exit 1, RuntimeError (mat1 and mat2 shapes cannot be multiplied) in the capture
+    # (accuracy: in the first software forward pass)
     out = tmp_path / "o.json"
-    extra = ["--json", str(out)] if command[0] == "estimate" else []
+    extra = ["--json", str(out)] if command[0] in ("estimate", "accuracy") else []
     proc = in_process(*command, "--quiet", "--net-option", "image_size=3", *extra)
     assert_one_error(proc, "--net-option image_size=3", "forward pass", "mat1 and mat2")
     assert not out.exists()

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import torch
 
@@ -167,6 +168,23 @@ class _Runner:
             self.hw.calls, self.hw.seed = calls, seed
 
 
+@contextmanager
+def _net_option_errors(net_options: dict | None) -> Iterator[None]:
+    """The first software forward pass of a network built with ``--net-option`` values:
+    a shape or type error there (``image_size=3`` for 32x32 inputs) is those values' doing,
+    one :class:`NeuroSimError` naming them (the estimate path does the same in
+    ``neurosim.nn.pipeline``). Without options, errors propagate."""
+    try:
+        yield
+    except (RuntimeError, ValueError, TypeError) as exc:
+        if not net_options:
+            raise
+        shown = ", ".join(f"{k}={v}" for k, v in net_options.items())
+        raise NeuroSimError(f"--net-option {shown}: the network's forward pass on its inputs "
+                            f"raised {type(exc).__name__}: {' '.join(str(exc).split())}"
+                            ) from None
+
+
 def _resolve_path(path: str, spec: Any) -> str:
     """``auto``: the network's declared ``hardware_path`` (``spec.extra``) when it has
     one, else the wrapper's rule (left to the crossbar model)."""
@@ -253,7 +271,8 @@ def evaluate_network(cfg: Config, network: str, data: Any, *, checkpoint: str | 
         for start, stop, inputs in dataset.batches(batch_size):
             m = stop - start
             if i == 0:  # the software run, from the same batch
-                sw_logits = run.software(inputs)
+                with _net_option_errors(build_kwargs if start == 0 else None):
+                    sw_logits = run.software(inputs)
                 sw_preds[start:stop] = sw_logits.argmax(-1)
                 if labels is not None:
                     soft.hits += int((sw_preds[start:stop] == labels[start:stop]).sum())
