@@ -127,3 +127,15 @@ def test_sweep_without_accuracy_names_its_accuracy_axes(tmp_path: Path) -> None:
     assert len(rows) == 2
     assert rows[0]["chip.area_m2"] == rows[1]["chip.area_m2"]
     assert rows[0]["performance.tops_per_w"] == rows[1]["performance.tops_per_w"]
+
+
+def test_batch_above_the_data_set_size(tmp_path: Path) -> None:
+    """Before: --batch 5000 on the 364 test digits loaded them all without a word."""
+    proc = neurosim("estimate", "-n", "lenet", "--data", "digits:test", "--batch", "5000",
+                    "--quiet", "--no-cache")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == ["Notice: --batch 5000: the data set holds 364 items; "
+                                        "all of them are loaded"], proc.stderr
+    proc = neurosim("estimate", "-n", "lenet", "--data", "digits:test", "--batch", "5",
+                    "--quiet", "--no-cache")
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr

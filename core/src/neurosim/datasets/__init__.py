@@ -162,6 +162,11 @@ def load_data(spec: Any, data: DataSpec, seed: int, checkpoint: str | None = Non
     if data.kind != "random":
         data = replace(data, limit=data.count)
     ds = open_dataset(spec, data, seed, checkpoint)
+    if len(ds) < data.count:  # shown as one Notice line by the CLI
+        import warnings
+
+        warnings.warn(f"--batch {data.count}: the data set holds {len(ds)} items; all of them "
+                      "are loaded", stacklevel=2)
     return ds.read(0, len(ds))
 
 
