@@ -1,6 +1,6 @@
-"""Notices for configuration options the configured device never reads.
+"""Notices for options that change nothing in the configured run (never ignored silently).
 
-A device plugin may list, in its class attribute ``inapplicable_options``, the
+First, device options: a device plugin may list, in its class attribute ``inapplicable_options``, the
 configuration options its cell and circuits never read (the SRAM cell has no on/off
 resistance, read pulse or 1T1R geometry). Such an option set to a value other than
 NeuroSim's ``Param.cpp`` default gets one ``Notice:`` line, so a value that changes nothing
