@@ -2,11 +2,11 @@
 
 First, device options: a device plugin may list, in its class attribute
 ``inapplicable_options``, the configuration options its cell and circuits never read (the
-SRAM cell has no on/off resistance, read pulse or 1T1R geometry). Such an option set to a value other than
-NeuroSim's ``Param.cpp`` default gets one ``Notice:`` line, so a value that changes nothing
-is never ignored silently; the estimate goes on, as NeuroSim's would (a sweep over devices
-keeps its shared base). A value equal to the default cannot be told from an unset one and
-gets none (as in :func:`neurosim.devices.apply_device_defaults`).
+SRAM cell has no on/off resistance, read pulse or 1T1R geometry). Such an option set to a
+value other than NeuroSim's ``Param.cpp`` default gets one ``Notice:`` line, so a value
+that changes nothing is never ignored silently; the estimate goes on, as NeuroSim's would
+(a sweep over devices keeps its shared base). A value equal to the default cannot be told
+from an unset one and gets none (as in :func:`neurosim.devices.apply_device_defaults`).
 
 :func:`unread_option_notices` does the same for options NeuroSim reads only in some designs
 (the sigmoid table's memory, the GAA layout factors) or never (``tileBufferType``), and
