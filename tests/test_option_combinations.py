@@ -52,3 +52,13 @@ def test_column_mux_wider_than_the_tile(tmp_path: Path) -> None:
     assert not out.exists()
     proc, out = _compat(tmp_path, "micro_sram_t22_sb4ib4", (4, 4, 16, 16), "numColMuxed=64")
     assert proc.returncode == 0, proc.stderr
+
+
+@pytest.mark.parametrize("device", [2, 3])
+def test_sequential_envm_with_sar_names_the_cause(tmp_path: Path, device: int) -> None:
+    """NaN read/ADC energies in the C++ too (0/0 column conductance of a vector activating
+    no row); before: the generic 'outside what the models describe' refusal."""
+    proc, out = _compat(tmp_path, "micro_sram_t22", (8, 8, 128, 128), f"memcelltype={device}",
+                        "SARADC=1", "operationmode=1")
+    assert_error(proc, "non-finite figures", "0/0", "use operation_mode = 2")
+    assert not out.exists()

@@ -257,16 +257,28 @@ def nonfinite_figures(data: Any, path: str = "") -> list[str]:
     return out
 
 
-def check_finite(result_json: dict) -> None:
-    """Refuse a result with non-finite figures (exit 2) instead of printing it."""
+def check_finite(result_json: dict, cfg: Any = None) -> None:
+    """Refuse a result with non-finite figures (exit 2) instead of printing it, with the
+    cause where it is known for the configuration ``cfg`` (:func:`nonfinite_cause`)."""
     bad = nonfinite_figures({k: v for k, v in result_json.items() if k != "config"})
     if bad:
         from .errors import NeuroSimError
 
         more = f" and {len(bad) - 3} more" if len(bad) > 3 else ""
+        cause = nonfinite_cause(cfg) if cfg is not None else None
         raise NeuroSimError(f"the estimate has non-finite figures ({', '.join(bad[:3])}"
-                            f"{more}); this configuration is outside what the models "
-                            "describe, nothing was written")
+                            f"{more}); " + (cause or "this configuration is outside what the "
+                                            "models describe") + ", nothing was written")
+
+
+def nonfinite_cause(cfg: Any) -> str | None:
+    """The known cause of non-finite figures for ``cfg`` (None when not known)."""
+    if cfg.operation_mode == 1 and cfg.device != "sram" and cfg.adc == "sar":
+        return ("conventional sequential eNVM reads (operation_mode = 1) divide a column's "
+                "conductance by the rows the input vector activates, 0/0 for a vector that "
+                "activates none, and the SAR ADC's energy of that NaN resistance is NaN, as "
+                "NeuroSim V1.4 prints it; use operation_mode = 2 (conventionalParallel)")
+    return None
 
 
 def notices(cfg: Any) -> list[str]:

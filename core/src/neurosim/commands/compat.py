@@ -239,7 +239,7 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
                      params, None, progress=not quiet, blas_threads=blas_threads)
     from ..validation import check_finite
 
-    check_finite(res.to_json())  # inf/nan is refused, never printed or written
+    check_finite(res.to_json(), cfg)  # inf/nan is refused, never printed or written
     validate_outputs(res, explain)
     write_outputs(res, cfg, json_out=json_out, csv_out=csv_out, plot_out=plot_out,
                   group=group)

@@ -152,7 +152,7 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         res = run_estimate(cfg, run, progress=bar, blas_threads=blas_threads)
     from ..validation import check_finite
 
-    check_finite(res.to_json())  # inf/nan is refused, never printed or written
+    check_finite(res.to_json(), cfg)  # inf/nan is refused, never printed or written
     acc = None
     if with_accuracy:  # the accuracy side (neurosim.commands.accuracy), same network/config
         from .accuracy import accuracy_json, run_accuracy

@@ -61,7 +61,7 @@ def run_engine(cfg: Config, shared: SharedInputs) -> dict[str, Any]:
 
     guard(predict(cfg, shared.workload.layers), False, "this configuration")
     out = estimate(cfg, shared.workload).to_json()
-    check_finite(out)  # as neurosim estimate: inf/nan figures are refused
+    check_finite(out, cfg)  # as neurosim estimate: inf/nan figures are refused
     return out
 
 
