@@ -124,6 +124,15 @@ def _shown(options: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in options.items())
 
 
+def net_option_forward_error(net_options: dict[str, Any], exc: BaseException) -> NeuroSimError:
+    """The error of a forward pass that fails on a network built with ``net_options``
+    (``image_size=3`` for 32x32 inputs): those values' doing, named."""
+    from .failures import one_line
+
+    return NeuroSimError(f"--net-option {_shown(net_options)}: the network's forward pass on "
+                         f"its inputs raised {type(exc).__name__}: {one_line(str(exc))}")
+
+
 def get_network(name: str) -> NetworkSpec:
     """The installed network ``name`` (raises UnknownComponentError with suggestions)."""
     from .plugins import get_registry

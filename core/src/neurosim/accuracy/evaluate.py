@@ -179,10 +179,9 @@ def _net_option_errors(net_options: dict | None) -> Iterator[None]:
     except (RuntimeError, ValueError, TypeError) as exc:
         if not net_options:
             raise
-        shown = ", ".join(f"{k}={v}" for k, v in net_options.items())
-        raise NeuroSimError(f"--net-option {shown}: the network's forward pass on its inputs "
-                            f"raised {type(exc).__name__}: {' '.join(str(exc).split())}"
-                            ) from None
+        from ..networks import net_option_forward_error
+
+        raise net_option_forward_error(net_options, exc) from None
 
 
 def _resolve_path(path: str, spec: Any) -> str:

@@ -408,15 +408,16 @@ def read_weight_trace(
         r, c = np.argwhere(bad)[0]
         raise InputFileError(path, f"weight {w[r, c]!r} in column {c + 1} is not a finite number",
                              line=int(r) + 1)
-    sys.stderr.write(out_of_range_notice(path, w, weight_min, weight_max) + "\n")
+    sys.stderr.write(out_of_range_notice(str(path), w, weight_min, weight_max) + "\n")
     return w
 
 
-def out_of_range_notice(path: str | os.PathLike, w: np.ndarray, weight_min: float,
+def out_of_range_notice(what: str, w: np.ndarray, weight_min: float,
                         weight_max: float) -> str:
-    """The one-line notice for the weights of ``path`` outside ``[weight_min, weight_max]``."""
+    """The one-line notice for the weights of ``what`` (a trace file, ``layer NAME``)
+    outside ``[weight_min, weight_max]``."""
     n = int(np.count_nonzero((w < weight_min) | (w > weight_max)))
-    return (f"Notice: {n} weights of {path} lie outside algoWeightMin/Max "
+    return (f"Notice: {n} weights of {what} lie outside algoWeightMin/Max "
             f"[{weight_min:g}, {weight_max:g}]; mapped as NeuroSim maps them (to levels above "
             "2^synapseBit or below 0)")
 

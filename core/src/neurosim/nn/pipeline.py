@@ -62,10 +62,9 @@ def _torch_layer_errors(model_ref: str | None, inputs: Any,
         yield
     except (RuntimeError, ValueError, TypeError) as exc:
         if net_options and model_ref is None and _raised_by_torch_op(exc):
-            shown = ", ".join(f"{k}={v}" for k, v in net_options.items())
-            raise NeuroSimError(f"--net-option {shown}: the network's forward pass on its "
-                                f"inputs raised {type(exc).__name__}: {one_line(str(exc))}"
-                                ) from None
+            from ..networks import net_option_forward_error
+
+            raise net_option_forward_error(net_options, exc) from None
         if model_ref is None or not _raised_by_torch_op(exc):
             raise
         shape = ",".join(str(v) for v in getattr(inputs, "shape", ())[1:])

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.traces import LayerSpec
+from ..engine.traces import LayerSpec, out_of_range_notice
 from ..errors import NeuroSimError
 
 
@@ -142,8 +142,5 @@ def check_weight_range(capture: NetworkCapture, weight_min: float, weight_max: f
             continue
         if not np.isfinite(w).all():
             raise NeuroSimError(f"layer {layer.name}: a quantized weight is not a finite number")
-        n = int(np.count_nonzero((w < weight_min) | (w > weight_max)))
-        sys.stderr.write(
-            f"Notice: {n} weights of layer {layer.name} lie outside algoWeightMin/Max "
-            f"[{weight_min:g}, {weight_max:g}]; mapped as NeuroSim maps them (to levels above "
-            "2^synapseBit or below 0)\n")
+        sys.stderr.write(out_of_range_notice(f"layer {layer.name}", w, weight_min,
+                                             weight_max) + "\n")

@@ -41,7 +41,6 @@ def _check_sense_margin(cell: Any) -> None:
             "activation_sram = false (an RRAM table) or compat_bugs = false")
 
 
-
 def _check_table_resistances(cell: Any) -> None:
     """An RRAM table is sensed through the chip's cell on/off resistances, which an SRAM
     cell does not have (0 in NeuroSim V1.4: the amplifier's current ``Vr/0 - Vr/0`` is NaN)."""

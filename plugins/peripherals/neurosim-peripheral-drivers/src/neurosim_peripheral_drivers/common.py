@@ -57,4 +57,4 @@ def tg_resistance_normal(width_n: float, width_p: float, temp: float, tech: Any)
     infinite for two zero-width transistors, as the C++ ``1 / (1/inf + 1/inf)``."""
     conductance = (1 / formula.calculate_on_resistance_normal(width_n, NMOS, temp, tech)
                    + 1 / formula.calculate_on_resistance_normal(width_p, PMOS, temp, tech))
-    return 1 / conductance if conductance else math.inf
+    return ieee_div(1.0, conductance)
