@@ -186,6 +186,36 @@ def check_blas_threads(ctx: click.Context, param: click.Parameter,
     return None if given.startswith(ENV_BLAS_THREADS) else value
 
 
+def check_engine_threads(ctx: click.Context, param: click.Parameter,
+                         value: int | None) -> int | None:
+    """``--threads`` (or, without it, ``$NEUROSIM_THREADS``) in 1 .. MAX_THREADS."""
+    from ..engine.threads import ENV, MAX_THREADS
+    from ..errors import NeuroSimError
+
+    if value is None:
+        import os
+
+        text = os.environ.get(ENV, "").strip()
+        if text and not (text.isdigit() and 1 <= int(text) <= MAX_THREADS):
+            raise NeuroSimError(f"{ENV}={text}: give a whole number of threads, 1 to "
+                                f"{MAX_THREADS}")
+        return None
+    if not 1 <= value <= MAX_THREADS:
+        raise NeuroSimError(f"--threads {value}: give 1 to {MAX_THREADS} threads")
+    return value
+
+
+def threads_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--threads (engine threads: weight traces parsed ahead of their layers), for the
+    commands that read trace files."""
+    return click.option("--threads", "threads", type=int, default=None, metavar="N",
+                        callback=check_engine_threads,
+                        help="Threads that parse the weight traces ahead of their layers "
+                             "(default: the cores available, at most 8, or "
+                             "$NEUROSIM_THREADS; 1 = none; the figures do not depend on "
+                             "it).")(func)
+
+
 def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--force (past the cost guard) and --blas-threads, shared by estimate and compat."""
     func = click.option("--blas-threads", type=int, default=None, metavar="N",

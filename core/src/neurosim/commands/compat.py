@@ -25,7 +25,7 @@ from ..engine.results import EstimateResult
 from ..output_group import write_group
 from ..outputs import check_explain_args, check_output_args, explain_text, output_options, \
     validate_outputs, write_outputs
-from .common import engine_options
+from .common import engine_options, threads_option
 
 
 def compat_config(weight_bits: int, input_bits: int, subarray_rows: int, parallel_rows: int,
@@ -175,7 +175,8 @@ def format_report(res: EstimateResult) -> str:
 def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: Sequence[str], params: Sequence[str] = (),
                json_out: str | None = None, progress: bool = True,
-               blas_threads: int | None = None) -> EstimateResult:
+               blas_threads: int | None = None,
+               threads: int | None = None) -> EstimateResult:
     """Parse, estimate and (optionally) write the JSON; raises NeuroSimError on user errors."""
     from ..engine.flow import estimate_from_files
 
@@ -190,7 +191,7 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 
     with progress_bar(None, "estimate", unit="layer", quiet=not progress) as bar:
         res = estimate_from_files(network, weights, inputs, cfg, progress=bar,
-                                  blas_threads=blas_threads)
+                                  blas_threads=blas_threads, threads=threads)
     if json_out:
         write_json_atomic(json_out, res.dumps(contributions=True), inputs=(network, *traces))
     return res
@@ -211,13 +212,14 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 @click.option("--quiet", is_flag=True,
               help="No progress bar on stderr (it is shown only when stderr is a terminal).")
 @engine_options
+@threads_option
 @output_options
 def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: tuple[str, ...], params: tuple[str, ...],
                json_out: str | None, quiet: bool, csv_out: str | None = None,
                plot_out: str | None = None, explain: tuple[str, ...] = (),
                explain_depth: int = 3, force: bool = False,
-               blas_threads: int | None = None) -> None:
+               blas_threads: int | None = None, threads: int | None = None) -> None:
     """Run NeuroSim's estimator with NeuroSim's own arguments:
     NETWORK.csv WEIGHT_BITS INPUT_BITS SUBARRAY_ROWS PARALLEL_ROWS W1 I1 W2 I2 ..."""
     group = check_output_args(csv_out, plot_out, json_out, inputs=(network, *traces))
@@ -236,7 +238,8 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
 
     guard(predict(cfg, read_network_csv(network)), force, "this estimate")
     res = run_compat(network, weight_bits, input_bits, subarray_rows, parallel_rows, traces,
-                     params, None, progress=not quiet, blas_threads=blas_threads)
+                     params, None, progress=not quiet, blas_threads=blas_threads,
+                     threads=threads)
     from ..validation import check_finite
 
     check_finite(res.to_json(), cfg)  # inf/nan is refused, never printed or written

@@ -27,6 +27,8 @@ from .floorplan import MappingParams, NetRow, plan
 from .layer_memory import LayerMemory, ShapeOnlyMemory
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
 from .subarray_stats import Origin
+from .threads import current as current_threads
+from .threads import engine_threads
 from .traces import LayerSpec
 from .workload import WeightFile, Workload
 
@@ -126,7 +128,8 @@ def _few_gc_passes() -> Iterator[None]:
 def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
              weights: Sequence[np.ndarray] | None = None,
              inputs: Sequence[np.ndarray] | None = None, progress: Progress | None = None,
-             ctx: Any = None, blas_threads: int | None = None) -> EstimateResult:
+             ctx: Any = None, blas_threads: int | None = None,
+             threads: int | None = None) -> EstimateResult:
     """Estimate area, latency, energy and throughput of a network, as NeuroSim's main does.
 
     ``estimate(config, workload)`` evaluates a :class:`~neurosim.engine.workload.Workload`
@@ -135,7 +138,9 @@ def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
     traces (rows ``cin*kh*kw`` x ``cout``, algorithm values) and input bit traces (rows
     ``cin*kh*kw`` x ``numInVector*numBitInput`` or more) with a workload of its own. The
     figures are the same, bit for bit, either way. ``blas_threads``: see
-    :mod:`neurosim.engine.blas` (default one thread).
+    :mod:`neurosim.engine.blas` (default one thread); ``threads``: the engine threads, see
+    :mod:`neurosim.engine.threads` (default: the available cores; the figures do not
+    depend on it).
     """
     if isinstance(layers, Workload):
         work = layers
@@ -148,8 +153,11 @@ def estimate(config: Config, layers: Sequence[LayerSpec] | Workload,
                                 f"{len(inputs)} input traces were given; each layer needs "
                                 "both")
         work = Workload.from_arrays(layers, weights, inputs, statistics_budget_bytes=0)
-    with _few_gc_passes(), limit_blas(blas_threads):
-        return _estimate(config, work, progress, ctx)
+    with _few_gc_passes(), limit_blas(blas_threads), engine_threads(threads):
+        try:
+            return _estimate(config, work, progress, ctx)
+        finally:
+            work.drop_prefetch()  # an error before every layer was read: the rest unread
 
 
 def _estimate(config: Config, work: Workload, progress: Progress | None,
@@ -193,12 +201,19 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
     if not values_matter:
         work.check_weight_shapes()
     data = _LayerData(work, p, values_matter)
+    runner = current_threads()
+    if values_matter and runner.threads > 1:
+        work.prefetch_weights(runner.pool().submit)  # parsed while the clock pass runs
+    # the clock pass evaluates latencies only: the stored values enter it only when the
+    # converter's latency reads the column resistances (else no weight trace is parsed and
+    # no block gathered for it)
+    clock_values = values_matter and chip.tile.pe.sub_array.latency_needs_resistance()
 
     clk_period = 0.0
     if p.synchronous:
         for i in range(n):
             say(f"clock pass: layer {i + 1}/{n}")
-            mem, inp, origin = data(i)
+            mem, inp, origin = data(i, clock_values)
             r = chip.calculate_performance(i, mem, inp, True, origin)
             clk_period = max(clk_period, r.clk_period)
         if p.clk_freq > 1 / clk_period:
@@ -401,7 +416,8 @@ def _tile_leak_tree(r: Perf, tiles: float, name: str) -> Contribution:
 def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[str],
                         input_files: Sequence[str], config: Config,
                         progress: Progress | None = None,
-                        blas_threads: int | None = None) -> EstimateResult:
+                        blas_threads: int | None = None,
+                        threads: int | None = None) -> EstimateResult:
     """:func:`estimate` on NeuroSim's files: the network CSV and one weight and one input
     trace per layer (matched by position, as NeuroSim's command line does). Weight values
     are parsed only when the cell's read model uses them (not for SRAM)."""
@@ -413,7 +429,8 @@ def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[s
     work = Workload.from_files(network_csv, weight_files, input_files,
                                num_bit_input=p.num_bit_input, weight_min=p.algo_weight_min,
                                weight_max=p.algo_weight_max, statistics_budget_bytes=0)
-    return estimate(config, work, progress=progress, ctx=ctx, blas_threads=blas_threads)
+    return estimate(config, work, progress=progress, ctx=ctx, blas_threads=blas_threads,
+                    threads=threads)
 
 
 class _LayerData:
@@ -431,12 +448,15 @@ class _LayerData:
                              float(p.algo_weight_min), int(p.operationmode),
                              int(p.num_row_per_synapse), int(p.num_col_per_synapse), xnor)
 
-    def __call__(self, i: int) -> tuple[Any, np.ndarray, Origin]:
+    def __call__(self, i: int, values: bool = True) -> tuple[Any, np.ndarray, Origin]:
+        """Layer ``i``'s memory, prepared inputs and origin; ``values=False``: a
+        :class:`ShapeOnlyMemory` stands for the memory (for a pass that reads no stored
+        value), and the origin names the cells as the full memory's does."""
         work, p, layer = self.work, self.p, self.work.layers[i]
         memo = work.memo
         inputs_key = (i,) + self.inputs_params
         cells_key = (i,) + self.cells_params if self.values_matter else None
-        if self.values_matter:
+        if self.values_matter and values:
             mem = memo.small(("memory",) + cells_key,
                              lambda: _prepare_memory(work.weight(i), layer, p, i))
         else:

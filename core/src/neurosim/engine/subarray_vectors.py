@@ -46,7 +46,7 @@ class SubArrayVectors:
     """``evaluate_vectors`` / ``evaluate_many`` of :class:`~neurosim.engine.subarray.SubArray`
     (mixin; the results are :class:`~neurosim.engine.subarray.VectorSums`)."""
 
-    def _latency_needs_resistance(self) -> bool:
+    def latency_needs_resistance(self) -> bool:
         """Whether the converter's latency reads the column resistances (NeuroSim's MLSA
         and SAR ADC do not: their latency is a table value per conversion)."""
         if self.saradc:
@@ -73,7 +73,7 @@ class SubArrayVectors:
         for k, s in enumerate(items):
             if s.num_vectors:
                 groups.setdefault(s.num_vectors, []).append(k)
-        if self._latency_needs_resistance():  # per-vector resistances: one at a time
+        if self.latency_needs_resistance():  # per-vector resistances: one at a time
             singles = [[k] for ks in groups.values() for k in ks]
         else:
             singles = list(groups.values())
@@ -91,7 +91,7 @@ class SubArrayVectors:
         activity = counts / float(p.num_row_sub_array)
         model = self.column_model()
         by_bits = model.mem_cell_type != MemCellType.SRAM
-        needs_res = self._latency_needs_resistance()
+        needs_res = self.latency_needs_resistance()
         distinct = col_res = None
         if not calculate_clk_freq or needs_res:
             distinct = [s.distinct(by_bits) for s in items]
@@ -144,7 +144,7 @@ class SubArrayVectors:
                  col_res: list[np.ndarray] | None, calculate_clk_freq: bool) -> Any:
         """``CalculateLatency`` with per-vector activities; returns the map from vectors to
         the evaluated entries (None: one entry per vector)."""
-        if self._latency_needs_resistance():  # one subarray (see evaluate_many)
+        if self.latency_needs_resistance():  # one subarray (see evaluate_many)
             self.activity_row_read = activity
             self.calculate_latency(1e20, col_res[0][distinct[0].inverse], calculate_clk_freq)
             return None

@@ -392,6 +392,17 @@ def read_weight_trace(
     ``2^synapseBit`` (the digits wrap, see :mod:`.weight_mapping`) or below 0 (negative
     digits, conductances below Gmin). A value that is not a finite number is refused.
     """
+    w, notice = weights_and_notice(path, layer, weight_min=weight_min, weight_max=weight_max)
+    if notice:
+        sys.stderr.write(notice + "\n")
+    return w
+
+
+def weights_and_notice(
+    path: str | os.PathLike, layer: LayerSpec, *, weight_min: float = -1.0, weight_max: float = 1.0
+) -> tuple[np.ndarray, str | None]:
+    """:func:`read_weight_trace`'s weights and its notice (None: every value in range),
+    which is returned instead of printed (so another thread may parse the file)."""
     path = Path(path)
     w = parse_weight_trace(path)
     rows, cols = w.shape
@@ -402,14 +413,13 @@ def read_weight_trace(
             f"layer needs {layer.weight_rows} x {layer.cout} (cin*kh*kw x cout)",
         )
     if w.min() >= weight_min and w.max() <= weight_max:  # NaN fails both
-        return w
+        return w, None
     bad = ~np.isfinite(w)
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise InputFileError(path, f"weight {w[r, c]!r} in column {c + 1} is not a finite number",
                              line=int(r) + 1)
-    sys.stderr.write(out_of_range_notice(str(path), w, weight_min, weight_max) + "\n")
-    return w
+    return w, out_of_range_notice(str(path), w, weight_min, weight_max)
 
 
 def out_of_range_notice(what: str, w: np.ndarray, weight_min: float,

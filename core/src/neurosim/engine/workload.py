@@ -34,7 +34,9 @@ ignores the stored values (SRAM) never parses them (their shape is still checked
 from __future__ import annotations
 
 import os
+import sys
 from collections import OrderedDict
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -42,7 +44,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import InputFileError, NeuroSimError
-from .traces import LayerSpec, read_input_trace, read_network_csv, read_weight_trace
+from .traces import (LayerSpec, read_input_trace, read_network_csv, read_weight_trace,
+                     weights_and_notice)
 
 #: default memory for the large statistics (column resistances) kept for reuse
 DEFAULT_STATISTICS_BUDGET_BYTES = 256 * 2 ** 20
@@ -62,6 +65,11 @@ class WeightFile:
         """The parsed, validated weights (float64, ``cin*kh*kw`` x ``cout``)."""
         return read_weight_trace(self.path, self.layer, weight_min=self.weight_min,
                                  weight_max=self.weight_max)
+
+    def load_quietly(self) -> tuple[np.ndarray, str | None]:
+        """:meth:`load`'s weights and its out-of-range notice, not printed."""
+        return weights_and_notice(self.path, self.layer, weight_min=self.weight_min,
+                                  weight_max=self.weight_max)
 
     def check_shape(self) -> None:
         """Raise :class:`InputFileError` unless the file holds ``cin*kh*kw`` lines of
@@ -96,6 +104,7 @@ class Workload:
     inputs: tuple[np.ndarray, ...]
     statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
     memo: StatisticsMemo = field(init=False, repr=False, compare=False)
+    _prefetch: dict[int, Future] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.layers)
@@ -104,6 +113,7 @@ class Workload:
                                 f"and {len(self.inputs)} input traces were given; each layer "
                                 "needs both")
         object.__setattr__(self, "memo", StatisticsMemo(self.statistics_budget_bytes))
+        object.__setattr__(self, "_prefetch", {})
 
     # -- constructors ---------------------------------------------------------------------
     @classmethod
@@ -148,11 +158,37 @@ class Workload:
         return len(self.layers)
 
     def weight(self, i: int) -> np.ndarray:
-        """Layer ``i``'s weights as an array (a :class:`WeightFile` is parsed once)."""
+        """Layer ``i``'s weights as an array (a :class:`WeightFile` is parsed once, by
+        :meth:`prefetch_weights`'s thread when it has started to)."""
         w = self.weights[i]
         if not isinstance(w, WeightFile):
             return w
-        return self.memo.small(("weights", i), w.load)
+        return self.memo.small(("weights", i), lambda: self._parsed(i, w))
+
+    def _parsed(self, i: int, w: WeightFile) -> np.ndarray:
+        """Layer ``i``'s weights, from the prefetch when there is one; its notice printed
+        now (the order of the notices is the layers')."""
+        pending = self._prefetch.pop(i, None)
+        if pending is None or pending.cancel():  # none, or not started yet: parse it here
+            return w.load()
+        values, notice = pending.result()  # its parse error is raised here
+        if notice:
+            sys.stderr.write(notice + "\n")
+        return values
+
+    def prefetch_weights(self, submit: Callable[[Callable[[], Any]], Future]) -> None:
+        """Start parsing every weight trace not parsed yet (``submit``: a thread pool's,
+        one task per layer in layer order); :meth:`weight` then waits for its layer's."""
+        for i, w in enumerate(self.weights[:len(self.layers)]):
+            if (isinstance(w, WeightFile) and i not in self._prefetch
+                    and not self.memo.has(("weights", i))):
+                self._prefetch[i] = submit(w.load_quietly)
+
+    def drop_prefetch(self) -> None:
+        """Cancel the parses not started and forget those not used (after an estimate)."""
+        for pending in self._prefetch.values():
+            pending.cancel()
+        self._prefetch.clear()
 
     def check_weight_shapes(self) -> None:
         """Check every weight trace's shape without parsing values where avoidable."""
@@ -169,6 +205,7 @@ class Workload:
         for k, v in state.items():
             object.__setattr__(self, k, v)
         object.__setattr__(self, "memo", StatisticsMemo(self.statistics_budget_bytes))
+        object.__setattr__(self, "_prefetch", {})
 
 
 class StatisticsMemo:
@@ -188,6 +225,10 @@ class StatisticsMemo:
         self._large_bytes = 0
         self.hits = 0
         self.misses = 0
+
+    def has(self, key: Any) -> bool:
+        """Whether ``small(key, ...)`` would find its value (not counted as a lookup)."""
+        return key in self._small
 
     def small(self, key: Any, compute: Callable[[], Any]) -> Any:
         try:

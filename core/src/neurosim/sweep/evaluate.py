@@ -60,7 +60,7 @@ def run_engine(cfg: Config, shared: SharedInputs) -> dict[str, Any]:
     from ..validation import check_finite
 
     guard(predict(cfg, shared.workload.layers), False, "this configuration")
-    out = estimate(cfg, shared.workload).to_json()
+    out = estimate(cfg, shared.workload, threads=1).to_json()  # the sweep spreads rows instead
     check_finite(out, cfg)  # as neurosim estimate: inf/nan figures are refused
     return out
 
