@@ -170,6 +170,13 @@ def test_depth_limit(result) -> None:
     assert "(77.4%)" in one[2]  # layer 2's share of the chip energy: 166.468 / 215.206
 
 
+def test_a_figure_given_twice_is_explained_once(result) -> None:
+    # before: the same tree was printed twice
+    once = explain_text(result, ["chip.read_energy_j", "chip.area_m2"])
+    twice = explain_text(result, ["chip.read_energy_j", "chip.area_m2", "chip.read_energy_j"])
+    assert twice == once and once.count("== chip.read_energy_j") == 1
+
+
 def test_list(result) -> None:
     proc = compat("--explain", "list")
     assert proc.returncode == 0, proc.stderr

@@ -156,9 +156,10 @@ def figure_bytes(fig: Any, fmt: str, dpi: float | None = None) -> bytes:
 
 
 def explain_text(res: EstimateResult, paths: Sequence[str], max_depth: int = 3) -> str:
-    """The ``--explain`` printout for ``paths`` (``list`` prints the explainable paths)."""
+    """The ``--explain`` printout for ``paths`` (``list`` prints the explainable paths),
+    each path once, in the order first given."""
     blocks: list[str] = []
-    for path in paths:
+    for path in dict.fromkeys(paths):
         if path == "list":
             blocks.append("Explainable figures (use with --explain):\n" +
                           "\n".join(f"  {p}" for p in explain_paths(res)))
