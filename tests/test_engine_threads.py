@@ -21,7 +21,7 @@ from neurosim.engine import chip as chip_module  # noqa: E402
 from neurosim.engine.flow import estimate, estimate_from_files  # noqa: E402
 from neurosim.engine.layer_memory import LayerMemory, ShapeOnlyMemory  # noqa: E402
 from neurosim.engine.threads import resolve_threads  # noqa: E402
-from neurosim.engine.workload import WeightFile, Workload  # noqa: E402
+from neurosim.engine.workload import InputFile, WeightFile, Workload  # noqa: E402
 from neurosim.errors import ConfigError  # noqa: E402
 
 BIN = Path(sys.executable).with_name("neurosim")
@@ -138,6 +138,35 @@ def test_a_bad_weight_trace_is_the_same_error_with_threads(tmp_path) -> None:
                                 threads=threads)
         messages.append(str(info.value))
     assert messages[0] == messages[1] and "bad.csv" in messages[0]
+
+
+def test_input_traces_parsed_ahead_and_a_bad_one_named(monkeypatch, tmp_path) -> None:
+    case = case_by_id("micro_rram_cb2_t65")
+    files = trace_files(case)
+    parsed_on: list[str] = []
+    load = InputFile.load
+
+    def spy(self):
+        parsed_on.append(threading.current_thread().name)
+        return load(self)
+
+    monkeypatch.setattr(InputFile, "load", spy)
+    estimate_from_files(network_path(case), files[0::2], files[1::2], _config(case),
+                        threads=2)
+    n = len(files) // 2
+    assert len(parsed_on) == n and any(t.startswith("neurosim-engine") for t in parsed_on)
+    # a malformed input trace of the last layer: the same error, naming the file, either way
+    inputs = list(files[1::2])
+    bad = tmp_path / "in_bad.csv"
+    bad.write_text("0,1,x\n")
+    inputs[-1] = str(bad)
+    messages = []
+    for threads in (1, 2):
+        with pytest.raises(Exception) as info:
+            estimate_from_files(network_path(case), files[0::2], inputs, _config(case),
+                                threads=threads)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and "in_bad.csv" in messages[0]
 
 
 def test_workload_reused_after_prefetch_gives_the_same_figures() -> None:

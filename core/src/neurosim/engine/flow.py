@@ -202,8 +202,8 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
         work.check_weight_shapes()
     data = _LayerData(work, p, values_matter)
     runner = current_threads()
-    if values_matter and runner.threads > 1:
-        work.prefetch_weights(runner.pool().submit)  # parsed while the clock pass runs
+    if runner.threads > 1:  # trace files parsed while the clock pass and the layers run
+        work.prefetch_traces(runner.pool().submit, weights=values_matter)
     # the clock pass evaluates latencies only: the stored values enter it only when the
     # converter's latency reads the column resistances (else no weight trace is parsed and
     # no block gathered for it)
@@ -428,7 +428,8 @@ def estimate_from_files(network_csv: str | os.PathLike, weight_files: Sequence[s
     p = ctx.param
     work = Workload.from_files(network_csv, weight_files, input_files,
                                num_bit_input=p.num_bit_input, weight_min=p.algo_weight_min,
-                               weight_max=p.algo_weight_max, statistics_budget_bytes=0)
+                               weight_max=p.algo_weight_max, statistics_budget_bytes=0,
+                               lazy_inputs=True)
     return estimate(config, work, progress=progress, ctx=ctx, blas_threads=blas_threads,
                     threads=threads)
 
@@ -466,5 +467,5 @@ class _LayerData:
                 shape = np.shape(w)
             mem = _prepare_memory(np.broadcast_to(np.float64(0), shape), layer, p, i, False)
         inp = memo.small(("inputs",) + inputs_key,
-                         lambda: _prepare_inputs(work.inputs[i], layer, p, i))
+                         lambda: _prepare_inputs(work.input(i), layer, p, i))
         return mem, inp, Origin(inputs_key, cells_key, memo=memo)

@@ -1,12 +1,13 @@
 """How many threads one estimate uses for the work it can do aside (engine threads).
 
-The weight traces of an eNVM estimate are parsed on pool threads, ahead of the layer that
-needs them (``Workload.prefetch_weights``): while the main thread runs the clock pass and
-the first layers, the later layers' files are read. The parse is numpy work that releases
-the GIL, so a second core takes it (VGG8 RRAM ``compat``: 4.3 -> 3.7 s wall on 2 cores,
-the same CPU time). The parsed values are the same whoever parses them, and each layer's
-notice is printed by the main thread when the layer is used, so **the figures and the
-output are the same for every thread count**.
+The trace files of an estimate on NeuroSim's files (``neurosim compat``) are parsed on
+pool threads, ahead of the layer that needs them (``Workload.prefetch_traces``): the input
+traces, then, when the cell's read model uses the stored values (eNVM), the weight traces,
+while the main thread runs the clock pass and the first layers. The parse is numpy work
+that releases the GIL, so a second core takes it (VGG8 RRAM ``compat``: 4.3 -> 3.7 s wall
+on 2 cores, the same CPU time). The parsed values are the same whoever parses them, and
+each layer's notice is printed by the main thread when the layer is used, so **the
+figures and the output are the same for every thread count**.
 
 Tried and not kept: the fused eNVM converter batches on several threads (planned in a
 fixed order, bit-identical): their row sums (``np.einsum``, ``ufunc.reduce`` along short

@@ -90,12 +90,32 @@ class WeightFile:
             self.load()  # any other spelling, or a wrong shape: parse it for the message
 
 
+@dataclass(frozen=True)
+class InputFile:
+    """An input trace not parsed yet: ``path``, its layer and the bits per vector
+    (:func:`~neurosim.engine.traces.read_input_trace`)."""
+
+    path: str
+    layer: LayerSpec
+    num_bit_input: int = 8
+
+    def load(self) -> np.ndarray:
+        """The input bits (uint8 0/1, ``cin*kh*kw`` x vectors*bits)."""
+        return read_input_trace(self.path, self.layer, self.num_bit_input)
+
+    def load_quietly(self) -> tuple[np.ndarray, None]:
+        """:meth:`load` with no notice (the prefetch's protocol, see
+        :meth:`Workload.prefetch_traces`)."""
+        return self.load(), None
+
+
 @dataclass(frozen=True, eq=False)
 class Workload:
     """Layers, weight traces and input bit traces of one network (see the module doc).
 
     ``weights[i]`` is a float64 array or a :class:`WeightFile` (parsed on first use, see
-    :meth:`weight`); ``inputs[i]`` a uint8 0/1 array. Build with :meth:`from_arrays`,
+    :meth:`weight`); ``inputs[i]`` a uint8 0/1 array or an :class:`InputFile` (see
+    :meth:`input`). Build with :meth:`from_arrays`,
     :meth:`from_files` or :meth:`from_capture`.
     """
 
@@ -104,7 +124,8 @@ class Workload:
     inputs: tuple[np.ndarray, ...]
     statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
     memo: StatisticsMemo = field(init=False, repr=False, compare=False)
-    _prefetch: dict[int, Future] = field(init=False, repr=False, compare=False)
+    _prefetch: dict[tuple[str, int], Future] = field(init=False, repr=False,
+                                                     compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.layers)
@@ -129,11 +150,13 @@ class Workload:
     def from_files(cls, network_csv: str | os.PathLike, weight_files: Sequence[str],
                    input_files: Sequence[str], *, num_bit_input: int = 8,
                    weight_min: float = -1.0, weight_max: float = 1.0,
-                   statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
-                   ) -> Workload:
+                   statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES,
+                   lazy_inputs: bool = False) -> Workload:
         """NeuroSim's files: the network CSV and one weight and one input trace per layer
         (matched by position, as NeuroSim's command line does). Input traces are read and
-        checked now (``num_bit_input`` bits per vector); weight traces when first used."""
+        checked now (``num_bit_input`` bits per vector), or when first used with
+        ``lazy_inputs`` (one estimate on the files: see :meth:`prefetch_traces`); weight
+        traces when first used."""
         layers = read_network_csv(network_csv)
         n = len(layers)
         if len(weight_files) < n or len(input_files) < n:
@@ -143,8 +166,12 @@ class Workload:
                                 f"input file per layer")
         weights = tuple(WeightFile(str(weight_files[i]), layer, weight_min, weight_max)
                         for i, layer in enumerate(layers))
-        inputs = tuple(read_input_trace(input_files[i], layer, num_bit_input)
-                       for i, layer in enumerate(layers))
+        if lazy_inputs:
+            inputs: tuple[Any, ...] = tuple(InputFile(str(input_files[i]), layer, num_bit_input)
+                                            for i, layer in enumerate(layers))
+        else:
+            inputs = tuple(read_input_trace(input_files[i], layer, num_bit_input)
+                           for i, layer in enumerate(layers))
         return cls(tuple(layers), weights, inputs, statistics_budget_bytes)
 
     @classmethod
@@ -159,30 +186,45 @@ class Workload:
 
     def weight(self, i: int) -> np.ndarray:
         """Layer ``i``'s weights as an array (a :class:`WeightFile` is parsed once, by
-        :meth:`prefetch_weights`'s thread when it has started to)."""
+        :meth:`prefetch_traces`'s threads when they have started to)."""
         w = self.weights[i]
         if not isinstance(w, WeightFile):
             return w
-        return self.memo.small(("weights", i), lambda: self._parsed(i, w))
+        return self.memo.small(("weights", i), lambda: self._parsed(("weights", i), w))
 
-    def _parsed(self, i: int, w: WeightFile) -> np.ndarray:
-        """Layer ``i``'s weights, from the prefetch when there is one; its notice printed
-        now (the order of the notices is the layers')."""
-        pending = self._prefetch.pop(i, None)
+    def input(self, i: int) -> np.ndarray:
+        """Layer ``i``'s input bits as an array (an :class:`InputFile` is parsed once, as
+        :meth:`weight` parses a weight trace)."""
+        x = self.inputs[i]
+        if not isinstance(x, InputFile):
+            return x
+        return self.memo.small(("input-bits", i), lambda: self._parsed(("input-bits", i), x))
+
+    def _parsed(self, key: tuple[str, int], trace: WeightFile | InputFile) -> np.ndarray:
+        """A trace's values, from the prefetch when there is one; its notice printed now
+        (so the notices come in the order the layers are used)."""
+        pending = self._prefetch.pop(key, None)
         if pending is None or pending.cancel():  # none, or not started yet: parse it here
-            return w.load()
+            return trace.load()
         values, notice = pending.result()  # its parse error is raised here
         if notice:
             sys.stderr.write(notice + "\n")
         return values
 
-    def prefetch_weights(self, submit: Callable[[Callable[[], Any]], Future]) -> None:
-        """Start parsing every weight trace not parsed yet (``submit``: a thread pool's,
-        one task per layer in layer order); :meth:`weight` then waits for its layer's."""
-        for i, w in enumerate(self.weights[:len(self.layers)]):
-            if (isinstance(w, WeightFile) and i not in self._prefetch
-                    and not self.memo.has(("weights", i))):
-                self._prefetch[i] = submit(w.load_quietly)
+    def prefetch_traces(self, submit: Callable[[Callable[[], Any]], Future],
+                        weights: bool = True) -> None:
+        """Start parsing every trace file not parsed yet (``submit``: a thread pool's): the
+        input traces, then (``weights``) the weight traces, one task per file in layer
+        order; :meth:`input` and :meth:`weight` then wait for theirs."""
+        todo: list[tuple[tuple[str, int], Any]] = [
+            (("input-bits", i), x) for i, x in enumerate(self.inputs[:len(self.layers)])
+            if isinstance(x, InputFile)]
+        if weights:
+            todo += [(("weights", i), w) for i, w in enumerate(self.weights[:len(self.layers)])
+                     if isinstance(w, WeightFile)]
+        for key, trace in todo:
+            if key not in self._prefetch and not self.memo.has(key):
+                self._prefetch[key] = submit(trace.load_quietly)
 
     def drop_prefetch(self) -> None:
         """Cancel the parses not started and forget those not used (after an estimate)."""
