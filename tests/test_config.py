@@ -91,6 +91,16 @@ def test_bad_code_and_unknown_option_name_the_option():
         load_config(overrides=["technod=7"])
 
 
+def test_unknown_option_suggests_each_name_once():
+    # before: "Did you mean 'read_noise' or 'read_noise' or 'readvoltage'?" (the field and
+    # its lower-case alias spelled alike)
+    with pytest.raises(ConfigError) as info:
+        load_config(overrides=["readNoise=0.1"])
+    hint = str(info.value).split("Did you mean", 1)[1].split("?", 1)[0]
+    names = [part.strip().strip("'") for part in hint.split(" or ")]
+    assert "read_noise" in names and len(names) == len(set(names))
+
+
 # -- rejections (NeuroSim's own) ------------------------------------------------------------
 REJECTIONS = [
     (["technode=14", "memcelltype=2"], "device = rram (memcelltype=2) at tech = 14nm"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Hashable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -339,6 +340,9 @@ def _node_nm(tech: str) -> int:
 
 
 _FIELDS = {f.name: f for f in fields(Config)}
+#: the options whose value is a list (comma-separated on --set; a TOML/YAML list in a file);
+#: a list for any other option (adc = ["sar"], mem_states_file = ["a.csv"]) is an error
+LIST_OPTIONS = ("drift_nu_per_layer",)
 _ALIASES: dict[str, str] = {}
 for _f in fields(Config):
     for _a in _f.metadata["aliases"]:
@@ -363,7 +367,9 @@ def resolve_name(key: str) -> str:
     if k.lower() in _ALIASES:
         return _ALIASES[k.lower()]
     import difflib
-    cands = difflib.get_close_matches(k, list(_FIELDS) + list(_ALIASES), n=3, cutoff=0.6)
+    # an option spelled alike as its name and as a (lower-case) alias is named once
+    near = difflib.get_close_matches(k, list(_FIELDS) + list(_ALIASES), n=6, cutoff=0.6)
+    cands = list(dict.fromkeys(near))[:3]
     hint = f" Did you mean {' or '.join(repr(c) for c in cands)}?" if cands else ""
     raise ConfigError(f"unknown option {key!r}.{hint} (`neurosim config show` lists all options)")
 
@@ -418,6 +424,11 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
                 raise ConfigError(f"option {name} = {value!r} must be a number") from None
     if typ in ("int", "float") and isinstance(value, float) and not math.isfinite(value):
         raise ConfigError(f"option {name} = {value} must be a finite number")
+    if codes and isinstance(value, bool) and set(codes) != {0, 1} and typ != "bool":
+        # device = true was taken as code 1 (sram); true/false are the codes of the
+        # Param.cpp bools only (SARADC, globalBusType)
+        raise ConfigError(f"option {name} = {value!r} must be a name or a NeuroSim code: "
+                          + ", ".join(f"{k} = {v}" for k, v in codes.items()))
     if codes and isinstance(value, (int, bool)) and not (typ == "bool"):
         key = int(value)
         if key not in codes:
@@ -438,7 +449,7 @@ def _coerce(name: str, value: Any, via_alias: bool) -> Any:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ConfigError(f"option {name} = {value!r} must be a number")
         return float(value)
-    if typ == "str" and isinstance(value, (list, tuple)):  # a TOML/YAML list option
+    if name in LIST_OPTIONS and isinstance(value, (list, tuple)):  # a TOML/YAML list
         value = ",".join(str(v) for v in value)
     if typ == "str":
         if not isinstance(value, str):
@@ -534,7 +545,15 @@ def _flatten(d: Mapping[str, Any], src: str) -> dict[str, Any]:
         first[name] = key
         out[key] = value
 
+    def text_key(key: Any, table: str = "") -> None:
+        if not isinstance(key, str):  # a YAML key such as 1: or true: (AttributeError)
+            raise ConfigError(f"{src}: {table}key {key!r}: an option name must be text")
+
     for k, v in d.items():
+        text_key(k)
+        if isinstance(v, Mapping):
+            for k2 in v:
+                text_key(k2, f"[{k}] ")
         if k == "peripherals" and isinstance(v, Mapping):
             for role, impl in v.items():
                 put(f"peripherals.{role}", impl)
@@ -559,6 +578,9 @@ def _yaml_loader() -> Any:
             seen: set = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, Hashable):  # ? [a, b]: TypeError before
+                    raise ConfigError(f"line {key_node.start_mark.line + 1}: a key is a "
+                                      "name, not a list or table")
                 if key in seen:
                     raise ConfigError(f"line {key_node.start_mark.line + 1}: option {key!r} "
                                       "is given twice")
@@ -570,6 +592,17 @@ def _yaml_loader() -> Any:
 
 def _json_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number an option can take")
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are all different (json kept the last of two silently,
+    where TOML and YAML files refuse a key given twice)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"option {k!r} is given twice")
+        out[k] = v
+    return out
 
 
 def _json_float(text: str) -> float:
@@ -593,7 +626,8 @@ def _parse_config_text(p: Path, text: str) -> Any:
             raise ConfigError(f"{p}{where}: invalid YAML: {what}") from None
     if p.suffix == ".json":
         try:
-            return json.loads(text, parse_constant=_json_constant, parse_float=_json_float)
+            return json.loads(text, parse_constant=_json_constant, parse_float=_json_float,
+                              object_pairs_hook=_json_object)
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{p}, line {exc.lineno}: invalid JSON: {exc.msg}") from None
         except ValueError as exc:
