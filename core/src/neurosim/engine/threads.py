@@ -15,7 +15,7 @@ rows) hold the GIL, and two threads took more wall time than one.
 
 The count:
 
-* ``--threads N`` on ``neurosim compat`` / ``neurosim estimate``;
+* ``--threads N`` on ``neurosim compat`` (the command that reads trace files);
 * the ``NEUROSIM_THREADS`` environment variable, read when no option is given;
 * ``estimate(..., threads=N)`` in Python;
 * default: the cores this process may run on (``os.sched_getaffinity``), at most

@@ -28,7 +28,10 @@ subarray) within ``statistics_budget_bytes``, least recently used first out.
 A workload pickles cheaply (numpy arrays and file names, no closures): the memo is not
 pickled, so a worker process starts with an empty one (``Workload.__getstate__``). Weight
 traces read from files are parsed on first use only: a configuration whose cell read model
-ignores the stored values (SRAM) never parses them (their shape is still checked).
+ignores the stored values (SRAM) never parses them (their shape is still checked). The
+input traces of a single estimate on files (``from_files(lazy_inputs=True)``) are parsed on
+first use too; an estimate with engine threads parses both kinds ahead of their layers
+(:meth:`Workload.prefetch_traces`, :mod:`neurosim.engine.threads`).
 """
 
 from __future__ import annotations
@@ -115,13 +118,13 @@ class Workload:
 
     ``weights[i]`` is a float64 array or a :class:`WeightFile` (parsed on first use, see
     :meth:`weight`); ``inputs[i]`` a uint8 0/1 array or an :class:`InputFile` (see
-    :meth:`input`). Build with :meth:`from_arrays`,
-    :meth:`from_files` or :meth:`from_capture`.
+    :meth:`input`). Build with :meth:`from_arrays`, :meth:`from_files` or
+    :meth:`from_capture`.
     """
 
     layers: tuple[LayerSpec, ...]
     weights: tuple[Any, ...]
-    inputs: tuple[np.ndarray, ...]
+    inputs: tuple[Any, ...]
     statistics_budget_bytes: int = DEFAULT_STATISTICS_BUDGET_BYTES
     memo: StatisticsMemo = field(init=False, repr=False, compare=False)
     _prefetch: dict[tuple[str, int], Future] = field(init=False, repr=False,
