@@ -179,6 +179,9 @@ def test_workload_reused_after_prefetch_gives_the_same_figures() -> None:
     first = estimate(cfg, work, threads=2).to_json()
     again = estimate(cfg, work, threads=1).to_json()
     assert json.dumps(first, sort_keys=True) == json.dumps(again, sort_keys=True)
+    # input traces parsed on first use (estimate_from_files) or up front: the same figures
+    lazy = estimate_from_files(network_path(case), files[0::2], files[1::2], cfg).to_json()
+    assert json.dumps(lazy, sort_keys=True) == json.dumps(first, sort_keys=True)
 
 
 def test_resolve_threads(monkeypatch) -> None:
