@@ -172,7 +172,11 @@ class Sigmoid(FunctionUnit):
         else:
             self.wl_decoder.calculate_latency(1e20, 0, self.cap_cell_access, self.res_row,
                                               self.num_ybit, 1, 1)
-            _check_table_resistances(ctx.cell)
+            if ctx.param.chip_activation:
+                # the chip's own table: its NaN latency reaches the layer (refused here).
+                # A tile's table (chipActivation = false) makes that tile's latencies NaN,
+                # which the chip's MAX(tile, so far) then drops, as in the C++: no refusal
+                _check_table_resistances(ctx.cell)
             self.voltage_sense_amp.calculate_latency(0, 1)
             latency = self.wl_decoder.read_latency + self.voltage_sense_amp.read_latency
         if ctx.param.synchronous:
