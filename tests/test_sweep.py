@@ -201,8 +201,8 @@ def test_killed_sweep_resumes_without_losing_or_duplicating_rows(tmp_path):
     proc.wait()
     before = {r[0]: r[2] for r in _store_rows(db) if r[1] == "done"}
     assert 3 <= len(before) < 24
-    r = subprocess.run(cmd[:-1] + ["--workers", "2"], env=env, capture_output=True,
-                       text=True, timeout=300)
+    again = cmd[:-3] + ["--workers", "2"]  # each option once (a repeat is an error)
+    r = subprocess.run(again, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert f"24 configurations: 0 new, {len(before)} already finished" in r.stderr
     after = _store_rows(db)

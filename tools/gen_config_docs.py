@@ -55,9 +55,11 @@ plugin lists them in its `inapplicable_options`), `tile_buffer_sram` (read by `P
 only), `activation_sram` with `relu = true`, `special_layout` at a node without GAA
 layout factors and `buffersizeratio` at a node without word-line buffers (both: all but 2
 and 1 nm). Likewise the accuracy simulation's options (`adc_bits`, `variation`, `onoff_ratio`,
-drift, stuck-at, noise, `mem_states_file`, ...) on `estimate` without `--with-accuracy` and
-on `compat`, which leave every hardware figure unchanged (`quant_mode` and `seed` shape the
-captured weights and are not among them).
+drift, stuck-at, noise, `mem_states_file`, ...) on `estimate` without `--with-accuracy`, on
+`compat`, `explain`, `traces export` and `network show`, which leave every hardware figure,
+trace and layer table unchanged (`quant_mode` and `seed` shape the captured weights and are
+not among them). An option that takes one value given twice on the command line
+(`-n lenet -n vgg8`, `--json a --json b`) is an error, as `--set` given twice for one option.
 
 Example (`my.toml`):
 

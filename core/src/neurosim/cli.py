@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .config import Config, load_config
+from .errors import NeuroSimError
 from .failures import report
 from .output_group import terminate_as_exit
 from .plugins import get_host
@@ -105,6 +106,34 @@ class _Group(click.Group):
             raise
         except (Exception, KeyboardInterrupt) as exc:
             ctx.exit(report(exc, bool(ctx.params.get("debug"))))
+
+
+_click_parse_args = click.Command.parse_args
+
+
+def _parse_args_once(self: click.Command, ctx: click.Context, args: list[str]) -> list[str]:
+    """``click.Command.parse_args`` refusing an option that takes one value given twice
+    (``-n lenet -n vgg8``, ``--json a.json --json b.json``, ``--where A --where B``): click
+    keeps the last value and drops the first silently. neurosim's commands only (a plugin's
+    are among them); repeatable options (``--set``) and flags are not concerned."""
+    if ctx.find_root().command is cli:
+        try:
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+        except click.UsageError:
+            order = []  # click's own parse below reports it
+        seen: set[int] = set()
+        for param in order:
+            if not isinstance(param, click.Option) or param.multiple or param.count or \
+                    param.is_flag:
+                continue
+            if id(param) in seen:
+                raise NeuroSimError(f"option {'/'.join(param.opts)} is given twice; give it "
+                                    f"once (see '{ctx.command_path} --help')")
+            seen.add(id(param))
+    return _click_parse_args(self, ctx, args)
+
+
+click.Command.parse_args = _parse_args_once  # type: ignore[method-assign]
 
 
 @click.group(cls=_Group)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 from .errors import FileLimitError, InputFileError
 
@@ -30,7 +31,12 @@ LIMITS: dict[str, int] = {
     "trace": 2048 * _MB,
     "spec": 16 * _MB,
     "data": 4096 * _MB,
+    "result": 1024 * _MB,  # a --json result (neurosim diff)
 }
+
+
+#: the largest NEUROSIM_MAX_INPUT_MB (a petabyte: no input file is larger)
+MAX_LIMIT_MB = 1e9
 
 
 def limit_bytes(kind: str) -> int:
@@ -45,12 +51,26 @@ def limit_bytes(kind: str) -> int:
         if not mb > 0 or mb != mb or mb == float("inf"):
             raise InputFileError("NEUROSIM_MAX_INPUT_MB", f"{env!r} is not a positive "
                                  "number of megabytes")
+        if mb > MAX_LIMIT_MB:  # 1e308 MB: OverflowError (an internal error) before
+            raise InputFileError("NEUROSIM_MAX_INPUT_MB", f"{env!r} is more than "
+                                 f"{MAX_LIMIT_MB:g} megabytes (a petabyte)")
         return int(mb * _MB)
     return LIMITS.get(kind) or LIMITS.get(kind.split()[-1] if kind.split() else "", 16 * _MB)
 
 
 def _mb(n: int) -> str:
     return f"{n / _MB:.4g} MB"
+
+
+def _open_for_reading(p: Path, st: os.stat_result) -> Any:
+    """``open(p, "rb")``; a named pipe (FIFO) is opened without waiting for a writer
+    (``open`` blocked forever on one that nothing writes to): with no writer its read ends
+    at once, with one (``<(command)``) it reads what the writer writes."""
+    if not stat.S_ISFIFO(st.st_mode):
+        return open(p, "rb")
+    fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK)
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
 def read_bytes(path: str | os.PathLike, kind: str = "input", *,
@@ -74,7 +94,7 @@ def read_bytes(path: str | os.PathLike, kind: str = "input", *,
         raise FileLimitError(p, f"{what} of {_mb(st.st_size)} is larger than the "
                              f"{_mb(cap)} limit (set NEUROSIM_MAX_INPUT_MB to raise it)")
     try:
-        with open(p, "rb") as f:
+        with _open_for_reading(p, st) as f:
             # a regular file: its size (+1) first, not a buffer of the whole limit
             n = min(cap, st.st_size) + 1 if stat.S_ISREG(st.st_mode) else cap + 1
             data = f.read(n)
@@ -82,6 +102,8 @@ def read_bytes(path: str | os.PathLike, kind: str = "input", *,
                 data += f.read(cap + 1 - n)
     except OSError as exc:
         raise InputFileError(p, f"cannot read {what}: {exc.strerror or exc}") from None
+    if not data and stat.S_ISFIFO(st.st_mode):
+        raise InputFileError(p, f"is a pipe with nothing (left) to read, not a {what}")
     if len(data) > cap:
         kind_text = "" if stat.S_ISREG(st.st_mode) else " (not a regular file)"
         raise FileLimitError(p, f"{what}{kind_text} is larger than the {_mb(cap)} limit "

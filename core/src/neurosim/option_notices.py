@@ -81,17 +81,18 @@ ACCURACY_ONLY_OPTIONS = (
     "mem_states_file", "dac_bits", "device_nonidealities")
 
 
-def accuracy_option_notices(cfg: Config, how: str) -> list[str]:
+def accuracy_option_notices(cfg: Config, how: str,
+                            on: str = "the hardware figures") -> list[str]:
     """One line naming the accuracy-only options ``cfg`` sets on a run without the accuracy
-    simulation; ``how`` says how to get it (e.g. "add --with-accuracy")."""
+    simulation; ``how`` says how to get it (e.g. "add --with-accuracy"), ``on`` what the
+    run gives (``traces export``: the traces)."""
     known = {f.name: f for f in fields(Config)}
     set_ = [f"{name} = {_show(getattr(cfg, name))}" for name in ACCURACY_ONLY_OPTIONS
             if name in known and getattr(cfg, name) != _default(known[name])]
     if not set_:
         return []
     return [f"Notice: {', '.join(set_)} {'has' if len(set_) == 1 else 'have'} no effect on "
-            f"the hardware figures: accuracy simulation option{'s' if len(set_) > 1 else ''} "
-            f"({how})"]
+            f"{on}: accuracy simulation option{'s' if len(set_) > 1 else ''} ({how})"]
 
 
 def sweep_accuracy_option_notices(spec: Any) -> list[str]:

@@ -48,6 +48,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import platform
 import sys
@@ -82,6 +83,24 @@ def cache_dir() -> Path:
 
 
 # -- key ------------------------------------------------------------------------------------
+
+def max_bytes() -> float:
+    """``$NEUROSIM_CACHE_MAX_MB`` in bytes (default 2048 MB); a value that is not a number
+    >= 0 is an error (before: 'abc' and 'nan' were ignored silently, -5 pruned every file)."""
+    text = os.environ.get(ENV_MAX_MB, "").strip()
+    if not text:
+        return DEFAULT_MAX_MB * 1e6
+    try:
+        mb = float(text)
+    except ValueError:
+        mb = math.nan
+    if not (math.isfinite(mb) and mb >= 0):
+        from .errors import NeuroSimError
+
+        raise NeuroSimError(f"{ENV_MAX_MB}={text!r}: expected a number of megabytes >= 0 "
+                            f"(the trace cache's size bound; default {DEFAULT_MAX_MB})")
+    return mb * 1e6
+
 
 def _file_sha256(path: str | os.PathLike) -> str:
     h = hashlib.sha256()
@@ -372,10 +391,7 @@ def load(path: Path, key: dict) -> Any:
 def prune(folder: Path, keep: Path | None = None) -> None:
     """Remove leftover temporary files and, oldest use first, cache files beyond
     ``$NEUROSIM_CACHE_MAX_MB`` (never ``keep``)."""
-    try:
-        limit = float(os.environ.get(ENV_MAX_MB, DEFAULT_MAX_MB)) * 1e6
-    except ValueError:
-        limit = DEFAULT_MAX_MB * 1e6
+    limit = max_bytes()
     now = time.time()
     files = []
     for p in folder.iterdir():
@@ -409,6 +425,8 @@ def prepare_cached(network: str | None, model_ref: str | None, checkpoint: str |
 
     say = say or (lambda _msg: None)
     notice = notice or (lambda msg: print(msg, file=sys.stderr))
+    if use_cache:
+        max_bytes()  # a bad $NEUROSIM_CACHE_MAX_MB before the capture, not after it
     key = capture_key(cfg, network, model_ref, checkpoint, data, batch, input_shape,
                       net_options) if use_cache else None
     try:

@@ -99,6 +99,8 @@ BOUNDS: dict[str, Bound] = {
     "seed": Bound(0, 2**32 - 1, why="numpy's and torch's generators take 32-bit seeds"),
     "stuck_at_0_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
     "stuck_at_1_rate": Bound(0, 1, why="a rate is a fraction of the cells"),
+    # as variation (1e300 overflowed: an internal error before)
+    "read_noise": Bound(0, 1, why="a relative sigma above 100% has no conductance meaning"),
     # per-node Param.cpp values: the node plugins span sizing factors 1..130, switch-matrix
     # ratios 0.03..14, wires 8..175 nm, barriers 0.2..10 nm, read voltages 0.25..0.58 V,
     # SRAM cells 10..144 F; the bounds keep every product finite (0 divided, 1e308

@@ -39,6 +39,8 @@ from typing import Any, ClassVar
 from ..errors import ConfigError
 
 VARIATION_MODES = ("auto", "per_call", "d2d", "c2c")
+#: the largest mem_states mean (or std) over the lowest mean (onoff_ratio's upper bound)
+MAX_STATE_RATIO = 1e6
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,10 @@ def parse_layer_list(text: str) -> tuple[float, ...] | None:
     except (ValueError, SyntaxError, TypeError):
         raise ConfigError(f"option drift_nu_per_layer = {text!r}: expected numbers separated "
                           "by commas, e.g. 0.005,0.01") from None
-    if not out or any(not math.isfinite(v) or v < 0 for v in out):
+    if not out or any(not math.isfinite(v) or not 0 <= v <= 1 for v in out):
+        # drift_nu's range (1e300 gave NaN figures)
         raise ConfigError(f"option drift_nu_per_layer = {text!r}: every value must be a "
-                          "finite number >= 0")
+                          "number from 0 to 1 (drift_nu's range)")
     return out
 
 
@@ -165,10 +168,16 @@ def _read_csv(path: str, option: str, columns: tuple[str, ...]) -> list[dict[str
     if columns[0] not in header and "mean" not in header:
         raise ConfigError(f"{p}, line 1: option {option}: expected a header with columns "
                           f"{', '.join(columns)}")
+    twice = [c for c in columns if header.count(c) > 1]
+    if twice:  # which of the two columns was meant is not for us to guess
+        raise ConfigError(f"{p}, line 1: option {option}: column {twice[0]!r} is given twice")
     out = []
     for n, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
+        if any(c.strip() for c in row[len(header):]):  # a value no column names
+            raise ConfigError(f"{p}, line {n}: option {option}: {len(row)} values, but the "
+                              f"header has {len(header)} columns")
         rec: dict[str, float] = {}
         for col in columns:
             if col not in header:
@@ -184,6 +193,8 @@ def _read_csv(path: str, option: str, columns: tuple[str, ...]) -> list[dict[str
                                   "not finite")
             rec[col] = v
         out.append(rec)
+    if not out:  # a header and no row
+        raise ConfigError(f"{p}: option {option}: the file has a header but no rows")
     return out
 
 
@@ -193,9 +204,14 @@ def load_mem_states(path: str, cell_bits: int) -> tuple[tuple[float, float], ...
     rows = _read_csv(path, "mem_states_file", ("states", "mean", "std"))
     if any("mean" not in r for r in rows):
         raise ConfigError(f"{path}: option mem_states_file: a 'mean' column is required")
+    n = 2 ** cell_bits
     if "states" in rows[0]:
         rows = sorted(rows, key=lambda r: r["states"])
-    n = 2 ** cell_bits
+        numbers = [r["states"] for r in rows]
+        if numbers != list(range(len(rows))):  # 0, 0 or 0.5, 7: which row is which state?
+            raise ConfigError(f"{path}: option mem_states_file: the states column must number "
+                              f"the states 0 to {n - 1}, each once (found "
+                              f"{', '.join(f'{v:g}' for v in numbers[:8])})")
     if len(rows) != n:
         raise ConfigError(f"{path}: option mem_states_file: {len(rows)} states for "
                           f"cell_bits = {cell_bits}; expected {n}")
@@ -206,6 +222,13 @@ def load_mem_states(path: str, cell_bits: int) -> tuple[tuple[float, float], ...
                           "increasing with the state")
     if any(s < 0 for _, s in states):
         raise ConfigError(f"{path}: option mem_states_file: a std is negative")
+    # the crossbar works in units of the lowest mean: beyond onoff_ratio's range (1e6) the
+    # products overflowed to NaN figures (means 1e-300..1e300, a std of 1e300)
+    top = max(means[-1], max(s for _, s in states))
+    if top / means[0] > MAX_STATE_RATIO:
+        raise ConfigError(f"{path}: option mem_states_file: the largest mean or std is "
+                          f"{top / means[0]:.3g} times the lowest mean; at most "
+                          f"{MAX_STATE_RATIO:g} (onoff_ratio's range)")
     return states
 
 
@@ -227,6 +250,9 @@ def load_output_noise(path: str, adc_bits: int) -> tuple[tuple[float, float], ..
         std = r.get("std", 0.0)
         if std < 0:
             raise ConfigError(f"{path}: option output_noise_file: level {int(lv)}: std < 0")
+        if int(lv) in table:  # which of the two rows was meant is not for us to guess
+            raise ConfigError(f"{path}: option output_noise_file: output level {int(lv)} "
+                              "has two rows")
         table[int(lv)] = (r.get("mean", lv), std)
     missing = [lv for lv in range(top) if lv not in table]
     if missing:

@@ -41,6 +41,15 @@ PATH_READS = {
 #: the settings a notice is given for when no layer's path reads them
 CHECKED = ("variation", "onoff_ratio", "cell_bits", "subarray_rows", "parallel_rows",
            "adc_bits")
+#: the non-ideality options (docs/accuracy.md, "Non-idealities") -> the paths that read
+#: them: the FP path applies only its ADC's output noise, inference=0 none of them (DAC
+#: precision needs no notice where the inputs are analog already)
+NONIDEAL_READS = {
+    "stuck_at_0_rate": {"full", "simplified"}, "stuck_at_1_rate": {"full", "simplified"},
+    "read_noise": {"full", "simplified"}, "mem_states_file": {"full", "simplified"},
+    "variation_mode": {"full", "simplified"}, "output_noise_lsb": {"full", "simplified", "fp"},
+    "output_noise_file": {"full", "simplified", "fp"}, "dac_bits": {"full", "simplified", "fp"},
+}
 
 
 def layer_path(hw: Any, layer: Any) -> str:
@@ -214,6 +223,19 @@ def ignored_settings(cfg: Any, paths: set[str], network: str,
             "set inference=1" if "off" in paths else "use quant_mode=WAGE and --path full")
         notes.append(f"{name} = {value:g} has no effect: every CIM layer of {network} runs "
                      f"the {where} path here, which does not read it; {hint}")
+    for name, readers in NONIDEAL_READS.items():
+        value = getattr(cfg, name)
+        if value == getattr(default, name) or not paths or paths & readers:
+            continue
+        hint = "set inference=1" if "off" in paths else "use quant_mode=WAGE"
+        notes.append(f"{name} = {value if isinstance(value, str) else f'{value:g}'} has no "
+                     f"effect: every CIM layer of {network} runs the {where} path here, "
+                     f"which does not read it; {hint}")
+    if cfg.variation_mode != default.variation_mode and cfg.variation == 0 and not (
+            ni is not None and getattr(ni, "mem_std", False)) and paths & {"full",
+                                                                           "simplified"}:
+        notes.append(f"variation_mode = {cfg.variation_mode} has no effect: variation = 0 "
+                     "and no mem_states_file std to apply it to")
     return notes
 
 

@@ -172,6 +172,25 @@ def format_report(res: EstimateResult) -> str:
     return "\n".join(out)
 
 
+def check_trace_paths(traces: Sequence[str]) -> None:
+    """A trace that is a pipe (a FIFO, ``<(command)``) is refused naming it: a trace is
+    read more than once (its shape first), and opening a FIFO nothing writes to blocked
+    forever."""
+    import os
+    import stat
+
+    from ..errors import InputFileError
+
+    for path in traces:
+        try:
+            mode = os.stat(path).st_mode
+        except OSError:
+            continue  # missing or unreadable: the reader names it
+        if stat.S_ISFIFO(mode):
+            raise InputFileError(path, "is a pipe, not a trace file (a trace is read more "
+                                 "than once); give a file")
+
+
 def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: int,
                parallel_rows: int, traces: Sequence[str], params: Sequence[str] = (),
                json_out: str | None = None, progress: bool = True,
@@ -186,6 +205,7 @@ def run_compat(network: str, weight_bits: int, input_bits: int, subarray_rows: i
                             "(weight file, input file) per layer")
     weights = list(traces[0::2])
     inputs = list(traces[1::2])
+    check_trace_paths(traces)
 
     from ..progress import progress_bar
 

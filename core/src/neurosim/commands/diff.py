@@ -108,6 +108,8 @@ def diff_cmd(a: str, b: str, figures: tuple[str, ...], depth: int, min_share: fl
     from ..output_group import OutputGroup
     from ..outputs import check_output_args, plot_format
 
+    if min_share != min_share:  # click's FloatRange lets NaN through
+        raise NeuroSimError(f"--min-share {min_share}: give a share from 0 to 1")
     check_output_args(None, plot_out)
     group = OutputGroup(inputs=[p.partition("#")[0] for p in (a, b)])
     group.declare("--json", json_out)

@@ -46,6 +46,10 @@ def explain_cmd(figures: tuple[str, ...], network: str | None, model_ref: str | 
 
     check_explain_args(figures, explain_depth)
     cfg = build_config(config_files, overrides)
+    from ..option_notices import accuracy_option_notices
+
+    for line in accuracy_option_notices(cfg, "neurosim accuracy runs it"):
+        click.echo(line, err=True)  # was ignored silently
     say = progress_printer(quiet)
     say("building the model and capturing traces")
     run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,

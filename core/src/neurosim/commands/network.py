@@ -42,6 +42,11 @@ def network_show(name: str | None, network: str | None, model_ref: str | None,
     """Run the model once and print its layer table (IFM_H, IFM_W, Cin, K_H, K_W, Cout,
     pool, stride), derived with forward hooks."""
     cfg = build_config(config_files, overrides)
+    from ..option_notices import accuracy_option_notices
+
+    for line in accuracy_option_notices(cfg, "neurosim accuracy runs it",
+                                        on="the network table"):
+        click.echo(line, err=True)  # was ignored silently
     progress_printer(quiet)("building the model and running it once")
     run = prepare_from_options(name or network, model_ref, checkpoint, data, batch,
                                input_shape, cfg,

@@ -225,6 +225,11 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     sys.stdout.flush()
 
 
+#: what sweep run writes next to its store (sweep show never writes over them)
+SWEEP_FILES = ("results.csv", "results.parquet", "pareto.csv", "pareto.parquet",
+               "pareto.png", "sensitivity.png")
+
+
 @sweep_group.command("show")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("--where", "where", metavar="EXPR",
@@ -249,6 +254,11 @@ def sweep_show(directory: str, where: str | None, sort_key: str | None, columns:
     from ..sweep.table import csv_text
 
     db = Path(directory) / Store.FILE  # never an output (nor its WAL files)
+    own = {(db.parent / name).resolve() for name in SWEEP_FILES}
+    for option, out in (("--csv", csv_out), ("--plot", plot_out)):
+        if out and Path(out).resolve() in own:  # was overwritten with the shown rows
+            raise NeuroSimError(f"{option} {out}: is the sweep's own {Path(out).name} "
+                                "(written by sweep run); choose another file name")
     group = check_output_args(csv_out, plot_out, inputs=[
         db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")])
     for name, value, what in (("--where", where, 'a filter such as "device = rram"'),

@@ -136,6 +136,11 @@ def traces_export(directory: str, network: str | None, model_ref: str | None,
     group.declare("DIRECTORY", directory, folder=True)  # checked before the run
     check_export_folder(directory)
     cfg = build_config(config_files, overrides)
+    from ..option_notices import accuracy_option_notices
+
+    for line in accuracy_option_notices(cfg, "neurosim accuracy runs it",
+                                        on="the traces"):
+        click.echo(line, err=True)  # was ignored silently
     progress_printer(quiet)("building the model and capturing traces")
     run = prepare_from_options(network, model_ref, checkpoint, data, batch, input_shape, cfg,
                                net_options)

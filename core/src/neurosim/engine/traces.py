@@ -140,10 +140,10 @@ def _read_bytes(path: Path, what: str) -> bytes:
 
 
 def _split_lines(path: Path, data: bytes) -> list[bytes]:
-    lines = data.split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
+    lines = data.removeprefix(b"\xef\xbb\xbf").split(b"\n")  # a byte-order mark is no value
     lines = [ln[:-1] if ln.endswith(b"\r") else ln for ln in lines]
+    while lines and not lines[-1].strip():  # empty lines at the end (an editor's)
+        lines.pop()
     if not lines:
         raise InputFileError(path, "trace file is empty")
     return lines
@@ -157,6 +157,9 @@ def _parse_general(path: Path, data: bytes) -> np.ndarray:
     bad = np.flatnonzero(counts != ncol)
     if bad.size:
         i = int(bad[0])
+        if not lines[i].strip():
+            raise InputFileError(path, f"the line is empty, but line 1 has {ncol} values",
+                                 line=i + 1)
         raise InputFileError(
             path, f"{counts[i]} values on this line, but line 1 has {ncol}", line=i + 1
         )
@@ -210,7 +213,8 @@ def parse_input_trace(path: str | os.PathLike) -> np.ndarray:
         r, c = np.argwhere(bad)[0]
         raise InputFileError(
             path,
-            f"input bit in column {c + 1} is {values[r, c]!r}; input traces hold only 0 and 1",
+            f"input bit in column {c + 1} is {float(values[r, c]):g}; input traces hold only 0 "
+            "and 1",
             line=int(r) + 1,
         )
     return values.astype(np.uint8)
@@ -417,8 +421,8 @@ def weights_and_notice(
     bad = ~np.isfinite(w)
     if bad.any():
         r, c = np.argwhere(bad)[0]
-        raise InputFileError(path, f"weight {w[r, c]!r} in column {c + 1} is not a finite number",
-                             line=int(r) + 1)
+        raise InputFileError(path, f"weight {float(w[r, c])} in column {c + 1} is not a finite "
+                             "number", line=int(r) + 1)
     return w, out_of_range_notice(str(path), w, weight_min, weight_max)
 
 

@@ -33,13 +33,19 @@ class Loaded:
 
 
 def _read_json(path: str) -> dict[str, Any]:
+    from ..files import read_bytes
+
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise NeuroSimError(f"{path}: no such file (give a --json result of neurosim "
                             "estimate/compat, or DIR/results.sqlite#CONFIG_ID)")
+    if p.is_dir():  # was "no such file"; a sweep folder needs its row's id
+        raise NeuroSimError(f"{path}: is a folder, not a --json result (a sweep folder's "
+                            "row: DIR#CONFIG_ID)")
+    raw = read_bytes(p, "JSON result")  # a pipe, a device, a huge file: named
     try:
-        data = json.loads(p.read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw.decode())
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise NeuroSimError(f"{path}: not a JSON result ({exc})") from None
     if not isinstance(data, dict) or "chip" not in data or "performance" not in data:
         raise NeuroSimError(f"{path}: not a neurosim result (no 'chip' and 'performance')")
@@ -174,8 +180,9 @@ def attribute(a: Loaded, b: Loaded, fig: Figure) -> Delta:
     """The exact split of ``fig``'s change from A to B."""
     va, vb = figure_value(a, fig), figure_value(b, fig)
     if not (math.isfinite(va) and math.isfinite(vb)):
-        raise NeuroSimError(f"{fig.key}: not finite in A ({va}) or B ({vb}); nothing to "
-                            "attribute")
+        side = a.label if not math.isfinite(va) else b.label  # name the file
+        raise NeuroSimError(f"{side}: {fig.key} is not a finite number (A: {va}, B: {vb}); "
+                            "nothing to attribute")
     if fig.ratio:
         ta = energy_tree(a) if fig.tree == "energy" else a.trees[fig.tree]
         tb = energy_tree(b) if fig.tree == "energy" else b.trees[fig.tree]

@@ -120,6 +120,8 @@ def _random_like(shape: tuple[int, ...], n: int, seed: int) -> torch.Tensor:
 
 #: environment variable: torch threads of the build and capture (0 = torch's default)
 ENV_CAPTURE_THREADS = "NEUROSIM_CAPTURE_THREADS"
+#: the most threads it may ask for (as --threads and $NEUROSIM_THREADS)
+MAX_CAPTURE_THREADS = 1024
 
 
 def capture_threads() -> int:
@@ -131,9 +133,9 @@ def capture_threads() -> int:
         n = int(text)
     except ValueError:
         n = -1
-    if n < 0:
-        raise NeuroSimError(f"{ENV_CAPTURE_THREADS}={text!r}: expected a whole number >= 0 "
-                            "(0 = torch's default thread count)")
+    if not 0 <= n <= MAX_CAPTURE_THREADS:  # 100000 threads: killed by SIGSEGV before
+        raise NeuroSimError(f"{ENV_CAPTURE_THREADS}={text!r}: expected a whole number from 0 "
+                            f"to {MAX_CAPTURE_THREADS} (0 = torch's default thread count)")
     return n
 
 

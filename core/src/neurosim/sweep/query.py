@@ -77,6 +77,25 @@ def parse_where(expr: str, columns: list[str]) -> list[Condition]:
     return conds
 
 
+def _check_kind(cond: Condition, table: Table) -> None:
+    """A number compared with a column of names, or a name with a column of numbers, can
+    match no row: an error rather than an empty listing (``adc_bits = abc``,
+    ``status < 5``)."""
+    cells = [v for v in table.column(cond.column) if v is not None and v != ""]
+    if not cells:
+        return
+    numeric = [not isinstance(v, bool) and not math.isnan(number(v)) for v in cells]
+    if isinstance(cond.value, str) and all(numeric):
+        raise NeuroSimError(f"--where '{cond.column} {cond.op} {cond.value}': "
+                            f"{cond.column} holds numbers; compare it with a number")
+    if isinstance(cond.value, float) and not any(numeric):
+        names = sorted({str(v).lower() if isinstance(v, bool) else str(v) for v in cells})
+        raise NeuroSimError(f"--where '{cond.column} {cond.op} {cond.value:g}': "
+                            f"{cond.column} holds names ({', '.join(names[:5])}"
+                            f"{', ...' if len(names) > 5 else ''}); compare it with one of "
+                            "them")
+
+
 def _short(columns: list[str]) -> list[str]:
     return [c for c in columns if not c.startswith(("layers.", "floorplan."))] + \
         (["layers.<n>.<figure>", "floorplan.<...>"] if any(c.startswith("layers.")
@@ -87,6 +106,8 @@ def filter_table(table: Table, expr: str | None) -> Table:
     if not expr:
         return table
     conds = parse_where(expr, table.columns)
+    for c in conds:
+        _check_kind(c, table)
     keep = [r for r in table.records if all(c.test(r.get(c.column)) for c in conds)]
     return Table(table.columns, keep, table.axes)
 

@@ -19,7 +19,7 @@ import hashlib
 import itertools
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -297,6 +297,10 @@ def _bool(v: Any, where: str, key: str) -> bool:
     return v
 
 
+#: the options naming a file (read by every row that sets them: checked when the spec is)
+PATH_OPTIONS = tuple(f.name for f in fields(Config) if f.metadata["unit"] == "path")
+
+
 class _ValueChecker:
     """Coerces every configuration value as --set would, naming file, table and key."""
 
@@ -331,6 +335,15 @@ class _ValueChecker:
 
             try:
                 check_components(cfg, get_host().registry)
+            except NeuroSimError as exc:
+                raise SpecError(f"{self.where}: {table} {key} = {value!r}: {exc}") from None
+        if opt in PATH_OPTIONS and getattr(cfg, opt):  # mem_states_file = "nope.csv": every
+            # row was 'done' with an empty accuracy and the read error as its reason
+            from ..files import limit_bytes, read_bytes
+
+            try:
+                read_bytes(Path(getattr(cfg, opt)).expanduser(), "CSV",
+                           limit=limit_bytes("configuration"))
             except NeuroSimError as exc:
                 raise SpecError(f"{self.where}: {table} {key} = {value!r}: {exc}") from None
         return value
