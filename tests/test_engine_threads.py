@@ -233,3 +233,31 @@ def test_threads_option_same_output(tmp_path) -> None:
     for d in (a, b):
         d.pop("provenance", None)
     assert a == b
+
+
+def test_weight_shape_check_never_blocks_on_a_fifo(tmp_path) -> None:
+    # SRAM reads only the shape of a weight trace; a named pipe nothing writes to made the
+    # check open() it and wait forever (before); it is read without waiting and named
+    import os
+
+    case = case_by_id("micro_sram_t22")
+    layer = Workload.from_files(network_path(case), trace_files(case)[0::2],
+                                trace_files(case)[1::2]).layers[0]
+    fifo = tmp_path / "weights.fifo"
+    os.mkfifo(fifo)
+    outcome: list[BaseException] = []
+
+    def check() -> None:
+        try:
+            WeightFile(str(fifo), layer).check_shape()
+        except BaseException as exc:  # noqa: BLE001 - inspected below
+            outcome.append(exc)
+
+    worker = threading.Thread(target=check, daemon=True)
+    worker.start()
+    worker.join(20)
+    if worker.is_alive():  # let the blocked open() go before failing
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("check_shape blocked on a FIFO")
+    assert outcome and "weights.fifo" in str(outcome[0])

@@ -37,6 +37,7 @@ first use too; an estimate with engine threads parses both kinds ahead of their 
 from __future__ import annotations
 
 import os
+import stat
 import sys
 from collections import OrderedDict
 from concurrent.futures import Future
@@ -81,7 +82,11 @@ class WeightFile:
         rows, cols = self.layer.weight_rows, self.layer.cout
         path = Path(self.path)
         try:
-            size = path.stat().st_size
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):  # a pipe or a device: parsed (read once, by
+                self.load()                   # files.read_bytes, never blocking on a FIFO)
+                return
+            size = st.st_size
             with open(path, "rb") as f:
                 head = f.read(11 * cols + 1)
         except OSError as exc:
