@@ -216,6 +216,35 @@ def test_a_dead_worker_is_replaced_and_its_row_retried(tmp_path, monkeypatch):
                                                     if t.options["level_output"] == 16}
 
 
+def quick_row(cid, options, shared):
+    """A worker's row function for the tests below (top level: the spawned workers import
+    it)."""
+    return Outcome(cid, "done", "", {"pid": os.getpid()})
+
+
+@pytest.mark.parametrize("rows,workers", [(2, 2), (3, 4), (1, 2), (5, 4)])
+def test_fewer_rows_than_the_workers_can_take_ahead_finish(rows, workers, monkeypatch):
+    # before: 2 rows on 2 workers hung for ever (the first worker took both, the second
+    # was never told to stop and the main process waited on it); `neurosim sweep run` of 2
+    # configurations on a 2-core machine (the default --workers) did
+    import threading
+
+    from neurosim.sweep.executors import run_processes
+
+    monkeypatch.syspath_prepend(str(TESTS))
+    import test_sweep_schedule as me  # importable by the spawned workers
+
+    tasks = _tasks({"level_output": [8, 16, 32, 64, 128][:rows]})
+    outs: list = []
+    runner = threading.Thread(target=lambda: outs.extend(
+        run_processes(tasks, {}, workers, evaluate=me.quick_row)), daemon=True)
+    runner.start()
+    runner.join(120)
+    assert not runner.is_alive(), "the sweep's process pool hung"
+    assert sorted(o.config_id for o in outs) == sorted(t.config_id for t in tasks)
+    assert {o.status for o in outs} == {"done"}
+
+
 # -- the shared inputs' compact pickle ---------------------------------------------------
 def test_shared_inputs_pickle_compactly_and_exactly():
     import pickle

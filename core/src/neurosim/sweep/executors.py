@@ -125,8 +125,12 @@ def _worker_main(conn: Any, evaluate: RowFunction) -> None:
     until ``None`` or the pipe closes. Ctrl-C is the parent's to handle (it stops the
     workers)."""
     import pickle
+    import warnings
+
+    from ..warning_notice import warning_as_notice
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warnings.showwarning = warning_as_notice()  # a row's notices as one line each
     try:
         shared = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
@@ -223,10 +227,24 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
         return [Outcome(running.config_id, "failed", "a worker process died while running "
                         f"this configuration ({restarts + 1} tries)")]
 
+    def retire_idle() -> None:
+        """Stop the workers with no row (the queue had none left for them): nothing would
+        ever come from them, and waiting on them hung the sweep (2 rows on 2 workers, the
+        first took both). Rows given back later (a worker died) go to a new worker."""
+        for wid in [wid for wid, w in pool.items() if not w.sent]:
+            w = pool.pop(wid)
+            try:
+                w.conn.send(None)
+            except OSError:  # already gone
+                pass
+            w.proc.join(5)
+            w.conn.close()
+
     try:
         start(min(workers, len(queue)))
         for wid in list(pool):
             feed(wid)
+        retire_idle()
         while pool:
             conns = {w.conn: wid for wid, w in pool.items()}
             sentinels = {w.proc.sentinel: wid for wid, w in pool.items()}
@@ -251,11 +269,7 @@ def run_processes(tasks: Sequence[Task], shared: dict[str, SharedInputs], worker
                         feed(serial - 1)
                 else:
                     feed(wid)  # before the outcomes are recorded: the worker goes on
-                    if not w.sent:  # nothing left for it
-                        w.conn.send(None)
-                        pool.pop(wid)
-                        w.proc.join(5)
-                        w.conn.close()
+                retire_idle()
                 yield from outs
     finally:  # normally nobody is left; after Ctrl-C or an error, stop the rest now
         for w in pool.values():
