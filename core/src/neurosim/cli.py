@@ -17,6 +17,7 @@ from .errors import NeuroSimError
 from .failures import report
 from .output_group import terminate_as_exit
 from .plugins import get_host
+from .warning_notice import warning_as_notice
 
 
 #: the subcommands defined in ``neurosim.commands``: name -> (module, attribute). Each is
@@ -260,28 +261,6 @@ def _show_missing_command(self: click.UsageError, file: Any = None) -> None:
         return
     click.echo(f"Error: '{ctx.command_path}' needs a command: {', '.join(names)}; see "
                f"'{ctx.command_path} --help'", file=sys.stderr if file is None else file)
-
-
-def warning_as_notice() -> Any:
-    """A ``warnings.showwarning`` that writes each distinct warning once, as one
-    ``Notice:`` line on stderr: NeuroSim's own messages (the circuits' ``[SenseAmp] Error:
-    pitch too small``, ``Adder: ... exceeds the assigned width``, which NeuroSim prints and
-    goes on) and a library's, prefixed with its category (``RuntimeWarning: ...``), instead
-    of Python's two lines with the file path and source line."""
-    shown: set[tuple[type, str]] = set()
-
-    def show(message: Any, category: type, filename: str, lineno: int, file: Any = None,
-             line: str | None = None) -> None:
-        text = " ".join(str(message).split())
-        if (category, text) in shown:
-            return
-        shown.add((category, text))
-        prefix = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
-        try:
-            (file or sys.stderr).write(f"Notice: {prefix}{text}\n")
-        except OSError:  # stderr closed: nothing to tell
-            pass
-    return show
 
 
 def main(argv: list[str] | None = None) -> None:

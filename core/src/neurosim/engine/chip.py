@@ -21,6 +21,7 @@ from .compat_bugs import register_bug
 from .contributions import Contribution, Perf, leaf, total
 from .floorplan import (IFM_C, IFM_H, IFM_W, K_H, K_W, OFM_C, POOL, STRIDE, Floorplan,
                         NetRow)
+from .layer_memory import ShapeOnlyMemory
 from .processing_unit import num_bit_subarray_output
 from .subarray_stats import Origin
 from .tile import ENERGIES, LATENCIES, Tile
@@ -380,6 +381,10 @@ class Chip:
                                max(int(npe) * per_row, need))
                 idx = reshape_rows(*gather_args)
                 t_in = inputs[idx, :cols_bits]  # the same rows for every tile column
+                per_col = int(row[OFM_C]) * cps // n_tc
+                if (not calculate_clk_freq and i == 0 and int(min(P, wmc)) > per_col
+                        and not isinstance(memory, ShapeOnlyMemory)):
+                    _warn_columns_past_tile(layer, per_col, int(min(P, wmc)))
                 for j in range(n_tc):
                     cols = int(min(P, wmc - j * P))
                     c0 = int(j * P)
@@ -517,3 +522,18 @@ class Chip:
         perf.leakage_sram_in_use = tile_leak.leakage_sram_in_use
         perf.leakage_tree = tile_leak.leakage_tree
         return perf
+
+
+def _warn_columns_past_tile(layer: int, per_col: int, cols: int) -> None:
+    """The notice of a novel-mapped layer whose PEs read more weight columns than NeuroSim's
+    tile holds (``ReshapeArray`` copies ``per_col`` columns a row, the PEs read ``cols``):
+    the C++ reads past each row's vector there (undefined behaviour: its figures follow its
+    heap layout), this engine the layer's next columns. Only where the stored values enter
+    the read model (eNVM cells; an SRAM read counts activated rows only)."""
+    import warnings
+
+    warnings.warn(f"layer {layer + 1}: NeuroSim's novel mapping gives each tile {per_col} "
+                  f"weight columns a row but its PEs read {cols}; the C++ reads past the "
+                  "tile's data there (undefined behaviour, so its figures for this layer "
+                  "depend on its memory layout); estimated with the layer's next columns in "
+                  "their place", stacklevel=2)
