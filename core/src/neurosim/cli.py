@@ -15,6 +15,8 @@ from . import __version__
 from .config import Config, load_config
 from .errors import NeuroSimError
 from .failures import report
+from .held_notices import holding
+from .held_notices import say as say_notice
 from .output_group import terminate_as_exit
 from .plugins import get_host
 from .warning_notice import warning_as_notice
@@ -100,13 +102,14 @@ class _Group(click.Group):
         return sorted(self._table)
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except (click.exceptions.ClickException, click.exceptions.Exit,
-                click.exceptions.Abort):
-            raise
-        except (Exception, KeyboardInterrupt) as exc:
-            ctx.exit(report(exc, bool(ctx.params.get("debug"))))
+        with holding():  # a command refused for bad input shows its Error line alone
+            try:
+                return super().invoke(ctx)
+            except (click.exceptions.ClickException, click.exceptions.Exit,
+                    click.exceptions.Abort):
+                raise
+            except (Exception, KeyboardInterrupt) as exc:
+                ctx.exit(report(exc, bool(ctx.params.get("debug"))))
 
 
 _click_parse_args = click.Command.parse_args
@@ -157,7 +160,7 @@ def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> C
 
     check_components(cfg, get_host().registry)
     for line in notices(cfg):
-        click.echo(line, err=True)
+        say_notice(line)
     return cfg
 
 

@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from .held_notices import release as release_notices
+
 
 @dataclass
 class ProgressBar:
@@ -31,7 +33,10 @@ class ProgressBar:
     _task: Any = field(default=None, repr=False)
 
     def advance(self, n: float = 1, status: str | None = None) -> None:
-        """Count ``n`` more units done; ``status`` replaces the free-text column."""
+        """Count ``n`` more units done; ``status`` replaces the free-text column. The
+        first unit done means the command got past its checks: its held notices are
+        printed (:mod:`neurosim.held_notices`)."""
+        release_notices()
         self.done += n
         if self._progress is not None:
             kwargs = {} if status is None else {"status": status}
@@ -39,6 +44,7 @@ class ProgressBar:
 
     def status(self, text: str) -> None:
         """Change the free-text column without advancing."""
+        release_notices()
         if self._progress is not None:
             self._progress.update(self._task, status=text)
 
@@ -48,7 +54,7 @@ class ProgressBar:
             self._progress.update(self._task, total=total)
 
 
-def _stderr_is_terminal() -> bool:
+def stderr_is_terminal() -> bool:
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):  # closed or replaced stream
@@ -61,7 +67,7 @@ def progress_bar(total: float | None, description: str, unit: str = "item",
     """A progress bar on stderr for the ``with`` block; a silent one when ``quiet`` or when
     stderr is not a terminal (or rich is missing)."""
     bar = ProgressBar(total=total, description=description, unit=unit,
-                      enabled=not quiet and _stderr_is_terminal())
+                      enabled=not quiet and stderr_is_terminal())
     if not bar.enabled:
         yield bar
         return

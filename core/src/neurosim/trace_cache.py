@@ -424,7 +424,8 @@ def prepare_cached(network: str | None, model_ref: str | None, checkpoint: str |
     from .nn.records import check_weight_range
 
     say = say or (lambda _msg: None)
-    notice = notice or (lambda msg: print(msg, file=sys.stderr))
+    if notice is None:
+        from .held_notices import say as notice
     if use_cache:
         max_bytes()  # a bad $NEUROSIM_CACHE_MAX_MB before the capture, not after it
     key = capture_key(cfg, network, model_ref, checkpoint, data, batch, input_shape,

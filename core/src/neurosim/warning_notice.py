@@ -6,7 +6,6 @@ worker processes install it too, so a row's notices read as the single run's do.
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 
@@ -25,8 +24,13 @@ def warning_as_notice() -> Any:
             return
         shown.add((category, text))
         prefix = "" if issubclass(category, UserWarning) else f"{category.__name__}: "
+        if file is None:  # held while a command checks its inputs (neurosim.held_notices)
+            from .held_notices import say
+
+            say(f"Notice: {prefix}{text}")
+            return
         try:
-            (file or sys.stderr).write(f"Notice: {prefix}{text}\n")
+            file.write(f"Notice: {prefix}{text}\n")
         except OSError:  # stderr closed: nothing to tell
             pass
     return show

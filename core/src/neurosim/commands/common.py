@@ -18,8 +18,10 @@ def build_config(config_files: tuple[str, ...], overrides: tuple[str, ...]) -> C
     from ..validation import check_components, notices
 
     check_components(cfg, get_host().registry)
+    from ..held_notices import say
+
     for line in notices(cfg):
-        click.echo(line, err=True)
+        say(line)
     return cfg
 
 
@@ -229,8 +231,14 @@ def engine_options(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def progress_printer(quiet: bool) -> Callable[[str], None]:
+    """``[neurosim] ...`` status lines on stderr, as the progress bar: only when stderr is a
+    terminal and not ``--quiet`` (no status lines in logs or before an Error line)."""
+    from ..progress import stderr_is_terminal
+
+    show = not quiet and stderr_is_terminal()
+
     def say(msg: str) -> None:
-        if not quiet:
+        if show:
             click.echo(f"[neurosim] {msg}", err=True)
     return say
 

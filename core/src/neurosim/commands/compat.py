@@ -251,8 +251,10 @@ def compat_cmd(network: str, weight_bits: int, input_bits: int, subarray_rows: i
     check_components(cfg, get_host().registry)
     from ..option_notices import accuracy_option_notices
 
+    from ..held_notices import say
+
     for line in notices(cfg) + accuracy_option_notices(cfg, "neurosim accuracy runs it"):
-        click.echo(line, err=True)
+        say(line)
     from ..cost import guard, predict
     from ..engine.traces import read_network_csv
 

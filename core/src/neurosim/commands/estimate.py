@@ -128,21 +128,23 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         reject_unused(["--accuracy-mode", "--device"], "--with-accuracy")
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
+    from ..held_notices import say as say_notice
+
     if not with_accuracy:
         from ..option_notices import accuracy_option_notices
 
         for line in accuracy_option_notices(cfg, "add --with-accuracy, or run neurosim "
                                                  "accuracy"):
-            click.echo(line, err=True)
+            say_notice(line)
     say = progress_printer(quiet)
     from ..trace_cache import prepare_cached
 
     run = prepare_cached(network, model_ref, checkpoint, data, batch, input_shape, cfg,
                          net_options, use_cache=not no_cache, say=say,
-                         notice=lambda msg: click.echo(msg, err=True))
+                         notice=say_notice)
     if run.capture.unmapped:
-        click.echo(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
-                   "and are left out of the chip figures (listed in the report)", err=True)
+        say_notice(f"Warning: {len(run.capture.unmapped)} layer(s) do not map to CIM arrays "
+                   "and are left out of the chip figures (listed in the report)")
     from ..cost import guard, predict
 
     guard(predict(cfg, run.capture.specs), force, "this estimate")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -398,7 +397,9 @@ def read_weight_trace(
     """
     w, notice = weights_and_notice(path, layer, weight_min=weight_min, weight_max=weight_max)
     if notice:
-        sys.stderr.write(notice + "\n")
+        from ..held_notices import say
+
+        say(notice)
     return w
 
 

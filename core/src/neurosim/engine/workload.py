@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -216,7 +215,9 @@ class Workload:
             return trace.load()
         values, notice = pending.result()  # its parse error is raised here
         if notice:
-            sys.stderr.write(notice + "\n")
+            from ..held_notices import say
+
+            say(notice)
         return values
 
     def prefetch_traces(self, submit: Callable[[Callable[[], Any]], Future],

@@ -8,7 +8,6 @@ after the capture (the estimate, the report, the JSON) runs on these records alo
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,5 +141,6 @@ def check_weight_range(capture: NetworkCapture, weight_min: float, weight_max: f
             continue
         if not np.isfinite(w).all():
             raise NeuroSimError(f"layer {layer.name}: a quantized weight is not a finite number")
-        sys.stderr.write(out_of_range_notice(f"layer {layer.name}", w, weight_min,
-                                             weight_max) + "\n")
+        from ..held_notices import say
+
+        say(out_of_range_notice(f"layer {layer.name}", w, weight_min, weight_max))
