@@ -122,15 +122,18 @@ def sort_table(table: Table, key: str | None) -> Table:
                             f"{', '.join(_short(table.columns))}")
     vals = table.column(col)
     nums = [number(v) for v in vals]
-    if all(math.isnan(x) == (v is None or v == "") for x, v in zip(nums, vals)):
-        def k(i: int) -> tuple:  # numeric column (blanks last)
+    # a NaN cell is a number without a value (before: one sorted the column as text)
+    blank = [v is None or v == "" or str(v).strip().lower() == "nan" for v in vals]
+    numeric = all(math.isnan(x) == b for x, b in zip(nums, blank))
+    if numeric:
+        def k(i: int) -> tuple:  # numeric column (blanks and NaN last)
             x = nums[i]
             return (math.isnan(x), -x if desc and not math.isnan(x) else x)
     else:
         def k(i: int) -> tuple:
             return (vals[i] is None, str(vals[i]))
     order = sorted(range(len(vals)), key=k)
-    if desc and not all(math.isnan(x) == (v is None or v == "") for x, v in zip(nums, vals)):
+    if desc and not numeric:
         order = [i for i in order if vals[i] is not None][::-1] + \
             [i for i in order if vals[i] is None]
     return Table(table.columns, [table.records[i] for i in order], table.axes)

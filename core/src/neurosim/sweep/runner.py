@@ -122,6 +122,7 @@ def run_sweep(spec: SweepSpec, out_dir: str | Path, settings: RunSettings,
         raise NeuroSimError("--with-accuracy needs network = NAME in the spec")
     store = Store(out_dir)
     try:
+        store.lock()  # one run per folder at a time
         store.set_meta("axes", list(spec.axis_names))
         store.set_meta("objectives", spec.objectives)
         store.set_meta("accuracy", with_acc)

@@ -11,6 +11,7 @@ block the writer, and a killed process loses at most the row being written.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,7 @@ class Store:
             except OSError as exc:
                 raise NeuroSimError(f"--out {self.directory}: cannot create the folder "
                                     f"({exc.strerror or exc})") from None
+        self._lock_fd: int | None = None
         try:
             self.db = sqlite3.connect(self.path, timeout=30)
             self._check_tables()  # before anything is written to someone else's database
@@ -98,8 +100,31 @@ class Store:
                 raise NeuroSimError(f"{self.path}: not a sweep store (table {table!r} {what}; "
                                     f"tables: {', '.join(sorted(names))})")
 
+    def lock(self) -> None:
+        """Hold the folder for one ``sweep run`` until :meth:`close` (an exclusive
+        ``flock`` on the folder, released by the system when the process dies): a second
+        run on the same folder is an error. Before, both computed every pending row and
+        each wrote over the other's rows."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: no lock
+            return
+        fd = os.open(self.directory, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise NeuroSimError(f"--out {self.directory}: another `neurosim sweep run` is "
+                                "writing to this folder; wait for it to finish (then run "
+                                "this command again to resume) or give another folder") \
+                from None
+        self._lock_fd = fd
+
     def close(self) -> None:
         self.db.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # (releases the lock)
+            self._lock_fd = None
 
     def __enter__(self) -> "Store":
         return self
