@@ -110,3 +110,37 @@ def test_sort_order_of_nan_and_blank_cells():
     assert up[:3] == [2.5, 9.0, 10.0] and down[:3] == [10.0, 9.0, 2.5]
     for order in (up, down):
         assert all(v is None or str(v) == "nan" for v in order[3:])
+
+
+# -- a Dask cluster without workers ------------------------------------------------------
+def test_a_dask_scheduler_without_workers_is_an_error(monkeypatch):
+    # before: `sweep run --scheduler tcp://...` on a scheduler no worker had joined ended
+    # after 30 s with "Error: internal error (TimeoutError: No valid workers found)" from
+    # the scatter of the traces; found with a LocalCluster(n_workers=0) as the scheduler
+    pytest.importorskip("distributed")
+    from distributed import LocalCluster
+
+    from neurosim.sweep import executors
+    from neurosim.sweep.schedule import make_task
+
+    monkeypatch.setattr(executors, "DASK_WORKER_WAIT_S", 0.5, raising=False)
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+                      scheduler_port=0) as cluster:
+        address = cluster.scheduler_address
+        tasks = [make_task("c0", {"level_output": 8}, "k")]
+        outs: list = []
+        failure: list = []
+
+        def run() -> None:
+            try:
+                outs.extend(executors.run_dask(tasks, {"k": "shared"}, address, 1))
+            except Exception as exc:  # noqa: BLE001 (the test looks at it)
+                failure.append(exc)
+
+        runner = threading.Thread(target=run, daemon=True)
+        runner.start()
+        runner.join(60)
+        assert not runner.is_alive(), "the sweep waited for ever on an empty cluster"
+    assert not outs and len(failure) == 1
+    assert isinstance(failure[0], NeuroSimError), repr(failure[0])
+    assert "has no workers" in str(failure[0]) and address in str(failure[0])

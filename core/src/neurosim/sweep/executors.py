@@ -322,6 +322,25 @@ DASK_CONFIG = {
 }
 
 
+#: how long a running Dask cluster with no worker is waited on for its first one (seconds)
+DASK_WORKER_WAIT_S = 30.0
+
+
+def _wait_for_a_worker(client: Any, scheduler: str) -> None:
+    """A scheduler without workers: wait :data:`DASK_WORKER_WAIT_S` for one, else an
+    error (before: an internal error, 'TimeoutError: No valid workers found', from the
+    scatter of the shared inputs)."""
+    if client.scheduler_info()["workers"]:
+        return
+    try:
+        client.wait_for_workers(1, timeout=DASK_WORKER_WAIT_S)
+    except TimeoutError:
+        raise NeuroSimError(f"--scheduler {scheduler}: the Dask scheduler has no workers "
+                            f"(none joined in {DASK_WORKER_WAIT_S:g} s); start some with "
+                            f"`dask worker {scheduler} --nthreads 1`, then run this "
+                            "command again (it resumes)") from None
+
+
 def run_dask(tasks: Sequence[Task], shared: dict[str, SharedInputs], scheduler: str,
              workers: int, processes: bool = True) -> Iterator[Outcome]:
     """``scheduler = "local"``: a LocalCluster of ``workers`` single-threaded worker
@@ -353,6 +372,7 @@ def run_dask(tasks: Sequence[Task], shared: dict[str, SharedInputs], scheduler: 
                                     f"scheduler ({exc})") from None
     try:
         if scheduler != "local":
+            _wait_for_a_worker(client, scheduler)
             client.run(_threads_env)
         addresses = sorted(client.scheduler_info()["workers"]) or [None]
         scattered = client.scatter(shared, broadcast=True) if shared else {}
