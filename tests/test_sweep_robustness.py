@@ -144,3 +144,15 @@ def test_a_dask_scheduler_without_workers_is_an_error(monkeypatch):
     assert not outs and len(failure) == 1
     assert isinstance(failure[0], NeuroSimError), repr(failure[0])
     assert "has no workers" in str(failure[0]) and address in str(failure[0])
+
+
+# -- --scheduler '' ----------------------------------------------------------------------
+def test_an_empty_scheduler_is_an_error_not_the_local_pool(tmp_path):
+    # before: `--scheduler ''` (an unset shell variable) ran the rows on the local process
+    # pool, silently, as if no --scheduler had been given
+    (tmp_path / "spec.toml").write_text(SPEC)
+    r = CliRunner().invoke(cli, ["sweep", "run", str(tmp_path / "spec.toml"), "--out",
+                                 str(tmp_path / "out"), "--scheduler", "", "--quiet"])
+    assert r.exit_code == 2, r.output
+    assert "--scheduler '': use 'local' or an address like tcp://HOST:8786" in r.output
+    assert not (tmp_path / "out").exists()

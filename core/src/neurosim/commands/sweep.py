@@ -116,9 +116,9 @@ def check_scheduler(scheduler: str | None) -> None:
     import socket
     from urllib.parse import urlsplit
 
-    if not scheduler or scheduler == "local":
+    if scheduler is None or scheduler == "local":
         return
-    if "://" not in scheduler:
+    if "://" not in scheduler:  # (--scheduler '' ran the local process pool, silently)
         raise NeuroSimError(f"--scheduler {scheduler!r}: use 'local' or an address like "
                             "tcp://HOST:8786")
     try:
