@@ -181,8 +181,10 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
         from .common import reject_unused
 
         reject_unused(["--device"], "--with-accuracy (or accuracy = true in the spec)")
+        from ..held_notices import say as say_notice
+
         for line in sweep_accuracy_option_notices(spec):
-            click.echo(line, err=True)
+            say_notice(line)
     if (with_accuracy or spec.accuracy) and device.startswith("cuda"):
         try:
             import torch
@@ -191,7 +193,7 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
         if not torch.cuda.is_available():
             raise NeuroSimError(f"--device {device}: no CUDA device is available to torch")
 
-    def say(msg: str) -> None:
+    def say(msg: str) -> None:  # the plan and summary lines: shown in logs too
         if not quiet:
             click.echo(f"[neurosim] {msg}", err=True)
 
