@@ -126,6 +126,36 @@ def test_endless_pipe_is_read_up_to_the_limit(tmp_path: Path, monkeypatch) -> No
     assert "(not a regular file) is larger than the 1 MB limit" in r.output
 
 
+def test_a_pipe_whose_writer_connects_late_is_read(tmp_path: Path, monkeypatch) -> None:
+    """A FIFO is opened without waiting for a writer (one nothing writes to must not hang),
+    so a writer connecting a moment later was missed: 'a pipe with nothing (left) to read'
+    instead of the limit (the endless-pipe test above failed so in CI, its feeding thread
+    a moment late). Here the writer connects 0.3 s late."""
+    import os
+    import threading
+    import time
+
+    fifo = tmp_path / "late.toml"
+    os.mkfifo(fifo)
+    monkeypatch.setenv("NEUROSIM_MAX_INPUT_MB", "1")
+
+    def feed() -> None:
+        time.sleep(0.3)
+        try:
+            with open(fifo, "wb") as f:
+                for _ in range(4):
+                    f.write(b"#" * (1 << 19))
+        except BrokenPipeError:
+            pass
+
+    t = threading.Thread(target=feed)
+    t.start()
+    r = CliRunner().invoke(cli, ["config", "show", "--config", str(fifo)])
+    t.join(10)
+    assert r.exit_code == 2
+    assert "(not a regular file) is larger than the 1 MB limit" in r.output, r.output
+
+
 def _compat(*args: str, net: str | None = None, traces: list[str] | None = None):
     argv = ["compat", net or str(network_path(CASE)), "8", "8", "128", "128",
             *(traces if traces is not None else trace_files(CASE)), "--quiet", *args]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -73,6 +74,23 @@ def _open_for_reading(p: Path, st: os.stat_result) -> Any:
     return os.fdopen(fd, "rb")
 
 
+#: how long a named pipe's reader waits for a writer to connect (then it is empty)
+FIFO_WRITER_WAIT_S = 2.0
+
+
+def _read_fifo(f: Any, n: int) -> bytes:
+    """Up to ``n`` bytes of a FIFO opened without waiting for a writer: a read before any
+    writer connects ends at once, so it is tried again until one has written (the writer
+    of ``<(command)`` or a feeding thread may connect a moment after the reader) or
+    :data:`FIFO_WRITER_WAIT_S` pass."""
+    deadline = time.monotonic() + FIFO_WRITER_WAIT_S
+    while True:
+        data = f.read(n)
+        if data or time.monotonic() >= deadline:
+            return data
+        time.sleep(0.01)
+
+
 def read_bytes(path: str | os.PathLike, kind: str = "input", *,
                limit: int | None = None) -> bytes:
     """The bytes of ``path`` (a ``kind`` file), at most ``limit`` of them
@@ -97,7 +115,7 @@ def read_bytes(path: str | os.PathLike, kind: str = "input", *,
         with _open_for_reading(p, st) as f:
             # a regular file: its size (+1) first, not a buffer of the whole limit
             n = min(cap, st.st_size) + 1 if stat.S_ISREG(st.st_mode) else cap + 1
-            data = f.read(n)
+            data = f.read(n) if not stat.S_ISFIFO(st.st_mode) else _read_fifo(f, n)
             if len(data) == n <= cap:  # it grew since the stat: read on to the limit
                 data += f.read(cap + 1 - n)
     except OSError as exc:
