@@ -87,7 +87,37 @@ def test_clock_pass_reads_no_stored_value(monkeypatch) -> None:
     assert n and before_main == list(range(n))  # layer k parsed when main pass reaches it
 
 
-def test_prefetch_parses_on_a_pool_thread_and_keeps_notice_order(monkeypatch, capsys,
+def _count_submissions(monkeypatch) -> list:
+    """The parses ``Workload.prefetch_traces`` hands to the pool."""
+    submitted: list = []
+    prefetch = Workload.prefetch_traces
+
+    def spy(self, submit, weights=True):
+        def counted(fn):
+            submitted.append(fn)
+            return submit(fn)
+        return prefetch(self, counted, weights)
+
+    monkeypatch.setattr(Workload, "prefetch_traces", spy)
+    return submitted
+
+
+def _count_parses(monkeypatch, cls, names: tuple[str, ...]) -> list:
+    """The threads that ran ``cls``'s parse methods ``names`` (one entry per parse; a
+    prefetched file's ``load_quietly`` calls no ``load``)."""
+    runs: list = []
+    for name in names:
+        original = getattr(cls, name)
+
+        def spy(self, _original=original):
+            runs.append(threading.current_thread().name)
+            return _original(self)
+
+        monkeypatch.setattr(cls, name, spy)
+    return runs
+
+
+def test_prefetch_keeps_notice_order_and_parses_each_file_once(monkeypatch, capsys,
                                                                 tmp_path) -> None:
     case = case_by_id("micro_rram_cb2_t65")
     files = trace_files(case)
@@ -101,21 +131,18 @@ def test_prefetch_parses_on_a_pool_thread_and_keeps_notice_order(monkeypatch, ca
         out.write_bytes(b"   1.50000" + text[10:])
         weights[k] = out
         moved.append(str(out))
-    parsed_on: list[str] = []
-    quiet = WeightFile.load_quietly
-
-    def spy(self):
-        parsed_on.append(threading.current_thread().name)
-        return quiet(self)
-
-    monkeypatch.setattr(WeightFile, "load_quietly", spy)
+    submitted = _count_submissions(monkeypatch)
+    parses = _count_parses(monkeypatch, WeightFile, ("load", "load_quietly"))
     cfg = _config(case)
     res = estimate_from_files(network_path(case), [str(w) for w in weights], files[1::2], cfg,
                               threads=2)
     err = capsys.readouterr().err
     lines = [ln for ln in err.splitlines() if "outside algoWeightMin/Max" in ln]
     assert [moved[0] in lines[0], moved[1] in lines[1]] == [True, True] and len(lines) == 2
-    assert parsed_on and all(n.startswith("neurosim-engine") for n in parsed_on)
+    # every trace handed to the pool (inputs, then weights); each weight file parsed once,
+    # by the pool or (when the main thread got there first) by the main thread
+    assert len(submitted) == 2 * len(weights)
+    assert len(parses) == len(weights)
     serial = estimate_from_files(network_path(case), [str(w) for w in weights], files[1::2],
                                  cfg, threads=1)
     capsys.readouterr()
@@ -143,18 +170,12 @@ def test_a_bad_weight_trace_is_the_same_error_with_threads(tmp_path) -> None:
 def test_input_traces_parsed_ahead_and_a_bad_one_named(monkeypatch, tmp_path) -> None:
     case = case_by_id("micro_rram_cb2_t65")
     files = trace_files(case)
-    parsed_on: list[str] = []
-    load = InputFile.load
-
-    def spy(self):
-        parsed_on.append(threading.current_thread().name)
-        return load(self)
-
-    monkeypatch.setattr(InputFile, "load", spy)
+    submitted = _count_submissions(monkeypatch)
+    parses = _count_parses(monkeypatch, InputFile, ("load",))
     estimate_from_files(network_path(case), files[0::2], files[1::2], _config(case),
                         threads=2)
     n = len(files) // 2
-    assert len(parsed_on) == n and any(t.startswith("neurosim-engine") for t in parsed_on)
+    assert len(submitted) == 2 * n and len(parses) == n  # each input trace parsed once
     # a malformed input trace of the last layer: the same error, naming the file, either way
     inputs = list(files[1::2])
     bad = tmp_path / "in_bad.csv"
