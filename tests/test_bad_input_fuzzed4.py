@@ -17,6 +17,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_bad_input_fuzzed2 import assert_one_error, in_process  # noqa: E402
+from test_bad_input_fuzzed3 import result  # noqa: E402,F401 (the --json result fixture)
 
 ACC = ("accuracy", "--network", "lenet", "--data", "random:2", "--quiet")
 
@@ -267,12 +268,6 @@ def test_input_trace_value_named_plainly(traces: Path, tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- diff
-@pytest.fixture(scope="module")
-def result(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("res4") / "a.json"
-    proc = in_process("estimate", "-n", "lenet", "--quiet", "--json", str(out))
-    assert proc.returncode == 0, proc.stderr
-    return out
 
 
 def test_diff_folder_named_as_such(result: Path, tmp_path: Path) -> None:

@@ -372,6 +372,10 @@ class Chip:
             n_tc = int(ceil(row[OFM_C] * cps / P))
             per_row = int(row[IFM_C]) * rps // n_tr
             full = int(row[IFM_C]) * rps
+            per_col = int(row[OFM_C]) * cps // n_tc  # columns a row of each tile holds
+            if (not calculate_clk_freq and int(min(P, wmc)) > per_col
+                    and not isinstance(memory, ShapeOnlyMemory)):
+                _warn_columns_past_tile(layer, per_col, int(min(P, wmc)))
             for i in range(n_tr):
                 rows = int(min(P * npe, wmr - i * P * npe))
                 # rows the tile's PEs read (TileCalculatePerformance, novel mapping)
@@ -381,10 +385,6 @@ class Chip:
                                max(int(npe) * per_row, need))
                 idx = reshape_rows(*gather_args)
                 t_in = inputs[idx, :cols_bits]  # the same rows for every tile column
-                per_col = int(row[OFM_C]) * cps // n_tc
-                if (not calculate_clk_freq and i == 0 and int(min(P, wmc)) > per_col
-                        and not isinstance(memory, ShapeOnlyMemory)):
-                    _warn_columns_past_tile(layer, per_col, int(min(P, wmc)))
                 for j in range(n_tc):
                     cols = int(min(P, wmc - j * P))
                     c0 = int(j * P)
