@@ -95,26 +95,48 @@ def test_scaled_conductance_equals_direct_formula() -> None:
 
 
 def test_reciprocal_above_equals_row_by_row_sums() -> None:
-    """Rows' sums of 1/g over the entries above a threshold: the same bits whether every
-    row has such an entry (no row copies) or only some, and equal to each row summed alone."""
+    """Rows' counts and sums of L and of 1/g over the entries above a threshold: each row
+    gets the same bits in any block (rows with entries on both sides gathered when few,
+    the whole block multiplied when many; rows with every or no entry above) as alone,
+    and the sums are right."""
     from neurosim.primitives.vectors import LogConductanceRows
 
     rng = np.random.default_rng(4)
     g = (rng.random((64, 128)) * 3.0 + 0.1).astype(np.float32)
-    g[5] = 0.05  # a row with every L below the threshold: count 0, sum 0
-    for gg in (g, np.delete(g, 5, axis=0)):
+    g[5] = 0.05  # every L below the thresholds: count 0, sums 0
+    g[9] = 2.9  # every L above them
+    few = g.copy()
+    few[10:] = 2.0  # 10 rows with entries on both sides, at most 1 in 4: gathered
+    for gg in (g, np.delete(g, 5, axis=0), few):
         rows = LogConductanceRows(gg)
-        for threshold in (float(np.log(np.float32(0.3))), float(rows.lmin) - 1.0):
+        for threshold in (float(np.log(np.float32(0.3))), float(rows.lmin) - 1.0,
+                          float(np.log(np.float32(1.5)))):
             above = rows.above(threshold)
             got = rows.reciprocal_above(above)
             for i in range(gg.shape[0]):
+                alone = LogConductanceRows(gg[i:i + 1].copy())
+                one = alone.above(threshold)
+                assert above.count[i] == one.count[0]
+                assert above.sum[i] == one.sum[0]
+                assert got[i] == alone.reciprocal_above(one)[0]
                 sel = gg[i][np.log(gg[i]) > np.float32(threshold)]
-                want = np.einsum("ij,ij->i", np.reciprocal(gg[i:i + 1]),
-                                 above.weights[i:i + 1] if above.weights is not None
-                                 else np.ones((1, gg.shape[1]), np.float32))[0]
-                assert got[i] == want
+                assert above.count[i] == sel.size
                 assert abs(got[i] - float(np.sum(1.0 / sel.astype(np.float64)))) <= \
                     1e-5 * max(got[i], 1.0)
+                assert abs(above.sum[i] - float(np.sum(np.log(sel.astype(np.float64))))) \
+                    <= 1e-5 * max(abs(above.sum[i]), 1.0)
+
+
+def test_row_counts_every_width() -> None:
+    """``row_counts`` (word sums, bytes added by one multiplication up to 255 columns)
+    equals ``sum(axis=1)`` for every width, all-True and all-False rows included."""
+    from neurosim.primitives.vectors import row_counts
+
+    rng = np.random.default_rng(1)
+    for c in (1, 7, 8, 16, 128, 248, 256, 512, 2040, 2048):
+        m = rng.random((300, c)) < rng.random((300, 1))
+        m[0], m[1] = True, False
+        assert np.array_equal(row_counts(m), m.sum(axis=1)), c
 
 
 def test_read_bytes_regular_file_sized_read(tmp_path) -> None:

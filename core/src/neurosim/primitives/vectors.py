@@ -104,26 +104,40 @@ def row_counts(mask: np.ndarray) -> np.ndarray:
 
     Rows whose length is a multiple of 8 are read as uint64 words of eight 0/1 bytes:
     their word sums keep each byte below 256 (rows up to 2040 entries), and the bytes of
-    the sum add up to the count.
+    the sum add up to the count: for rows of at most 255 entries by one multiplication
+    (``w * 0x0101010101010101 >> 56`` adds the eight bytes into the top one, exact while
+    the count stays below 256), else byte by byte.
     """
     m, c = mask.shape
     if c and c % 8 == 0 and c // 8 <= 255 and mask.flags.c_contiguous:
-        words = mask.view(np.uint64).sum(axis=1, dtype=np.uint64)
+        words = np.einsum("ij->i", mask.view(np.uint64))  # 2x sum(axis=1) on short rows
+        if c <= 255:
+            words *= np.uint64(0x0101010101010101)  # modulo 2**64
+            words >>= np.uint64(56)
+            return words.astype(np.int64)
         return words.view(np.uint8).reshape(m, 8).sum(axis=1, dtype=np.int64)
     return np.count_nonzero(mask, axis=1).astype(np.int64)
 
 
+#: rows with entries on both sides of a threshold are gathered (and only they are
+#: multiplied with the 0/1 indicator) when they are at most 1 in this many of the rows
+FEW_ROWS = 4
+
+
 class Above:
-    """What lies above one threshold t of L in every row: ``count`` (int64 (m,)),
-    ``sum`` (float64 (m,), the sum of those L) and ``weights`` (the 0/1 indicator, same
-    shape and dtype as L, or None when no row has L on both sides)."""
+    """What lies above one threshold t of L in every row: ``count`` (int64 (m,)) and
+    ``sum`` (float64 (m,), the sum of those L), and for
+    :meth:`LogConductanceRows.reciprocal_above` the rows ``split`` (int64 indices) with
+    entries on both sides and their 0/1 indicator ``weights`` (those rows only, L's
+    dtype), or None when no row has entries on both sides."""
 
-    __slots__ = ("count", "sum", "weights")
+    __slots__ = ("count", "sum", "split", "weights")
 
-    def __init__(self, count: np.ndarray, total: np.ndarray,
-                 weights: np.ndarray | None) -> None:
+    def __init__(self, count: np.ndarray, total: np.ndarray, split: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> None:
         self.count = count
         self.sum = total
+        self.split = split
         self.weights = weights
 
 
@@ -163,34 +177,48 @@ class LogConductanceRows:
 
     def above(self, threshold: Any) -> Above:
         """Rows' count and sum of the L strictly greater than ``threshold`` (a scalar or
-        one value per row, compared in L's precision): row sums of the 0/1 indicator and
-        of L times it."""
+        one value per row, compared in L's precision).
+
+        A row with every entry above sums to its total (:attr:`total`), one with none to
+        0; only the rows with entries on both sides (often few: the extreme vectors of
+        the block) are multiplied with the 0/1 indicator, gathered when they are at most
+        1 in ``FEW_ROWS``. Each row's sum depends on its own entries only."""
         L, c = self.log, self.num_cols
         m = L.shape[0]
         t = np.asarray(threshold, dtype=np.float64)
         if t.size and float(np.min(t)) >= self.lmax:  # no L above (as the masks would say)
-            return Above(np.zeros(m, dtype=np.int64), np.zeros(m), None)
+            return Above(np.zeros(m, dtype=np.int64), np.zeros(m))
         t_cmp = t.astype(L.dtype)
+        mask = np.greater(L, t_cmp if t.ndim == 0 else t_cmp[:, None])
+        count = row_counts(mask)
+        full = count == c
+        total = np.where(full, self.total, 0.0)
+        split = np.flatnonzero(count * (c - count))  # 0 < count < c
+        if not split.size:
+            return Above(count, total)
+        if split.size * FEW_ROWS <= m:
+            weights = np.empty((split.size, c), dtype=L.dtype)
+            np.copyto(weights, mask[split])
+            total[split] = np.einsum("ij,ij->i", L[split], weights)
+            return Above(count, total, split, weights)
         weights = np.empty(L.shape, dtype=L.dtype)
-        np.copyto(weights, np.greater(L, t_cmp if t.ndim == 0 else t_cmp[:, None]))
-        count = np.einsum("ij->i", weights).astype(np.int64)  # exact: at most 2**24
-        total = np.asarray(np.einsum("ij,ij->i", L, weights), dtype=np.float64)
-        return Above(count, total, weights)
+        np.copyto(weights, mask)
+        total[split] = np.einsum("ij,ij->i", L, weights)[split]
+        return Above(count, total, split, weights[split])
 
     def reciprocal_above(self, above: Above) -> np.ndarray:
-        """Rows' sums of ``1/g`` over the entries counted in ``above`` (float64 (m,))."""
-        m = self.g.shape[0]
+        """Rows' sums of ``1/g`` over the entries counted in ``above`` (float64 (m,)):
+        the row sum for rows with every entry above, the product with the 0/1 indicator
+        for the rows with entries on both sides (gathered), 0 for the others."""
+        m, c = self.g.shape
         out = np.zeros(m)
-        rows = np.flatnonzero(above.count > 0)
-        if rows.size:
-            every = rows.size == m  # no row copies (each row's sum is the same either way)
-            with np.errstate(divide="ignore"):
-                inv = np.reciprocal(self.g if every else self.g[rows])
-            if above.weights is None:  # every entry
-                out[rows] = row_sums(inv)
-            else:
-                weights = above.weights if every else above.weights[rows]
-                out[rows] = np.einsum("ij,ij->i", inv, weights)
+        full = np.flatnonzero(above.count == c)
+        with np.errstate(divide="ignore"):
+            if full.size:
+                out[full] = row_sums(np.reciprocal(self.g if full.size == m else self.g[full]))
+            if above.split is not None and above.split.size:
+                out[above.split] = np.einsum("ij,ij->i", np.reciprocal(self.g[above.split]),
+                                             above.weights)
         return out
 
     def exp_sums(self, beta: float) -> np.ndarray:
