@@ -664,11 +664,18 @@ def read_config_file(path: str | Path) -> dict[str, Any]:
 def load_config(files: Iterable[str | Path] = (), overrides: Mapping[str, Any] | Iterable[str] = (),
                 *, validate: bool = True) -> Config:
     """Defaults, then each file in order, then ``overrides``; validated unless told not to."""
+    from .validation import check_range
+
     cfg = Config()
     for f in files:
         values = read_config_file(f)
         try:
             cfg = set_options(cfg, values)
+            # each value's own bounds and choices now, while the file is known (checked
+            # after all files, the Error line named the option but not the file)
+            for key in values:
+                if not (key.startswith("peripherals.") or key.startswith("peripheral_")):
+                    check_range(cfg, resolve_name(key))
         except ConfigError as exc:
             raise ConfigError(f"{f}: {exc}") from None
     if not isinstance(overrides, Mapping):

@@ -111,9 +111,17 @@ class OutputGroup:
 
     # ------------------------------------------------------------------ before the run
     def add_input(self, path: str | os.PathLike | None) -> None:
-        """Another input file that no output may overwrite (checked by later declares)."""
-        if path is not None and str(path) != "":
-            self.inputs.append(Path(path))  # type: ignore[union-attr]
+        """Another input file that no output may overwrite: checked against the outputs
+        declared so far (an input known only once the configuration is read, e.g.
+        ``mem_states_file``) and by later declares."""
+        if path is None or str(path) == "":
+            return
+        inp = Path(path)
+        for out in self.outputs.values():
+            if _same_file(out.path, inp) or (out.folder and _inside(inp, out.path)):
+                raise OutputError(f"{out.option} {out.path}: is the input file {inp}; choose "
+                                  "another output name (inputs are never overwritten)")
+        self.inputs.append(inp)  # type: ignore[union-attr]
 
     def declare(self, option: str, path: str | os.PathLike | None, *, folder: bool = False,
                 executable: bool = False) -> bool:

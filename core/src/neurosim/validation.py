@@ -16,6 +16,7 @@ NeuroSim computes although its comments advise against them (printed, not reject
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -140,7 +141,8 @@ def _label(f: Any) -> str:
 
 
 def _with_unit(v: float, unit: str) -> str:
-    text = str(v) if isinstance(v, int) else f"{v:g}"
+    # an integer beyond 25 digits (seed = 1e308 in a file) in 6 digits, not 309
+    text = str(v) if isinstance(v, int) and abs(v) < 10**25 else f"{v:g}"
     return f"{text} {unit}" if unit and unit != "path" else text
 
 
@@ -183,6 +185,12 @@ def _check_field(f: Any, v: Any) -> None:
     unit = f.metadata.get("unit", "")
     if isinstance(v, float) and not math.isfinite(v):
         raise ConfigError(f"option {_label(f)} = {v} must be a finite number")
+    if isinstance(v, float) and v != 0 and abs(v) < sys.float_info.min:
+        # a subnormal (1e-320): its reciprocal overflows to inf, so 1/clk_freq_hz and
+        # 1/sizingfactor_mux were inf (different figures, a ZeroDivisionError) before
+        raise ConfigError(f"option {_label(f)} = {v:g} is subnormal (closer to 0 than "
+                          f"{sys.float_info.min:g}, where 1/x overflows); give a normal "
+                          "number")
     bound = bound_of(f)
     broken = bound.violated_by(v) if bound is not None else None
     if broken:

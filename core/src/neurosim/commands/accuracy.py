@@ -232,12 +232,13 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
     from ..config import load_config
     from ..output_group import OutputGroup
     from ..validation import check_torch_device
+    from .common import option_input_files
     from .accuracy_sweep import combinations, parse_sweep, sweep_plot, sweep_text
 
     sweep = parse_sweep(sweep_items)
     if plot_out and not sweep:
         raise NeuroSimError("--plot draws a --sweep; give --sweep KEY=V1,V2,...")
-    group = OutputGroup(inputs=[*config_files, checkpoint])
+    group = OutputGroup(inputs=[*config_files, checkpoint, *option_input_files(data=data)])
     group.declare("--json", json_out)  # checked before the run, written after it
     group.declare("--plot", plot_out)
     if plot_out:
@@ -251,6 +252,8 @@ def accuracy_group(ctx: click.Context, network: str | None, data: str | None,
     device = check_torch_device(device)
     extra = [()] if not sweep else combinations(sweep)
     cfgs = [load_config(config_files, _overrides(overrides) + point) for point in extra]
+    for path in dict.fromkeys(p for cfg in cfgs for p in option_input_files(cfg=cfg)):
+        group.add_input(path)  # --json onto mem_states_file overwrote the CSV before
     rows = []
     for i, (point, cfg) in enumerate(zip(extra, cfgs)):
         label = "accuracy" if not sweep else f"accuracy {i + 1}/{len(extra)} " + \

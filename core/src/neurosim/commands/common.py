@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import os
 from typing import Any, Callable
 
 import click
@@ -138,6 +139,29 @@ def check_input_shape(text: str | None, batch: int = 1, names: tuple[str, str] =
         raise NeuroSimError(f"{names[0]} {text} with {names[1]} {batch}: {n * batch:,} "
                             f"elements; at most {MAX_BATCH_ELEMENTS:,} (2**27) are generated "
                             f"at once (lower {names[1]}: only the first item is traced)")
+
+
+def option_input_files(model_ref: str | None = None, data: str | None = None,
+                       cfg: Config | None = None) -> list[str]:
+    """The files a command reads besides --config and --checkpoint, which no output may
+    overwrite: the ``file.py`` of ``--model file.py:function``, the PATH of ``--data
+    KIND:PATH`` and the configuration's CSV options (``mem_states_file``,
+    ``output_noise_file``). ``estimate --model m.py:build --json m.py`` wrote the result
+    over the model's source before."""
+    out = []
+    if model_ref:
+        module, sep, _ = model_ref.rpartition(":")
+        if sep and module.endswith(".py"):
+            out.append(module)
+    if data:
+        kind, sep, arg = data.partition(":")
+        if sep and kind.strip().lower() not in ("random", "digits") and arg.strip():
+            out.append(arg.strip())
+    if cfg is not None:
+        out += [os.path.expanduser(str(getattr(cfg, name)))
+                for name in ("mem_states_file", "output_noise_file")
+                if getattr(cfg, name, "")]
+    return out
 
 
 def prepare_from_options(network: str | None, model_ref: str | None, checkpoint: str | None,

@@ -23,7 +23,7 @@ import click
 from ..errors import NeuroSimError
 from ..outputs import output_options
 from .common import build_config, engine_options, layer_table_text, model_options, \
-    progress_printer, reject_unused
+    option_input_files, progress_printer, reject_unused
 
 
 def network_json(run: Any) -> dict[str, Any]:
@@ -117,7 +117,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
     from .compat import format_report
 
     group = check_output_args(csv_out, plot_out, json_out,
-                              inputs=(*config_files, checkpoint))
+                              inputs=(*config_files, checkpoint,
+                                      *option_input_files(model_ref, data)))
     if with_accuracy:
         from ..validation import check_torch_device
 
@@ -128,6 +129,8 @@ def estimate_cmd(network: str | None, model_ref: str | None, checkpoint: str | N
         reject_unused(["--accuracy-mode", "--device"], "--with-accuracy")
     check_explain_args(explain, explain_depth)
     cfg = build_config(config_files, overrides)
+    for path in option_input_files(cfg=cfg):
+        group.add_input(path)
     from ..held_notices import say as say_notice
 
     if not with_accuracy:

@@ -41,6 +41,11 @@ def network_show(name: str | None, network: str | None, model_ref: str | None,
                  overrides: tuple[str, ...], as_csv: bool, quiet: bool) -> None:
     """Run the model once and print its layer table (IFM_H, IFM_W, Cin, K_H, K_W, Cout,
     pool, stride), derived with forward hooks."""
+    if name is not None and network is not None:  # NAME won and -n was dropped silently
+        from ..errors import NeuroSimError
+
+        raise NeuroSimError(f"NAME {name} and --network {network} both name the network; "
+                            "give one")
     cfg = build_config(config_files, overrides)
     from ..option_notices import accuracy_option_notices
 

@@ -176,13 +176,16 @@ def sweep_run(spec_file: str, out_dir: str, workers: int, scheduler: str | None,
     spec = load_spec(spec_file)
     _check_source(spec)
     check_out_dir(out_dir, spec)
+    from ..held_notices import say as say_notice
+    from ..sweep.spec import unused_base_notices
+
+    for line in unused_base_notices(spec):  # was overridden silently
+        say_notice(line)
     if not (with_accuracy or spec.accuracy):
         from ..option_notices import sweep_accuracy_option_notices
         from .common import reject_unused
 
         reject_unused(["--device"], "--with-accuracy (or accuracy = true in the spec)")
-        from ..held_notices import say as say_notice
-
         for line in sweep_accuracy_option_notices(spec):
             say_notice(line)
     if (with_accuracy or spec.accuracy) and device.startswith("cuda"):

@@ -18,8 +18,8 @@ from typing import Any
 import click
 
 from ..output_group import OutputGroup
-from .common import build_config, model_options, prepare_from_options, progress_printer, \
-    table_csv
+from .common import build_config, model_options, option_input_files, prepare_from_options, \
+    progress_printer, table_csv
 
 
 def _safe(name: str) -> str:
@@ -132,7 +132,8 @@ def traces_export(directory: str, network: str | None, model_ref: str | None,
                   config_files: tuple[str, ...],
                   overrides: tuple[str, ...], quiet: bool) -> None:
     """Write NetWork.csv, per-layer weight/input traces and trace_command.sh to DIRECTORY."""
-    group = OutputGroup(inputs=[*config_files, checkpoint])
+    group = OutputGroup(inputs=[*config_files, checkpoint,
+                                *option_input_files(model_ref, data)])
     group.declare("DIRECTORY", directory, folder=True)  # checked before the run
     check_export_folder(directory)
     cfg = build_config(config_files, overrides)

@@ -83,6 +83,16 @@ def _read_store_row(ref: str) -> dict[str, Any]:
 def load(ref: str) -> Loaded:
     """A result from a ``--json`` file or ``DIR/results.sqlite#CONFIG_ID``."""
     data = _read_store_row(ref) if "#" in ref else _read_json(ref)
+    for key in ("chip", "performance"):  # "chip": 5 was a TypeError (an internal error)
+        if not isinstance(data.get(key), dict):
+            shown = json.dumps(data.get(key), default=str)
+            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            raise NeuroSimError(f"{ref}: not a neurosim result ({key!r} is {shown}, not a "
+                                "table of figures)")
+    layers = data.get("layers", [])
+    if not isinstance(layers, list) or not all(isinstance(L, dict) for L in layers):
+        raise NeuroSimError(f"{ref}: not a neurosim result ('layers' is not a list of "
+                            "tables of figures)")
     trees = trees_from_json(data.get("contributions"), ref)
     out = Loaded(ref, data, trees)
     if not trees:

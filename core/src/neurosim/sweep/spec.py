@@ -366,6 +366,38 @@ class _ValueChecker:
         self.axis_names.setdefault(key, opt)
 
 
+def unused_base_notices(spec: SweepSpec) -> list[str]:
+    """One ``Notice:`` per ``[base]`` value that every row sets again (``[base] technode =
+    22`` with ``[grid] technode = [7, 5]``): it has no effect (it was overridden silently
+    before)."""
+    rows: list[tuple[str, dict[str, Any]]] = [("[grid]", spec.grid)] if spec.grid else []
+    rows += [(f"[[points]] #{i + 1}", p) for i, p in enumerate(spec.points)]
+    if spec.random:
+        rows.append(("[random]", spec.random["keys"]))
+    if not rows:
+        return []
+
+    def option(key: str) -> str:
+        if key.startswith("peripherals.") or key.startswith("peripheral_"):
+            return key.split(".", 1)[-1].removeprefix("peripheral_")  # adc = peripherals.adc
+        return resolve_name(key)
+
+    out = []
+    for key, value in spec.base.items():
+        opt = option(key)
+        setters = []
+        for table, keys in rows:
+            spelled = [k for k in keys if option(k) == opt]
+            if not spelled:
+                break
+            setters.append(f"{table} {spelled[0]}")
+        else:
+            more = f" and {len(setters) - 2} more" if len(setters) > 2 else ""
+            out.append(f"Notice: {spec.path}: [base] {key} = {value!r} has no effect: every "
+                       f"row sets it again ({', '.join(setters[:2])}{more})")
+    return out
+
+
 def _random_table(t: dict[str, Any], where: str, checker: _ValueChecker) -> dict[str, Any]:
     if not t:
         return {}
