@@ -72,3 +72,15 @@ def holding() -> Iterator[None]:
         if ok and held:
             for line in held:
                 _write(line)
+
+
+@contextlib.contextmanager
+def capturing(lines: list[str]) -> Iterator[None]:
+    """Collect the notices of the ``with`` block into ``lines`` instead of printing or
+    holding them (a layer evaluated out of order: its notices are told later, with
+    :func:`say`, in the layers' order)."""
+    token = _HELD.set(lines)
+    try:
+        yield
+    finally:
+        _HELD.reset(token)

@@ -24,6 +24,7 @@ from .chip import Chip
 from .compat_bugs import register_bug
 from .contributions import PERF_FIGURES, Contribution, Perf, leaf, total
 from .floorplan import MappingParams, NetRow, plan
+from . import layer_leakage, layer_workers
 from .layer_memory import LayerMemory, ShapeOnlyMemory
 from .results import (ChipResult, EstimateResult, FloorplanResult, LayerResult, Performance)
 from .subarray_stats import Origin
@@ -202,28 +203,86 @@ def _estimate(config: Config, work: Workload, progress: Progress | None,
         work.check_weight_shapes()
     data = _LayerData(work, p, values_matter)
     runner = current_threads()
+    # two processes share the main pass's layers when they can (layer_workers): each then
+    # parses its own layers' weights, so the pool parses the inputs only
+    # (only on a workload's first estimate: the statistics of the child's layers stay in
+    # the child, and later estimates on the same workload reuse the parent's)
+    fork = (work.memo.first(("estimated",))
+            and layer_workers.fork_wanted(net, int(p.num_bit_input), runner.threads))
     if runner.threads > 1:  # trace files parsed while the clock pass and the layers run
-        work.prefetch_traces(runner.pool().submit, weights=values_matter)
+        work.prefetch_traces(runner.pool().submit, weights=values_matter and not fork)
     # the clock pass evaluates latencies only: the stored values enter it only when the
     # converter's latency reads the column resistances (else no weight trace is parsed and
     # no block gathered for it)
     clock_values = values_matter and chip.tile.pe.sub_array.latency_needs_resistance()
 
+    # the circuits' leakage numbers after each clock-pass layer: where a layer evaluated
+    # out of order starts (layer_leakage.predicted_starts)
+    holders = layer_leakage.leakage_holders(chip) if fork else []
+    calls = layer_leakage.PowerCalls(holders) if fork else None
+    clock_log: list[Any] = []  # each clock-pass layer's numbers after it, what it wrote
     clk_period = 0.0
     if p.synchronous:
         for i in range(n):
             say(f"clock pass: layer {i + 1}/{n}")
             mem, inp, origin = data(i, clock_values)
+            if calls is not None:
+                before = layer_leakage.leakage_state(holders)
+                calls.called.clear()
             r = chip.calculate_performance(i, mem, inp, True, origin)
             clk_period = max(clk_period, r.clk_period)
+            if calls is not None:
+                after = layer_leakage.leakage_state(holders)
+                clock_log.append((after, layer_leakage.written_numbers(holders, before,
+                                                                       after, calls)))
         if p.clk_freq > 1 / clk_period:
             p.clk_freq = 1 / clk_period
 
+    # the part sets (a tile's and a PE's, conventional and novel-mapped) whose leakage a
+    # layer may sum without evaluating it: each layer notes the ones it used
+    groups = [(unit, nm) for unit in (chip.tile, chip.tile.pe) for nm in (False, True)]
+
+    def main_layer(i: int) -> tuple[Perf, list[int]]:
+        for unit, _ in groups:
+            unit.parts_used.clear()
+        mem, inp, origin = data(i)
+        perf = chip.calculate_performance(i, mem, inp, False, origin)
+        return perf, [g for g, (unit, nm) in enumerate(groups) if nm in unit.parts_used]
+
+    outcomes: list[Any] = [None] * n
+    if fork:
+        runner.close()  # no thread may run while the process forks
+        fork = (layer_workers.fork_usable(n, runner.threads)
+                and layer_leakage.same_holders(layer_leakage.leakage_holders(chip), holders))
+    # a layer evaluated out of order is kept when it started from the leakage numbers the
+    # serial run leaves it (a unit it does not evaluate keeps an earlier layer's), else
+    # it is evaluated again from them
+    state = layer_leakage.leakage_state(holders)  # as the clock pass left them
+    families: list[list[int]] = []
+    if fork:
+        families = layer_leakage.families_of(holders, [unit._parts(nm) for unit, nm in groups])
+        cost = [layer_workers.layer_cost(r, int(p.num_bit_input)) for r in net]
+        outcomes = layer_workers.evaluate_layers(
+            main_layer, sorted(range(n), key=lambda i: -cost[i]), holders,
+            layer_leakage.predicted_starts(clock_log, state, n), calls)
+    registry: dict = {}
     perfs: list[Perf] = []
     for i in range(n):
         say(f"layer {i + 1}/{n}")
-        mem, inp, origin = data(i)
-        r = chip.calculate_performance(i, mem, inp, False, origin)
+        done = outcomes[i]
+        if done is not None and not layer_leakage.started_as_serial(done, state, families):
+            layer_leakage.restore_state(holders, state)
+            done = layer_workers.again(main_layer, i, done, holders, calls)
+        if done is None:
+            layer_leakage.restore_state(holders, state)
+            r = main_layer(i)[0]
+            state = layer_leakage.leakage_state(holders)
+        else:  # evaluated out of order: its notices now, as the serial run tells them
+            layer_workers.tell(done, registry)
+            if done.error is not None:
+                raise done.error
+            r = done.perf[0]
+            state = layer_leakage.state_after(done, state)
         if p.synchronous:
             for f in LATENCY_FIGS:
                 r.scale(f, f"x clock period {clk_period:.6g} s", clk_period)

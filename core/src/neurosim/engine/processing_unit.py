@@ -64,6 +64,9 @@ class ProcessingUnit:
     def __init__(self, ctx: Any) -> None:
         from .subarray import SubArray
 
+        #: which part sets (novel-mapped or not) :meth:`_parts` handed out (read by
+        #: neurosim.engine.layer_workers: the parts whose leakage a layer sums)
+        self.parts_used: set[bool] = set()
         self.ctx = ctx
         p = ctx.param
         self.sub_array = SubArray(ctx)
@@ -134,6 +137,7 @@ class ProcessingUnit:
             self.buffer_input_cm.initialize(p.num_bit_input * num_row, clk)
 
     def _parts(self, nm: bool):
+        self.parts_used.add(bool(nm))
         if nm:
             return (self.adder_tree_nm, self.buffer_input_nm, self.buffer_output_nm,
                     self.bus_input_nm, self.bus_output_nm)

@@ -9,6 +9,11 @@ on 2 cores, the same CPU time). The parsed values are the same whoever parses th
 each layer's notice is printed by the main thread when the layer is used, so **the
 figures and the output are the same for every thread count**.
 
+With more than one engine thread the main pass's layers are also shared by two processes
+(:mod:`.layer_workers`: the process forks after the clock pass, where forking is safe);
+then each process parses its own layers' weight traces and the pool parses the inputs
+only. The figures and the output are again those of one thread.
+
 Tried and not kept: the fused eNVM converter batches on several threads (planned in a
 fixed order, bit-identical): their row sums (``np.einsum``, ``ufunc.reduce`` along short
 rows) hold the GIL, and two threads took more wall time than one.

@@ -64,6 +64,9 @@ class Tile:
         self.num_out_buffer_core_nm = 0
         self._area_cache: dict[tuple, Area] = {}
         self._results: dict[tuple, Perf] = {}
+        #: which part sets (novel-mapped or not) :meth:`_parts` handed out (read by
+        #: neurosim.engine.layer_workers: the parts whose leakage a layer sums)
+        self.parts_used: set[bool] = set()
 
     # ------------------------------------------------------------------------------------
     def initialize(self, num_pe_nm: float, pe_size_nm: float, num_pe_cm: float,
@@ -175,6 +178,7 @@ class Tile:
                                   num_pe_cm * pe_size_cm, clk)
 
     def _parts(self, nm: bool):
+        self.parts_used.add(bool(nm))
         if nm:
             return (self.input_buffer_nm, self.output_buffer_nm, self.h_tree_nm,
                     self.accumulation_nm, self.re_lu_nm, self.sigmoid_nm,

@@ -281,6 +281,13 @@ class StatisticsMemo:
         """Whether ``small(key, ...)`` would find its value (not counted as a lookup)."""
         return key in self._small
 
+    def first(self, key: Any) -> bool:
+        """True the first time ``key`` is asked for, then False (not counted as a lookup)."""
+        if key in self._small:
+            return False
+        self._small[key] = True
+        return True
+
     def small(self, key: Any, compute: Callable[[], Any]) -> Any:
         try:
             value = self._small[key]
