@@ -28,7 +28,7 @@ ORACLE = {c["id"]: c for c in map(json.loads, (Path(__file__).parent / "golden"
 
 def _case(case_id: str) -> dict:
     return ORACLE[case_id] if case_id in ORACLE else case_by_id(case_id)
-needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+needs_fork = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
 
 
 #: ``neurosim`` in a fresh process that forks for any network (MIN_FORK_COST 0: these
@@ -192,8 +192,10 @@ def test_a_raising_layer_stops_its_process(bad: int) -> None:
 
 def test_fork_only_where_it_is_safe(monkeypatch) -> None:
     monkeypatch.delitem(sys.modules, "torch", raising=False)
-    assert layer_workers.fork_usable(4, 2) == hasattr(os, "fork") or any(
-        not t.daemon for t in threading.enumerate() if t is not threading.current_thread())
+    others = [t for t in threading.enumerate() if t is not threading.current_thread()]
+    assert layer_workers.fork_usable(4, 2) == (
+        sys.platform.startswith("linux") and threading.current_thread() is threading.main_thread()
+        and all(t.daemon for t in others))
     assert not layer_workers.fork_usable(4, 1)  # one engine thread: serial
     assert not layer_workers.fork_usable(1, 2)  # one layer: nothing to share
     monkeypatch.setitem(sys.modules, "torch", object())

@@ -29,7 +29,7 @@ and told by the parent in the layers' order, as the serial run tells them; the f
 that dies, raises, cannot send or sends something unreadable costs time only: the parent
 evaluates the layers it has no result for itself, in order, as the serial run would.
 
-Used only where forking is safe: a POSIX ``os.fork``, called from the main thread with no
+Used only where forking is safe: Linux's ``os.fork``, called from the main thread with no
 other Python thread running but daemon ones (the engine's trace-parse pool is shut down
 first), torch not imported (its OpenMP threads), and at least two layers. Elsewhere (and
 with one engine thread, as in sweep rows) the layers run one after another.
@@ -80,11 +80,12 @@ class Outcome:
 
 
 def fork_usable(num_layers: int, threads: int) -> bool:
-    """Whether the main pass may fork (see the module doc): from the main thread, with
-    no other thread but daemon ones (a progress display's refresh: the child never
-    draws), torch not imported."""
-    if not (threads > 1 and hasattr(os, "fork") and 2 <= num_layers <= MAX_LAYERS
-            and "torch" not in sys.modules):
+    """Whether the main pass may fork (see the module doc): on Linux (macOS's system
+    libraries are not safe to use in a forked child), from the main thread, with no other
+    thread but daemon ones (a progress display's refresh: the child never draws), torch
+    not imported."""
+    if not (threads > 1 and sys.platform.startswith("linux") and hasattr(os, "fork")
+            and 2 <= num_layers <= MAX_LAYERS and "torch" not in sys.modules):
         return False
     me = threading.current_thread()
     return me is threading.main_thread() and all(
