@@ -270,3 +270,16 @@ def test_serial_start_check_and_prediction() -> None:
     assert layer_leakage.predicted_starts([], (1.0,), 2) == [(1.0,), (1.0,)]  # no clock pass
 
 
+
+
+@needs_fork
+def test_no_fork_to_be_had_leaves_every_layer_to_the_caller(monkeypatch) -> None:
+    # fork() failing (EAGAIN: the process limit; ENOMEM) is not an error of the run: the
+    # caller evaluates the layers in one process (before: the OSError ended the command)
+    def refuse() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    open_fds = len(os.listdir("/proc/self/fd"))
+    monkeypatch.setattr(os, "fork", refuse)
+    assert layer_workers.evaluate_layers(_raises_at(-1), [0, 1, 2]) == [None, None, None]
+    assert len(os.listdir("/proc/self/fd")) == open_fds  # no pipe left open

@@ -114,19 +114,29 @@ def evaluate_layers(evaluate: Callable[[int], Any], order: Sequence[int],
     """``evaluate(i)`` of the layers in ``order`` (a permutation of the layer indices, the
     costliest first) on this process and a forked child, each from the leakage numbers
     ``starts[i]`` of ``holders`` (when given); outcomes indexed by layer, None
-    for a layer nobody finished (the caller evaluates it, in order). A layer that raises
-    stops the process that ran it (the child's is left to the caller: it raises there)."""
+    for a layer nobody finished (the caller evaluates it, in order; every layer when the
+    pipes or the fork cannot be had). A layer that raises stops the process that ran it
+    (the child's is left to the caller: it raises there)."""
     n = len(order)
     outcomes: list[Outcome | None] = [None] * n
-    queue_r, queue_w = os.pipe()
-    result_r, result_w = os.pipe()
-    os.write(queue_w, b"".join(_RECORD.pack(i) for i in order))
-    os.close(queue_w)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # nothing buffered is written twice
     gc.freeze()  # the child's collections then leave the shared pages alone
-    pid = os.fork()
+    fds: list[int] = []
+    try:
+        queue_r, queue_w = os.pipe()
+        fds += [queue_r, queue_w]
+        result_r, result_w = os.pipe()
+        fds += [result_r, result_w]
+        os.write(queue_w, b"".join(_RECORD.pack(i) for i in order))
+        os.close(queue_w)
+        fds.remove(queue_w)
+        pid = os.fork()
+    except OSError:  # no pipe or no process to be had: the caller evaluates every layer
+        for fd in fds:
+            os.close(fd)
+        return outcomes
     if pid == 0:  # the child: never returns
         _child(evaluate, queue_r, result_r, result_w, holders, starts, calls)
     os.close(result_w)
